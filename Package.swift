@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The attention kernels are compiled for the CPU that builds them: without it SIMD lanes
+/// turn into `fmaf` calls and a forward pass is ~100x slower (see ARCHITECTURE.md).
+let hostCPU: [SwiftSetting] = [
+    .unsafeFlags(["-target-cpu", "native"]),
+]
+
+let package = Package(
+    name: "Maskscope",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "maskscope", targets: ["maskscope"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        .target(name: "Tokenizers"),
+        .target(
+            name: "AttentionCore",
+            dependencies: ["Tokenizers"],
+            swiftSettings: hostCPU
+        ),
+        .target(
+            name: "ExplorerUI",
+            dependencies: ["AttentionCore", "TOMLKit"]
+        ),
+        .systemLibrary(
+            name: "CNCursesW",
+            path: "Sources/CNCursesW",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(
+            name: "Terminal",
+            dependencies: ["CNCursesW", "ExplorerUI"]
+        ),
+        .executableTarget(
+            name: "maskscope",
+            dependencies: [
+                "AttentionCore", "Tokenizers", "ExplorerUI", "Terminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "TokenizersTests",
+            dependencies: ["Tokenizers"]
+        ),
+        .testTarget(
+            name: "AttentionCoreTests",
+            dependencies: ["AttentionCore", "Tokenizers"],
+            swiftSettings: hostCPU
+        ),
+        .testTarget(
+            name: "ExplorerUITests",
+            dependencies: ["ExplorerUI", "AttentionCore"]
+        ),
+        .testTarget(
+            name: "MaskscopeTests",
+            dependencies: ["AttentionCore"]
+        ),
+    ]
+)
