@@ -24,11 +24,12 @@ struct SafeTensorsHeader {
             throw SafeTensorsError.headerNotUTF8(file: url, headerEnd: dataStart)
         }
 
+        let headerData = Data(headerBytes)
         let root: HeaderJSON
         do {
-            root = try JSONDecoder().decode(HeaderJSON.self, from: Data(headerBytes))
+            root = try JSONDecoder().decode(HeaderJSON.self, from: headerData)
         } catch {
-            throw SafeTensorsError.headerNotJSON(file: url, detail: jsonErrorDetail(error))
+            throw SafeTensorsError.headerNotJSON(file: url, detail: jsonErrorDetail(error, data: headerData))
         }
         guard case .object(let entries) = root else {
             throw SafeTensorsError.headerNotObject(file: url)
