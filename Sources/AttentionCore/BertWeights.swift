@@ -1,0 +1,191 @@
+import Foundation
+
+/// Every weight of a BERT encoder (and its masked-LM head when the checkpoint has one),
+/// converted to `Float` and checked against `config.json`.
+///
+/// Linear weights keep PyTorch's `[out][in]` layout (`Matrix(rows: out, columns: in)`);
+/// H = hidden_size, I = intermediate_size, V = vocab_size, P = max_position_embeddings,
+/// T = type_vocab_size.
+public struct BertWeights: Equatable, Sendable {
+    /// LayerNorm's learned scale (γ) and shift (β), each `[H]`.
+    public struct LayerNorm: Equatable, Sendable {
+        public var weight: [Float]
+        public var bias: [Float]
+    }
+
+    /// An `nn.Linear`: `weight` is `[out][in]`, `bias` is `[out]`.
+    public struct Dense: Equatable, Sendable {
+        public var weight: Matrix
+        public var bias: [Float]
+    }
+
+    /// The three embedding tables summed per token, then normalised.
+    public struct Embeddings: Equatable, Sendable {
+        /// `[V][H]`, one row per word-piece id.
+        public var word: Matrix
+        /// `[P][H]`, one row per position 0..<P.
+        public var position: Matrix
+        /// `[T][H]`, one row per segment id.
+        public var tokenType: Matrix
+        public var layerNorm: LayerNorm
+    }
+
+    /// One encoder layer: self-attention, then the feed-forward block, each with a residual
+    /// connection followed by LayerNorm (post-LN).
+    public struct Layer: Equatable, Sendable {
+        /// `[H][H]`; output features are grouped by head, head h owning `h*headSize ..< (h+1)*headSize`.
+        public var query: Dense
+        public var key: Dense
+        public var value: Dense
+        /// `[H][H]`, mixes the concatenated heads back into the hidden state.
+        public var attentionOutput: Dense
+        public var attentionLayerNorm: LayerNorm
+        /// `[I][H]`, followed by GELU.
+        public var intermediate: Dense
+        /// `[H][I]`.
+        public var output: Dense
+        public var outputLayerNorm: LayerNorm
+    }
+
+    /// `BertForMaskedLM`'s prediction head: dense + GELU + LayerNorm, then scores over the vocabulary.
+    public struct MaskedLMHead: Equatable, Sendable {
+        /// `[H][H]`.
+        public var transform: Dense
+        public var transformLayerNorm: LayerNorm
+        /// `[V][H]`: the word embeddings themselves when the checkpoint ties them (the usual case).
+        public var decoder: Matrix
+        /// `[V]`.
+        public var decoderBias: [Float]
+        /// True when the checkpoint had no `cls.predictions.decoder.weight` and the word embeddings are reused.
+        public var decoderIsTiedToWordEmbeddings: Bool
+    }
+
+    public var embeddings: Embeddings
+    /// `num_hidden_layers` layers, input side first.
+    public var layers: [Layer]
+    /// Present when the checkpoint has `cls.predictions.*` tensors (saved from `BertForMaskedLM`).
+    public var maskedLMHead: MaskedLMHead?
+    /// `"bert."` for checkpoints saved from a task model (`BertForMaskedLM`), `""` for a bare `BertModel`.
+    public var tensorPrefix: String
+
+    /// Reads and shape-checks every tensor the encoder needs. Tensors it does not need
+    /// (`embeddings.position_ids`, the pooler, extra layers) are ignored.
+    ///
+    /// - Throws: `ModelLoadError.tensorMissing` (with every name looked for),
+    ///   `ModelLoadError.tensorShapeMismatch`, or `SafeTensorsError.notFloatingPoint`.
+    public init(file: SafeTensorsFile, config: BertConfig) throws {
+        let wordName = "embeddings.word_embeddings.weight"
+        guard let prefix = ["bert.", ""].first(where: { file.info($0 + wordName) != nil }) else {
+            throw ModelLoadError.tensorMissing(file: file.url, lookedFor: [wordName, "bert." + wordName])
+        }
+        let reader = TensorReader(file: file, config: config, prefix: prefix)
+        let h = config.hiddenSize
+
+        embeddings = Embeddings(
+            word: try reader.matrix("embeddings.word_embeddings.weight", [config.vocabSize, h], "[vocab_size, hidden_size]"),
+            position: try reader.matrix("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h], "[max_position_embeddings, hidden_size]"),
+            tokenType: try reader.matrix("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h], "[type_vocab_size, hidden_size]"),
+            layerNorm: try reader.layerNorm("embeddings.LayerNorm"))
+
+        layers = try (0..<config.numHiddenLayers).map { index in
+            let layer = "encoder.layer.\(index)."
+            return Layer(
+                query: try reader.dense(layer + "attention.self.query", out: .hidden, in: .hidden),
+                key: try reader.dense(layer + "attention.self.key", out: .hidden, in: .hidden),
+                value: try reader.dense(layer + "attention.self.value", out: .hidden, in: .hidden),
+                attentionOutput: try reader.dense(layer + "attention.output.dense", out: .hidden, in: .hidden),
+                attentionLayerNorm: try reader.layerNorm(layer + "attention.output.LayerNorm"),
+                intermediate: try reader.dense(layer + "intermediate.dense", out: .intermediate, in: .hidden),
+                output: try reader.dense(layer + "output.dense", out: .hidden, in: .intermediate),
+                outputLayerNorm: try reader.layerNorm(layer + "output.LayerNorm"))
+        }
+
+        let headReader = TensorReader(file: file, config: config, prefix: "")
+        if file.tensorNames.contains(where: { $0.hasPrefix("cls.predictions.") }) {
+            let tied = file.info("cls.predictions.decoder.weight") == nil
+            maskedLMHead = MaskedLMHead(
+                transform: try headReader.dense("cls.predictions.transform.dense", out: .hidden, in: .hidden),
+                transformLayerNorm: try headReader.layerNorm("cls.predictions.transform.LayerNorm"),
+                decoder: tied
+                    ? embeddings.word
+                    : try headReader.matrix("cls.predictions.decoder.weight", [config.vocabSize, h], "[vocab_size, hidden_size]"),
+                decoderBias: try headReader.vector(
+                    ["cls.predictions.bias", "cls.predictions.decoder.bias"], config.vocabSize, "[vocab_size]"),
+                decoderIsTiedToWordEmbeddings: tied)
+        } else {
+            maskedLMHead = nil
+        }
+        tensorPrefix = prefix
+    }
+
+    /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder.
+    ///
+    /// - Throws: `ModelLoadError` naming the folder and the missing file, or the config key or
+    ///   tensor at fault; `SafeTensorsError` for a damaged model.safetensors.
+    public static func load(folder: URL) throws -> (BertConfig, BertWeights) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+            throw ModelLoadError.folderMissing(folder: folder)
+        }
+        for needed in ["config.json", "model.safetensors"]
+        where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(needed).path) {
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            throw ModelLoadError.fileMissing(folder: folder, file: needed, present: present.sorted())
+        }
+        let config = try BertConfig.load(url: folder.appendingPathComponent("config.json"))
+        let file = try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors"))
+        return (config, try BertWeights(file: file, config: config))
+    }
+}
+
+/// Looks tensors up under a name prefix, checks their shapes against the config and reads them.
+private struct TensorReader {
+    let file: SafeTensorsFile
+    let config: BertConfig
+    let prefix: String
+
+    /// Reads the first of `names` present (after the prefix), whose shape must be `expected`.
+    func floats(_ names: [String], _ expected: [Int], _ meaning: String) throws -> [Float] {
+        let candidates = names.map { prefix + $0 }
+        guard let name = candidates.first(where: { file.info($0) != nil }), let info = file.info(name) else {
+            throw ModelLoadError.tensorMissing(file: file.url, lookedFor: candidates)
+        }
+        guard info.shape == expected else {
+            throw ModelLoadError.tensorShapeMismatch(file: file.url, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
+        }
+        return try file.floats(name)
+    }
+
+    func matrix(_ name: String, _ expected: [Int], _ meaning: String) throws -> Matrix {
+        Matrix(rows: expected[0], columns: expected[1], values: try floats([name], expected, meaning))
+    }
+
+    func vector(_ names: [String], _ count: Int, _ meaning: String) throws -> [Float] {
+        try floats(names, [count], meaning)
+    }
+
+    /// A width named as in config.json, so shape errors can say which key they come from.
+    enum Width: String {
+        case hidden = "hidden_size", intermediate = "intermediate_size"
+    }
+
+    func size(_ width: Width) -> Int {
+        switch width {
+        case .hidden: config.hiddenSize
+        case .intermediate: config.intermediateSize
+        }
+    }
+
+    func dense(_ name: String, out: Width, in inputs: Width) throws -> BertWeights.Dense {
+        BertWeights.Dense(
+            weight: try matrix(name + ".weight", [size(out), size(inputs)], "[\(out.rawValue), \(inputs.rawValue)], PyTorch's [out, in]"),
+            bias: try vector([name + ".bias"], size(out), "[\(out.rawValue)]"))
+    }
+
+    /// Accepts the `gamma`/`beta` names of checkpoints from the original TensorFlow BERT.
+    func layerNorm(_ name: String) throws -> BertWeights.LayerNorm {
+        BertWeights.LayerNorm(
+            weight: try vector([name + ".weight", name + ".gamma"], config.hiddenSize, "[hidden_size]"),
+            bias: try vector([name + ".bias", name + ".beta"], config.hiddenSize, "[hidden_size]"))
+    }
+}
