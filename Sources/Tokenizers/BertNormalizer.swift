@@ -1,0 +1,89 @@
+import Foundation
+
+/// BERT's text normalizer with the four switches of `tokenizers`' `BertNormalizer`,
+/// applied in its order: clean text, pad CJK ideographs, strip accents, lower-case.
+struct BertNormalizer: Sendable, Equatable {
+    /// Drop control/format characters, NUL and U+FFFD; turn every whitespace character into a space.
+    var cleanText: Bool
+    /// Surround each CJK ideograph with spaces so it becomes a word of its own.
+    var handleChineseChars: Bool
+    /// NFD, then drop nonspacing marks: `é` → `e`, `が` → `か`; `ß`, `ø`, `ﬁ` are untouched.
+    var stripAccents: Bool
+    /// Per-scalar full lower-case mapping (`İ` → `i̇`, no final-sigma rule).
+    var lowercase: Bool
+
+    func normalize(_ text: Substring.UnicodeScalarView) -> [Unicode.Scalar] {
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(text.count + 8)
+        var allASCII = true
+        for scalar in text {
+            if cleanText {
+                if BertCharacterClasses.isRemovedByCleanText(scalar) { continue }
+                if BertCharacterClasses.isWhitespace(scalar) {
+                    scalars.append(" ")
+                    continue
+                }
+            }
+            if scalar.value >= 0x80 { allASCII = false }
+            if handleChineseChars && BertCharacterClasses.isCJKIdeograph(scalar) {
+                scalars.append(" ")
+                scalars.append(scalar)
+                scalars.append(" ")
+            } else {
+                scalars.append(scalar)
+            }
+        }
+        if stripAccents && !allASCII {
+            let decomposed = String(String.UnicodeScalarView(scalars)).decomposedStringWithCanonicalMapping
+            scalars = decomposed.unicodeScalars.filter { !BertCharacterClasses.isNonspacingMark($0) }
+        }
+        if lowercase {
+            scalars = Self.lowercased(scalars)
+        }
+        return scalars
+    }
+
+    private static func lowercased(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var lowered: [Unicode.Scalar] = []
+        lowered.reserveCapacity(scalars.count)
+        for scalar in scalars {
+            let value = scalar.value
+            if value < 0x80 {
+                if value >= 0x41 && value <= 0x5A, let lower = Unicode.Scalar(value + 0x20) {
+                    lowered.append(lower)
+                } else {
+                    lowered.append(scalar)
+                }
+            } else if scalar.properties.changesWhenLowercased {
+                lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            } else {
+                lowered.append(scalar)
+            }
+        }
+        return lowered
+    }
+}
+
+/// BERT's pre-tokenizer: words are runs between whitespace, and every punctuation
+/// character is a word by itself.
+enum BertPreTokenizer {
+    /// The words of already-normalized text, as index ranges into `scalars`.
+    static func wordRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+        var words: [Range<Int>] = []
+        var start: Int?
+        for (index, scalar) in scalars.enumerated() {
+            if BertCharacterClasses.isWhitespace(scalar) {
+                if let open = start { words.append(open..<index) }
+                start = nil
+            } else if BertCharacterClasses.isPunctuation(scalar) {
+                if let open = start { words.append(open..<index) }
+                words.append(index..<(index + 1))
+                start = nil
+            } else if start == nil {
+                start = index
+            }
+        }
+        if let open = start { words.append(open..<scalars.count) }
+        return words
+    }
+}

@@ -1,0 +1,45 @@
+/// Everything that can go wrong turning text or tokenizer files into an `Encoding`.
+/// Messages name the file (and line or token) so a user can fix the input.
+public enum TokenizerError: Error, CustomStringConvertible, Equatable {
+    /// The text (or the pair) produced no tokens: empty, or only whitespace/control characters.
+    case emptyText(which: String)
+    /// A tokenizer file could not be read at all.
+    case unreadableFile(file: String, reason: String)
+    /// A vocabulary file has bytes that are not UTF-8; `line` is 1-based.
+    case notUTF8(file: String, line: Int)
+    /// A vocabulary with no tokens.
+    case emptyVocabulary(file: String)
+    /// The vocabulary lacks a token BERT needs to assemble an encoding (`[UNK]`, `[CLS]`, `[SEP]`, `[PAD]`).
+    case missingSpecialToken(token: String, file: String)
+    /// A JSON file that does not parse, or lacks a field BERT tokenization needs.
+    case badJSON(file: String, reason: String)
+    /// A tokenizer.json whose model is not WordPiece.
+    case unsupportedModel(file: String, type: String)
+    /// A tokenizer.json vocabulary entry with an unusable id.
+    case badVocabularyID(file: String, token: String, id: Int)
+    /// A folder with neither tokenizer.json nor vocab.txt.
+    case noTokenizerFiles(folder: String)
+
+    public var description: String {
+        switch self {
+        case .emptyText(let which):
+            return "the \(which) is empty: it has no characters left to tokenize after removing whitespace and control characters"
+        case .unreadableFile(let file, let reason):
+            return "\(file): cannot be read (\(reason))"
+        case .notUTF8(let file, let line):
+            return "\(file): line \(line) is not valid UTF-8"
+        case .emptyVocabulary(let file):
+            return "\(file): the vocabulary has no tokens"
+        case .missingSpecialToken(let token, let file):
+            return "\(file): the vocabulary has no '\(token)' token, which BERT needs to build an encoding"
+        case .badJSON(let file, let reason):
+            return "\(file): \(reason)"
+        case .unsupportedModel(let file, let type):
+            return "\(file): model type '\(type)' is not supported; only WordPiece (BERT) tokenizers are"
+        case .badVocabularyID(let file, let token, let id):
+            return "\(file): vocabulary token '\(token)' has id \(id), which is not a valid non-negative id"
+        case .noTokenizerFiles(let folder):
+            return "\(folder): no tokenizer.json or vocab.txt found"
+        }
+    }
+}

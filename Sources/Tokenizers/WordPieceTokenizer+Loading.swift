@@ -1,0 +1,223 @@
+import Foundation
+
+/// Loading a BERT tokenizer from the files a Hugging Face model folder ships.
+extension WordPieceTokenizer {
+    /// Loads from a model folder: tokenizer.json when present, else vocab.txt; either way
+    /// tokenizer_config.json (if present) supplies `do_lower_case`, `strip_accents`,
+    /// `tokenize_chinese_chars` and the special-token spellings, as transformers' BertTokenizer does.
+    public static func load(folder: URL) throws -> WordPieceTokenizer {
+        let manager = FileManager.default
+        let json = folder.appendingPathComponent("tokenizer.json")
+        let vocab = folder.appendingPathComponent("vocab.txt")
+        let config = folder.appendingPathComponent("tokenizer_config.json")
+        let configFile = manager.fileExists(atPath: config.path) ? config : nil
+        if manager.fileExists(atPath: json.path) {
+            return try load(tokenizerJSON: json, config: configFile)
+        }
+        if manager.fileExists(atPath: vocab.path) {
+            return try load(vocabularyFile: vocab, config: configFile)
+        }
+        throw TokenizerError.noTokenizerFiles(folder: folder.path)
+    }
+
+    /// Loads a vocab.txt (one token per line, the line number minus one is its id) with
+    /// BertTokenizer's defaults (lower-cased, accents stripped), overridden by `config`.
+    public static func load(vocabularyFile: URL, config: URL? = nil) throws -> WordPieceTokenizer {
+        let name = vocabularyFile.lastPathComponent
+        let tokens = try readVocabularyLines(try readFile(vocabularyFile), file: name)
+        let settings = try config.map { try TokenizerConfig(file: $0) } ?? TokenizerConfig()
+        return try WordPieceTokenizer(
+            entries: tokens.enumerated().map { (token: $0.element, id: $0.offset) },
+            lowercase: settings.lowercase ?? true,
+            stripAccents: settings.stripAccents ?? nil,
+            tokenizeChineseChars: settings.tokenizeChineseChars ?? true,
+            cleanText: true,
+            unknownToken: settings.unknownToken ?? "[UNK]",
+            classToken: settings.classToken ?? "[CLS]",
+            separatorToken: settings.separatorToken ?? "[SEP]",
+            paddingToken: settings.paddingToken ?? "[PAD]",
+            maskToken: settings.maskToken ?? "[MASK]",
+            extraSpecialTokens: [],
+            continuationPrefix: "##",
+            maxInputCharsPerWord: 100,
+            source: name
+        )
+    }
+
+    /// Loads a tokenizer.json with a WordPiece model and a BertNormalizer. Its normalizer
+    /// flags apply unless `config` (tokenizer_config.json) sets them, which then wins, as in
+    /// transformers. Added tokens marked special are recognised in text with their own ids.
+    public static func load(tokenizerJSON: URL, config: URL? = nil) throws -> WordPieceTokenizer {
+        let name = tokenizerJSON.lastPathComponent
+        let data = try readFile(tokenizerJSON)
+        let root = try parseJSONObject(data, file: name)
+        guard let model = root["model"] as? [String: Any] else {
+            throw TokenizerError.badJSON(file: name, reason: "has no \"model\" object")
+        }
+        if let type = model["type"] as? String, type != "WordPiece" {
+            throw TokenizerError.unsupportedModel(file: name, type: type)
+        }
+        guard let vocab = model["vocab"] as? [String: Any] else {
+            throw TokenizerError.badJSON(file: name, reason: "\"model.vocab\" is missing or not an object of token: id")
+        }
+        var entries: [(token: String, id: Int)] = []
+        entries.reserveCapacity(vocab.count)
+        for (token, value) in vocab {
+            guard let id = jsonInteger(value), id >= 0, id < maxVocabularyID else {
+                throw TokenizerError.badVocabularyID(file: name, token: token, id: jsonInteger(value) ?? -1)
+            }
+            entries.append((token, id))
+        }
+        entries.sort { $0.id < $1.id }
+
+        var lowercase = true, stripAccents: Bool? = nil, chinese = true, clean = true
+        switch root["normalizer"] {
+        case let normalizer as [String: Any]:
+            guard normalizer["type"] as? String == "BertNormalizer" else {
+                throw TokenizerError.badJSON(file: name, reason: "normalizer type '\(normalizer["type"] ?? "none")' is not supported; expected BertNormalizer")
+            }
+            lowercase = normalizer["lowercase"] as? Bool ?? true
+            stripAccents = normalizer["strip_accents"] as? Bool
+            chinese = normalizer["handle_chinese_chars"] as? Bool ?? true
+            clean = normalizer["clean_text"] as? Bool ?? true
+        default:
+            lowercase = false; stripAccents = false; chinese = false; clean = false
+        }
+
+        var added: [(token: String, id: Int?)] = []
+        for case let token as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
+            guard token["special"] as? Bool == true, let content = token["content"] as? String else { continue }
+            guard let id = jsonInteger(token["id"] as Any), id >= 0, id < maxVocabularyID else {
+                throw TokenizerError.badVocabularyID(file: name, token: content, id: jsonInteger(token["id"] as Any) ?? -1)
+            }
+            added.append((content, id))
+        }
+
+        let settings = try config.map { try TokenizerConfig(file: $0) } ?? TokenizerConfig()
+        let maxChars = jsonInteger(model["max_input_chars_per_word"] as Any) ?? 100
+        return try WordPieceTokenizer(
+            entries: entries,
+            lowercase: settings.lowercase ?? lowercase,
+            stripAccents: settings.stripAccents ?? stripAccents,
+            tokenizeChineseChars: settings.tokenizeChineseChars ?? chinese,
+            cleanText: clean,
+            unknownToken: settings.unknownToken ?? (model["unk_token"] as? String) ?? "[UNK]",
+            classToken: settings.classToken ?? "[CLS]",
+            separatorToken: settings.separatorToken ?? "[SEP]",
+            paddingToken: settings.paddingToken ?? "[PAD]",
+            maskToken: settings.maskToken ?? "[MASK]",
+            extraSpecialTokens: added,
+            continuationPrefix: model["continuing_subword_prefix"] as? String ?? "##",
+            maxInputCharsPerWord: maxChars,
+            source: name
+        )
+    }
+
+    /// Ids at or above this are rejected: they would only make the id table huge.
+    private static var maxVocabularyID: Int { 1 << 24 }
+
+    private static func readFile(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw TokenizerError.unreadableFile(file: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    /// Splits vocab.txt into tokens as `tokenizers` does: lines end at `\n` (a `\r` before it
+    /// goes too) and trailing whitespace is trimmed; a final newline adds no empty token.
+    static func readVocabularyLines(_ data: Data, file: String) throws -> [String] {
+        var tokens: [String] = []
+        let bytes = [UInt8](data)
+        var lineStart = 0
+        var lineNumber = 1
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
+            guard let line = String(validating: bytes[lineStart..<lineEnd], as: UTF8.self) else {
+                throw TokenizerError.notUTF8(file: file, line: lineNumber)
+            }
+            var scalars = line.unicodeScalars[...]
+            while let last = scalars.last, BertCharacterClasses.isWhitespace(last) { scalars.removeLast() }
+            tokens.append(String(String.UnicodeScalarView(scalars)))
+            lineStart = lineEnd + 1
+            lineNumber += 1
+        }
+        guard !tokens.isEmpty, tokens.contains(where: { !$0.isEmpty }) else {
+            throw TokenizerError.emptyVocabulary(file: file)
+        }
+        return tokens
+    }
+
+    static func parseJSONObject(_ data: Data, file: String) throws -> [String: Any] {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw TokenizerError.badJSON(file: file, reason: "is not valid JSON (\(error.localizedDescription))")
+        }
+        guard let object = parsed as? [String: Any] else {
+            throw TokenizerError.badJSON(file: file, reason: "top level is not a JSON object")
+        }
+        return object
+    }
+
+    static func jsonInteger(_ value: Any) -> Int? {
+        if let int = value as? Int { return int }
+        if let double = value as? Double, double.rounded() == double, abs(double) < 1e15 { return Int(double) }
+        return nil
+    }
+}
+
+/// The BertTokenizer settings transformers reads from tokenizer_config.json; nil = not set.
+struct TokenizerConfig {
+    var lowercase: Bool?
+    /// Outer nil: not set; inner nil: explicitly null (follow `lowercase`).
+    var stripAccents: Bool??
+    var tokenizeChineseChars: Bool?
+    var unknownToken: String?
+    var classToken: String?
+    var separatorToken: String?
+    var paddingToken: String?
+    var maskToken: String?
+
+    init() {}
+
+    init(file: URL) throws {
+        let name = file.lastPathComponent
+        let data: Data
+        do {
+            data = try Data(contentsOf: file)
+        } catch {
+            throw TokenizerError.unreadableFile(file: file.path, reason: error.localizedDescription)
+        }
+        let root = try WordPieceTokenizer.parseJSONObject(data, file: name)
+        func flag(_ key: String) throws -> Bool? {
+            guard let value = root[key], !(value is NSNull) else { return nil }
+            guard let bool = value as? Bool else {
+                throw TokenizerError.badJSON(file: name, reason: "\"\(key)\" should be true or false")
+            }
+            return bool
+        }
+        func token(_ key: String) throws -> String? {
+            switch root[key] {
+            case nil, is NSNull: return nil
+            case let string as String: return string
+            case let object as [String: Any]:
+                if let content = object["content"] as? String { return content }
+                fallthrough
+            default:
+                throw TokenizerError.badJSON(file: name, reason: "\"\(key)\" should be a token string")
+            }
+        }
+        lowercase = try flag("do_lower_case")
+        if let value = root["strip_accents"] {
+            stripAccents = .some(value is NSNull ? nil : try flag("strip_accents"))
+        }
+        tokenizeChineseChars = try flag("tokenize_chinese_chars")
+        unknownToken = try token("unk_token")
+        classToken = try token("cls_token")
+        separatorToken = try token("sep_token")
+        paddingToken = try token("pad_token")
+        maskToken = try token("mask_token")
+    }
+}
