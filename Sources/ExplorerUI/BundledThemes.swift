@@ -116,7 +116,7 @@ glyphs = " ░▒▓█"
 [colors]
 background = "#000000"
 foreground = "#ffffff"
-scale = ["#000000", "#ffffff"]
+scale = ["#262626", "#ffffff"]
 
 [accents]
 selection = "#ffffff"
