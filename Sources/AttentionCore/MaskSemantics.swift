@@ -1,0 +1,84 @@
+import Foundation
+
+/// How a mask value `m` (one per key, or per query × key cell) becomes the additive bias on
+/// the attention logits `q·k/√d` before softmax.
+///
+/// This is the centre of Maskscope: the same mask means different things in different
+/// implementations, and a fractional value never means "some attention" in `transformers`.
+public enum MaskSemantics: String, CaseIterable, Sendable, Codable {
+    /// transformers 5.x: the 2-D mask is cast to bool, then 0 for kept keys and float32's
+    /// lowest value for masked ones. Any non-zero value keeps the key fully.
+    case hf
+    /// transformers 4.x: bias = (1 − m) · float32 lowest. Any value below 1 masks fully.
+    case hf4
+    /// bias = ln m (−∞ at 0): the key's unnormalised weight is multiplied by m.
+    case soft
+    /// The value itself is added to the logits (e.g. −2), as an attention bias.
+    case bias
+
+    /// The one-sentence meaning the UI shows beside the semantics' name.
+    public var summary: String {
+        switch self {
+        case .hf: return "transformers 5: mask cast to bool; any non-zero value keeps the key fully, 0 masks it"
+        case .hf4: return "transformers 4: bias (1-m)*float32 lowest; any value below 1 masks the key fully"
+        case .soft: return "soft: bias ln m; a key's weight is scaled by m before renormalising"
+        case .bias: return "bias: the value is added to the attention logits as is"
+        }
+    }
+
+    /// The neutral mask value: the one that leaves a key untouched.
+    public var neutralValue: Float { self == .bias ? 0 : 1 }
+
+    /// The additive bias this semantics gives a mask value, exactly as the reference
+    /// implementation computes it in float32.
+    public func bias(for value: Float) -> Float {
+        switch self {
+        case .hf:
+            return value != 0 ? 0 : -Float.greatestFiniteMagnitude
+        case .hf4:
+            return (1 - value) * -Float.greatestFiniteMagnitude
+        case .soft:
+            return value > 0 ? Foundation.log(value) : -Float.infinity
+        case .bias:
+            return value
+        }
+    }
+
+    /// What a value means under this semantics, in words, for status lines and help
+    /// ("0.5 → kept fully (same as 1)").
+    public func effect(of value: Float) -> String {
+        let shown = MaskValueFormat.short(value)
+        switch self {
+        case .hf:
+            return value != 0 ? "\(shown) → kept fully (same as 1)" : "\(shown) → masked"
+        case .hf4:
+            if value == 1 { return "\(shown) → kept" }
+            return value < 1 ? "\(shown) → masked fully (same as 0)" : "\(shown) → bias +\(MaskValueFormat.short((value - 1)))·3.4e38: dominates"
+        case .soft:
+            if value <= 0 { return "\(shown) → masked (ln 0 = −∞)" }
+            return "\(shown) → weight ×\(shown) (bias \(MaskValueFormat.short(Foundation.log(value))))"
+        case .bias:
+            return "\(shown) → logit \(value >= 0 ? "+" : "")\(shown)"
+        }
+    }
+
+    /// Checks that a value means something under this semantics: finite always, and not
+    /// negative for `soft` (ln of a negative number is undefined).
+    public func validate(_ value: Float) -> String? {
+        guard value.isFinite else { return "mask values must be finite numbers, not \(value)" }
+        if self == .soft, value < 0 {
+            return "soft masking multiplies weights by the value, so it must be 0 or more, not \(MaskValueFormat.short(value))"
+        }
+        return nil
+    }
+}
+
+/// Compact number formatting for mask values: `1`, `0.5`, `-2`, `0.25`.
+public enum MaskValueFormat {
+    public static func short(_ value: Float) -> String {
+        if value == value.rounded(), abs(value) < 1e6 { return String(Int(value)) }
+        var text = String(format: "%.3f", Double(value))
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
+}
