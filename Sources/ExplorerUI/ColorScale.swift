@@ -33,4 +33,17 @@ public struct ColorScale: Hashable, Sendable {
         let lower = min(Int(position), labStops.count - 2)
         return OKLab.mix(labStops[lower], labStops[lower + 1], position - Double(lower))
     }
+
+    /// The weight whose scale color looks closest to `color` (nearest in OKLab, to 1/255): the
+    /// inverse of `color(at:)`, for reading a weight back from a color that was quantized.
+    public func weight(nearestTo color: RGB) -> Double {
+        let target = OKLab(color)
+        var best = (weight: 0.0, distance: Double.infinity)
+        for step in 0...255 {
+            let weight = Double(step) / 255
+            let distance = lab(at: weight).distance(to: target)
+            if distance < best.distance { best = (weight, distance) }
+        }
+        return best.weight
+    }
 }

@@ -96,3 +96,61 @@ private func hex(_ text: String) -> RGB {
         #expect(GlyphRamp("x") == nil && GlyphRamp("") == nil)
     }
 }
+
+@Suite struct QuantizationTests {
+    @Test func paletteColorsQuantizeToThemselves() {
+        for color in [RGB(red: 0, green: 95, blue: 135), RGB(red: 255, green: 255, blue: 255), RGB(red: 128, green: 128, blue: 128)] {
+            #expect(color.xterm256 == color, "\(color)")
+        }
+        #expect(RGB(red: 0x44, green: 0x01, blue: 0x54).xterm256Index == 53)
+    }
+
+    @Test func everyPaletteEntryQuantizesToItself() {
+        for index in 16...255 {
+            let entry = ColorQuantization.xterm256RGB(index)
+            #expect(RGB(red: entry.r, green: entry.g, blue: entry.b).xterm256Index == index, "xterm color \(index)")
+        }
+    }
+
+    /// At the centre of each glyph bin: the 256-color stand-in stays near the 24-bit color, and
+    /// reading a glyph back from either gives that bin. The xterm palette is coarse in dark
+    /// blues, and nearest-in-RGB sends cividis's #11346d (weight 0.1) to teal #005f5f (OKLab
+    /// distance 0.145), which reads as the next bin up; that one case is allowed one bin.
+    @Test(arguments: ThemeCatalog.all.filter { !$0.isMonochrome }.map(\.name))
+    func quantizingStaysCloseAndKeepsTheShadeGlyph(name: String) throws {
+        let theme = try #require(ThemeCatalog.named(name))
+        let bins = theme.glyphRamp.glyphs.count
+        for bin in 0..<bins {
+            let weight = (Double(bin) + 0.5) / Double(bins)
+            let trueColor = theme.color(forWeight: weight)
+            let quantized = trueColor.xterm256
+            #expect(OKLab(trueColor).distance(to: OKLab(quantized)) < 0.15, "\(name) weight \(weight): \(trueColor) → \(quantized)")
+            #expect(theme.glyphIndex(for: trueColor) == bin, "\(name) weight \(weight): truecolor → glyph")
+            let slack = name == "cividis" && bin == 0 ? 1 : 0
+            #expect(abs(theme.glyphIndex(for: quantized) - bin) <= slack, "\(name) weight \(weight): \(trueColor) → 256 \(quantized) → glyph")
+        }
+    }
+
+    @Test func heatmapCellsFollowTheTerminalsColors() throws {
+        let viridis = ThemeCatalog.default
+        #expect(viridis.heatmapCell(forWeight: 1, colors: .truecolor) == Cell(glyph: " ", background: .rgb(0xfd, 0xe7, 0x25)))
+        #expect(viridis.heatmapCell(forWeight: 1, colors: .palette256) == Cell(glyph: " ", background: .rgb(255, 215, 0)))
+        #expect(viridis.heatmapCell(forWeight: 1, colors: .palette8) == Cell(glyph: "█"))
+        #expect(viridis.heatmapCell(forWeight: 0.3, colors: .none) == Cell(glyph: "░"))
+        let mono = try #require(ThemeCatalog.named("mono"))
+        for weight in stride(from: 0.0, through: 1.0, by: 0.05) {
+            let cell = mono.heatmapCell(forWeight: weight, colors: .truecolor)
+            #expect(cell.foreground == .default && cell.background == .default, "mono must never emit colors")
+        }
+    }
+
+    @Test func swatchSpansTheScale() throws {
+        let viridis = ThemeCatalog.default
+        let swatch = viridis.swatch(width: 17)
+        #expect(swatch.count == 17)
+        #expect(swatch.map(\.background) == viridis.scale.stops.map(\.cellColor))
+        #expect(viridis.swatch(width: 5, colors: .none).map(\.glyph).joined() == " ░▒▓█")
+        #expect(viridis.swatch(width: 0).isEmpty && viridis.swatch(width: -3).isEmpty)
+        #expect(viridis.swatch(width: 1).count == 1)
+    }
+}
