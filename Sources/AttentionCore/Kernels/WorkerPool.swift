@@ -1,0 +1,231 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Persistent helper threads that split one matrix multiply with the calling thread.
+///
+/// A forward pass is ~40 multiplies of 10–1000 µs each; `DispatchQueue.concurrentPerform`
+/// pays several µs per call to wake threads. Here the helper spins for `spinMicroseconds` after
+/// each job, so the next multiply of the same forward starts at once, then parks on a condition
+/// variable so an idle explorer does not burn a core.
+///
+/// `threads` counts the caller: `WorkerPool(threads: 2)` starts one helper and the caller does
+/// part 0 of every job; `threads: 1` starts nothing and runs jobs inline.
+public final class WorkerPool: @unchecked Sendable {
+    // Sendable: `threads` and `spinMicroseconds` are immutable, and all mutable state lives in
+    // `PoolState`, whose every field is read and written only with its mutex held.
+
+    /// Threads that share each job, the caller's included.
+    public let threads: Int
+    public let spinMicroseconds: Int
+    private let state: PoolState?
+
+    /// - Parameters:
+    ///   - threads: threads per job including the caller; values below 1 count as 1.
+    ///   - spinMicroseconds: how long an idle helper (and a caller waiting for it) polls
+    ///     before sleeping.
+    public init(threads: Int = 2, spinMicroseconds: Int = 200) {
+        self.threads = max(1, threads)
+        self.spinMicroseconds = max(0, spinMicroseconds)
+        guard self.threads > 1 else {
+            state = nil
+            return
+        }
+        let state = PoolState(helpers: self.threads - 1, spinNanoseconds: UInt64(self.spinMicroseconds) * 1_000)
+        self.state = state
+        for part in 1..<self.threads {
+            let thread = Thread { state.helperLoop() }
+            thread.name = "maskscope.worker.\(part)"
+            thread.start()
+        }
+    }
+
+    /// A pool with one thread per core, capped at `maximum`.
+    public static func perCore(maximum: Int = 8) -> WorkerPool {
+        WorkerPool(threads: min(maximum, ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    deinit {
+        state?.shutDown()
+    }
+
+    /// Runs `body(part)` once for every `part` in `0..<threads`, concurrently, and returns when
+    /// all have finished. The caller's thread runs part 0, and any part no helper has started
+    /// by the time it is done.
+    ///
+    /// `body` must only write memory that no other part reads or writes. If the pool is
+    /// already running a job (a nested call from inside `body`, or another thread's call),
+    /// the parts run one after another on the caller's thread instead of deadlocking.
+    public func run(_ body: (_ part: Int) -> Void) {
+        guard let state, state.tryBeginJob() else {
+            for part in 0..<threads { body(part) }
+            return
+        }
+        withoutActuallyEscaping(body) { job in state.runAsCaller(job) }
+        state.endJob()
+    }
+}
+
+/// The mutex-guarded mailbox between a `WorkerPool`'s caller and its helpers.
+///
+/// Parts `1..<threads` of a job are *claimed*, not assigned: whichever thread gets to an
+/// unclaimed part first runs it. When the machine is busy and a helper is not scheduled in time,
+/// the caller runs that part itself instead of waiting a scheduler time slice for it.
+/// Polling uses `pthread_mutex_trylock` (never sleeps) and `sched_yield` (gives the core away
+/// when something else wants it).
+final class PoolState: @unchecked Sendable {
+    // Sendable: every `var` below is accessed only between `lock()` and `unlock()` of `mutex`;
+    // `jobGate` serializes whole jobs; the pthread objects live at stable heap addresses.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let jobGate = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let jobPosted = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let helpersDone = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let parts: Int
+    private let spinNanoseconds: UInt64
+
+    private var generation: UInt64 = 0
+    private var job: ((Int) -> Void)?
+    /// The lowest part nobody has claimed yet; `parts` when all are claimed.
+    private var nextPart = 0
+    /// Helpers that claimed a part of the current job and have not finished it.
+    private var runningHelpers = 0
+    private var callerIsSleeping = false
+    private var sleepingHelpers = 0
+    private var isShuttingDown = false
+
+    init(helpers: Int, spinNanoseconds: UInt64) {
+        parts = helpers + 1
+        self.spinNanoseconds = spinNanoseconds
+        pthread_mutex_init(mutex, nil)
+        pthread_mutex_init(jobGate, nil)
+        pthread_cond_init(jobPosted, nil)
+        pthread_cond_init(helpersDone, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(helpersDone)
+        pthread_cond_destroy(jobPosted)
+        pthread_mutex_destroy(jobGate)
+        pthread_mutex_destroy(mutex)
+        helpersDone.deallocate()
+        jobPosted.deallocate()
+        jobGate.deallocate()
+        mutex.deallocate()
+    }
+
+    func tryBeginJob() -> Bool { pthread_mutex_trylock(jobGate) == 0 }
+    func endJob() { pthread_mutex_unlock(jobGate) }
+
+    /// Publishes `newJob`, runs part 0 and every part no helper has claimed on the calling
+    /// thread, and returns once the helpers' parts are done and they hold no copy of `newJob`.
+    func runAsCaller(_ newJob: @escaping (Int) -> Void) {
+        lock()
+        job = newJob
+        nextPart = 1
+        runningHelpers = 0
+        generation &+= 1
+        if sleepingHelpers > 0 { pthread_cond_broadcast(jobPosted) }
+        unlock()
+        newJob(0)
+        var deadline: UInt64?
+        while true {
+            lock()
+            if nextPart < parts {
+                let part = nextPart
+                nextPart += 1
+                unlock()
+                newJob(part)
+                continue
+            }
+            if runningHelpers == 0 { break }
+            let start = deadline ?? now() + spinNanoseconds
+            deadline = start
+            if now() >= start {
+                callerIsSleeping = true
+                while runningHelpers > 0 { pthread_cond_wait(helpersDone, mutex) }
+                callerIsSleeping = false
+                break
+            }
+            unlock()
+            sched_yield()
+        }
+        job = nil
+        unlock()
+    }
+
+    func shutDown() {
+        lock()
+        isShuttingDown = true
+        pthread_cond_broadcast(jobPosted)
+        unlock()
+    }
+
+    func helperLoop() {
+        var seenGeneration: UInt64 = 0
+        while let generation = waitForJob(after: seenGeneration) {
+            seenGeneration = generation
+            while runUnclaimedPart() {
+                lock()
+                runningHelpers -= 1
+                if runningHelpers == 0 && callerIsSleeping { pthread_cond_signal(helpersDone) }
+                unlock()
+            }
+        }
+    }
+
+    /// The generation of the next job, or `nil` when the pool is shutting down.
+    private func waitForJob(after seen: UInt64) -> UInt64? {
+        let deadline = now() + spinNanoseconds
+        while true {
+            lock()
+            if isShuttingDown { unlock(); return nil }
+            if generation != seen { let posted = generation; unlock(); return posted }
+            if now() >= deadline {
+                sleepingHelpers += 1
+                while generation == seen && !isShuttingDown { pthread_cond_wait(jobPosted, mutex) }
+                sleepingHelpers -= 1
+                let posted = isShuttingDown ? nil : generation
+                unlock()
+                return posted
+            }
+            unlock()
+            sched_yield()
+        }
+    }
+
+    /// Claims and runs one part if any is left. Kept out of line so this helper's copy of the
+    /// closure is released before it reports the part finished: `withoutActuallyEscaping` in
+    /// the caller checks that no copy outlives the job.
+    @inline(never)
+    private func runUnclaimedPart() -> Bool {
+        lock()
+        guard nextPart < parts, let current = job else {
+            unlock()
+            return false
+        }
+        let part = nextPart
+        nextPart += 1
+        runningHelpers += 1
+        unlock()
+        current(part)
+        return true
+    }
+
+    private func lock() {
+        for _ in 0..<64 {
+            if pthread_mutex_trylock(mutex) == 0 { return }
+        }
+        pthread_mutex_lock(mutex)
+    }
+
+    private func unlock() { pthread_mutex_unlock(mutex) }
+
+    private func now() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+    }
+}
