@@ -34,13 +34,39 @@ struct BertNormalizer: Sendable, Equatable {
             }
         }
         if stripAccents && !allASCII {
-            let decomposed = String(String.UnicodeScalarView(scalars)).decomposedStringWithCanonicalMapping
-            scalars = decomposed.unicodeScalars.filter { !BertCharacterClasses.isNonspacingMark($0) }
+            scalars = Self.decomposed(scalars).filter { !BertCharacterClasses.isNonspacingMark($0) }
         }
         if lowercase {
             scalars = Self.lowercased(scalars)
         }
         return scalars
+    }
+
+    /// Starters whose canonical decomposition is newer than the tables `tokenizers` uses,
+    /// so it leaves them composed (U+11938 DIVES AKURU VOWEL SIGN O, Unicode 13).
+    private static let composedInTokenizers: Set<UInt32> = [0x11938]
+
+    /// NFD, leaving `composedInTokenizers` whole. They are starters, so each run between
+    /// them decomposes independently.
+    private static func decomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var result: [Unicode.Scalar] = []
+        result.reserveCapacity(scalars.count + 8)
+        var run: [Unicode.Scalar] = []
+        func flush() {
+            guard !run.isEmpty else { return }
+            result.append(contentsOf: String(String.UnicodeScalarView(run)).decomposedStringWithCanonicalMapping.unicodeScalars)
+            run.removeAll(keepingCapacity: true)
+        }
+        for scalar in scalars {
+            if composedInTokenizers.contains(scalar.value) {
+                flush()
+                result.append(scalar)
+            } else {
+                run.append(scalar)
+            }
+        }
+        flush()
+        return result
     }
 
     private static func lowercased(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
