@@ -6,8 +6,13 @@
 
 #define _XOPEN_SOURCE_EXTENDED 1
 #define NCURSES_WIDECHAR 1
+#include <langinfo.h>
 #include <locale.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
@@ -28,6 +33,12 @@ static inline mmask_t ms_button1_clicked(void) { return BUTTON1_CLICKED; }
 static inline mmask_t ms_button4_pressed(void) { return BUTTON4_PRESSED; }
 static inline mmask_t ms_button5_pressed(void) { return BUTTON5_PRESSED; }
 
+/* The events the explorer reacts to: button 1 down/up (and whole clicks where a terminal
+   reports them) and the wheel. No motion reports, which would flood the input queue. */
+static inline mmask_t ms_mouse_explorer_events(void) {
+    return BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+
 static inline WINDOW *ms_stdscr(void) { return stdscr; }
 static inline int ms_lines(void) { return LINES; }
 static inline int ms_cols(void) { return COLS; }
@@ -35,5 +46,78 @@ static inline int ms_colors(void) { return COLORS; }
 static inline int ms_color_pairs(void) { return COLOR_PAIRS; }
 static inline FILE *ms_stdout(void) { return stdout; }
 static inline FILE *ms_stdin(void) { return stdin; }
+
+static inline const char *ms_codeset(void) { return nl_langinfo(CODESET); }
+
+/* A terminfo string capability, or NULL when the terminal lacks it (tigetstr's (char *)-1
+   "not a string capability" is folded into NULL). */
+static inline const char *ms_string_capability(const char *name) {
+    char *value = tigetstr(name);
+    return (value == (char *)-1) ? NULL : value;
+}
+
+/* Restoring the terminal from SIGINT/SIGTERM/SIGHUP, using only async-signal-safe calls:
+   the handler writes a precomputed reset sequence (leave the alternate screen, show the cursor,
+   stop mouse reports), puts back the termios saved before ncurses started, then re-raises the
+   signal with its default action so the process ends with the usual status (130 for Ctrl-C). */
+struct ms_restore_state {
+    struct termios saved_termios;
+    volatile sig_atomic_t saved_termios_valid;
+    char reset_sequence[512];
+    volatile sig_atomic_t reset_length;
+};
+
+/* Function-local storage: file-scope statics in a header are not emitted for Swift. */
+static inline struct ms_restore_state *ms_restore_state(void) {
+    static struct ms_restore_state state;
+    return &state;
+}
+
+static inline int ms_save_termios(void) {
+    struct ms_restore_state *state = ms_restore_state();
+    if (tcgetattr(STDIN_FILENO, &state->saved_termios) != 0) return -1;
+    state->saved_termios_valid = 1;
+    return 0;
+}
+
+static inline void ms_set_reset_sequence(const char *bytes, size_t length) {
+    struct ms_restore_state *state = ms_restore_state();
+    if (length > sizeof state->reset_sequence) length = sizeof state->reset_sequence;
+    state->reset_length = 0;
+    memcpy(state->reset_sequence, bytes, length);
+    state->reset_length = (sig_atomic_t)length;
+}
+
+static void ms_restore_and_reraise(int signal_number) {
+    struct ms_restore_state *state = ms_restore_state();
+    if (state->reset_length > 0) {
+        ssize_t ignored = write(STDOUT_FILENO, state->reset_sequence, (size_t)state->reset_length);
+        (void)ignored;
+    }
+    if (state->saved_termios_valid) tcsetattr(STDIN_FILENO, TCSAFLUSH, &state->saved_termios);
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);
+}
+
+/* Installs the handler for SIGINT, SIGTERM and SIGHUP, keeping the previous actions in
+   `previous` (3 entries) so they can be put back. */
+static inline int ms_install_restore_handlers(struct sigaction *previous) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = ms_restore_and_reraise;
+    sigemptyset(&action.sa_mask);
+    int signals[3] = { SIGINT, SIGTERM, SIGHUP };
+    for (int i = 0; i < 3; i++) {
+        if (sigaction(signals[i], &action, &previous[i]) != 0) return -1;
+    }
+    return 0;
+}
+
+static inline void ms_restore_previous_handlers(const struct sigaction *previous) {
+    int signals[3] = { SIGINT, SIGTERM, SIGHUP };
+    for (int i = 0; i < 3; i++) sigaction(signals[i], &previous[i], NULL);
+    ms_restore_state()->saved_termios_valid = 0;
+    ms_restore_state()->reset_length = 0;
+}
 
 #endif

@@ -41,9 +41,15 @@ public enum ColorQuantization {
     }
 
     /// The nearest of the 8 basic ANSI colors (0 black, 1 red, 2 green, 3 yellow, 4 blue,
-    /// 5 magenta, 6 cyan, 7 white), by squared distance to their xterm defaults, for terminals
-    /// with only 8 or 16 colors. Too coarse for a heatmap: pair it with a glyph ramp.
+    /// 5 magenta, 6 cyan, 7 white), for terminals with only 8 or 16 colors. Grays (channels
+    /// within 64 of each other) become black or white by brightness, so a gray never turns
+    /// yellow; other colors go to the nearest by squared distance to xterm's defaults. Too
+    /// coarse for a heatmap: pair it with a glyph ramp.
     public static func nearestANSI8(r: UInt8, g: UInt8, b: UInt8) -> Int {
+        let channels = [Int(r), Int(g), Int(b)]
+        if let brightest = channels.max(), let darkest = channels.min(), brightest - darkest < 64 {
+            return channels.reduce(0, +) / 3 >= 128 ? 7 : 0
+        }
         var best = 0
         var bestDistance = Int.max
         for index in 0..<8 {

@@ -3,6 +3,8 @@
 public enum TerminalError: Error, CustomStringConvertible {
     case notATerminal
     case unknownTerminal(String?)
+    /// TERM names a terminal that cannot position the cursor (e.g. `dumb`, an editor's shell).
+    case cannotMoveCursor(String)
 
     public var description: String {
         switch self {
@@ -13,6 +15,8 @@ public enum TerminalError: Error, CustomStringConvertible {
                 return "the terminal type TERM=\(term) is unknown to ncurses; try TERM=xterm-256color"
             }
             return "TERM is not set, so the terminal's capabilities are unknown; set it (e.g. TERM=xterm-256color) or use a headless command"
+        case .cannotMoveCursor(let term):
+            return "the terminal type TERM=\(term) cannot move the cursor, which the explorer needs; run it in a full terminal (e.g. TERM=xterm-256color) or use a headless command"
         }
     }
 }

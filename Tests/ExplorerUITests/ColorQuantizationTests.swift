@@ -43,6 +43,9 @@ struct ColorQuantizationTests {
         #expect(ColorQuantization.nearestANSI8(r: 0, g: 0, b: 255) == 4)
         #expect(ColorQuantization.nearestANSI8(r: 10, g: 10, b: 10) == 0)
         #expect(ColorQuantization.nearestANSI8(r: 200, g: 200, b: 200) == 7)
+        #expect(ColorQuantization.nearestANSI8(r: 128, g: 128, b: 128) == 7, "mid gray is not yellow")
+        #expect(ColorQuantization.nearestANSI8(r: 100, g: 100, b: 110) == 0)
+        #expect(ColorQuantization.nearestANSI8(r: 230, g: 220, b: 40) == 3)
     }
 
     @Test func capabilityFromColorsPairsAndEnvironment() {
