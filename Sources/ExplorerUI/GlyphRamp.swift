@@ -7,15 +7,21 @@ public struct GlyphRamp: Hashable, Sendable {
     /// The classic block-shade ramp: space, light, medium, dark shade, full block.
     public static let blocks = GlyphRamp(uncheckedGlyphs: [" ", "░", "▒", "▓", "█"])
 
-    /// Splits `text` into characters (grapheme clusters); nil when fewer than two.
+    /// Splits `text` into characters (grapheme clusters); nil when there are fewer than two or
+    /// one is not exactly one column wide (a wide or zero-width glyph would shift the heatmap).
     public init?(_ text: String) {
         let glyphs = text.map(String.init)
-        guard glyphs.count >= 2 else { return nil }
+        guard glyphs.count >= 2, Self.firstGlyphNotOneColumn(in: text) == nil else { return nil }
         self.glyphs = glyphs
     }
 
     private init(uncheckedGlyphs: [String]) {
         glyphs = uncheckedGlyphs
+    }
+
+    /// The first character of `text` that does not take exactly one terminal column.
+    public static func firstGlyphNotOneColumn(in text: String) -> Character? {
+        text.first { DisplayWidth.of($0) != 1 }
     }
 
     /// The ramp as one string, as written in a theme file.

@@ -100,23 +100,26 @@ private struct ThemeReader {
 
     /// Reports the unknown key that comes first in the file.
     private func rejectUnknownKeys() throws {
-        var unknown: [(path: [String], suggestion: String?)] = []
-        for key in root.keys where !ThemeSchema.topLevel.contains(key) {
-            unknown.append(([key], closestMatch(to: key, in: ThemeSchema.topLevel)))
-        }
+        var unknown: [[String]] = root.keys.filter { !ThemeSchema.topLevel.contains($0) }.map { [$0] }
         for (tableName, known) in ThemeSchema.tables {
             guard let table = root[tableName]?.table else { continue }
-            for key in table.keys where !known.contains(key) {
-                let suggestion = closestMatch(to: key, in: known)
-                    ?? ThemeSchema.tables.first(where: { $0.value.contains(key) }).map { "\($0.key).\(key)" }
-                unknown.append(([tableName, key], suggestion.map { $0.contains(".") ? $0 : "\(tableName).\($0)" }))
-            }
+            unknown += table.keys.filter { !known.contains($0) }.map { [tableName, $0] }
         }
-        let first = unknown.min { (line($0.path) ?? Int.max) < (line($1.path) ?? Int.max) }
-        if let first {
-            throw ThemeError.unknownKey(
-                source: source, line: line(first.path), key: first.path.joined(separator: "."), suggestion: first.suggestion)
+        guard let first = unknown.min(by: { (line($0) ?? Int.max) < (line($1) ?? Int.max) }) else { return }
+        throw ThemeError.unknownKey(
+            source: source, line: line(first), key: first.joined(separator: "."), suggestion: suggestion(for: first))
+    }
+
+    /// A known key the unknown `path` was probably meant to be: a close spelling in the same
+    /// table, or the same key in the table where it belongs (`colors.warning` → `accents.warning`).
+    private func suggestion(for path: [String]) -> String? {
+        guard let key = path.last else { return nil }
+        let tableName = path.count > 1 ? path[0] : nil
+        let known = tableName.flatMap { ThemeSchema.tables[$0] } ?? ThemeSchema.topLevel
+        if let close = closestMatch(to: key, in: known) {
+            return tableName.map { "\($0).\(close)" } ?? close
         }
+        return ThemeSchema.tables.first { $0.value.contains(key) }.map { "\($0.key).\(key)" }
     }
 
     private func line(_ path: [String]) -> Int? {
@@ -209,6 +212,12 @@ private struct ThemeReader {
     private func glyphRamp() throws -> GlyphRamp {
         guard let value = value(["glyphs"]) else { return .blocks }
         guard let text = value.string else { throw wrongType(["glyphs"], expected: "a string of shade characters", found: value) }
+        if let bad = GlyphRamp.firstGlyphNotOneColumn(in: text) {
+            let code = bad.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
+            throw ThemeError.badValue(
+                source: source, line: line(["glyphs"]), key: "glyphs",
+                reason: "\"\(bad)\" (\(code)) is \(DisplayWidth.of(bad)) columns wide; every shade must take exactly one column")
+        }
         guard let ramp = GlyphRamp(text) else {
             throw ThemeError.badValue(
                 source: source, line: line(["glyphs"]), key: "glyphs",

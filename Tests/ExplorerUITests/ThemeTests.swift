@@ -43,7 +43,8 @@ private func parseError(_ toml: String, source: String = "my.toml") -> ThemeErro
     }
 }
 
-@Suite struct ThemeLoadingTests {
+@Suite("Theme loading and catalog")
+struct ThemeLoadingTests {
     @Test func validThemeParses() throws {
         let theme = try Theme.parse(toml: validTheme, source: "my.toml")
         #expect(theme.name == "test")
@@ -107,7 +108,8 @@ private func parseError(_ toml: String, source: String = "my.toml") -> ThemeErro
     }
 }
 
-@Suite struct ThemeErrorTests {
+@Suite("Theme errors")
+struct ThemeErrorTests {
     @Test func badTOMLNamesFileLineAndColumn() throws {
         let broken = validTheme.replacingOccurrences(of: "dim = \"#888888\"", with: "dim = \"#888888")
         let error = try #require(parseError(broken))
@@ -132,6 +134,11 @@ private func parseError(_ toml: String, source: String = "my.toml") -> ThemeErro
         let moved = validTheme.replacingOccurrences(of: "[colors]\n", with: "[colors]\nwarning = \"#ffff00\"\n")
         let error = try #require(parseError(moved))
         #expect(error == .unknownKey(source: "my.toml", line: 5, key: "colors.warning", suggestion: "accents.warning"))
+    }
+
+    @Test func tableKeyAtTopLevelSuggestsItsTable() throws {
+        let error = try #require(parseError("scale = [\"#000000\", \"#ffffff\"]\n" + validTheme))
+        #expect(error == .unknownKey(source: "my.toml", line: 1, key: "scale", suggestion: "colors.scale"))
     }
 
     @Test func unknownKeyFarFromAnyHasNoSuggestion() throws {
@@ -196,6 +203,8 @@ private func parseError(_ toml: String, source: String = "my.toml") -> ThemeErro
         #expect(twoLines == .badValue(source: "my.toml", line: 2, key: "description", reason: "must be a single line"))
         let oneGlyph = try #require(parseError("glyphs = \"#\"\n" + validTheme))
         if case let .badValue(_, line, key, _) = oneGlyph { #expect(line == 1 && key == "glyphs") } else { Issue.record("got \(oneGlyph)") }
+        let wide = try #require(parseError("glyphs = \" 🟦🟩\"\n" + validTheme))
+        #expect(wide.description.contains("my.toml:1:") && wide.description.contains("'glyphs'") && wide.description.contains("U+1F7E6"))
         let spacedName = try #require(parseError(validTheme.replacingOccurrences(of: "name = \"test\"", with: "name = \"my theme\"")))
         if case let .badValue(_, line, key, _) = spacedName { #expect(line == 1 && key == "name") } else { Issue.record("got \(spacedName)") }
     }
