@@ -1,0 +1,219 @@
+import Testing
+@testable import AttentionCore
+
+/// Deterministic values in [-1, 1) so failures reproduce.
+private struct SplitMix {
+    var state: UInt64
+    mutating func next() -> Float {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Float(z >> 40) / Float(1 << 23) - 1
+    }
+    mutating func values(_ count: Int) -> [Float] { (0..<count).map { _ in next() } }
+}
+
+/// Largest `|got - want| / (Σ|terms|)` over all outputs of `y = x · Wᵀ + b`, accumulated in Double.
+private func worstLinearError(x: Matrix, weight: Matrix, bias: [Float], y: Matrix) -> Double {
+    var worst = 0.0
+    x.values.withUnsafeBufferPointer { xs in
+        weight.values.withUnsafeBufferPointer { ws in
+            for row in 0..<x.rows {
+                for out in 0..<weight.rows {
+                    var sum = Double(bias[out])
+                    var magnitude = abs(sum)
+                    for i in 0..<x.columns {
+                        let term = Double(xs[row * x.columns + i]) * Double(ws[out * weight.columns + i])
+                        sum += term
+                        magnitude += abs(term)
+                    }
+                    let error = abs(Double(y[row, out]) - sum) / max(magnitude, 1e-20)
+                    worst = max(worst, error)
+                }
+            }
+        }
+    }
+    return worst
+}
+
+/// (tokens M, inputs K, outputs N): every size from the brief, most not multiples of any tile.
+private let linearShapes: [(Int, Int, Int)] = [
+    (1, 5, 3), (7, 384, 33), (13, 1536, 384), (128, 384, 33), (509, 5, 33),
+    (1, 1536, 1536), (13, 5, 1536), (7, 1536, 3), (128, 384, 384), (509, 384, 3),
+]
+
+@Suite struct KernelTests {
+    @Test(arguments: MatrixKernel.allCases, [1, 2])
+    func linearMatchesDoubleReference(kernel: MatrixKernel, threads: Int) {
+        let pool = WorkerPool(threads: threads)
+        var random = SplitMix(state: 7)
+        for (m, k, n) in linearShapes {
+            let weight = Matrix(rows: n, columns: k, values: random.values(n * k))
+            let bias = random.values(n)
+            let x = Matrix(rows: m, columns: k, values: random.values(m * k))
+            let layer = Linear(weight: weight, bias: bias, kernel: kernel)
+            let y = layer.apply(x, workers: pool)
+            #expect(y.rows == m && y.columns == n)
+            let error = worstLinearError(x: x, weight: weight, bias: bias, y: y)
+            #expect(error < 1e-4, "M=\(m) K=\(k) N=\(n) \(kernel) threads=\(threads): relative error \(error)")
+        }
+    }
+
+    @Test func linearAddsBiasPerOutput() {
+        let weight = Matrix(rows: 3, columns: 2, values: [1, 2, 3, 4, 5, 6])
+        let layer = Linear(weight: weight, bias: [0.5, -1, 2])
+        let y = layer.apply(Matrix(rows: 2, columns: 2, values: [1, 1, 2, -1]))
+        #expect(y == Matrix(rows: 2, columns: 3, values: [3.5, 6, 13, 0.5, 1, 6]))
+        #expect(layer.inputSize == 2 && layer.outputSize == 3)
+    }
+
+    @Test(arguments: MatrixKernel.allCases)
+    func linearWithNoInputsIsItsBias(kernel: MatrixKernel) {
+        let layer = Linear(weight: Matrix(rows: 3, columns: 0, values: []), bias: [1, 2, 3], kernel: kernel)
+        let y = layer.apply(Matrix(rows: 2, columns: 0, values: []))
+        #expect(y == Matrix(rows: 2, columns: 3, values: [1, 2, 3, 1, 2, 3]))
+    }
+
+    /// The pointer form reads rows `inputStride` apart and writes only its own columns of a
+    /// wider output, as when Q, K and V share one `[token][3·hidden]` buffer.
+    @Test(arguments: MatrixKernel.allCases)
+    func pointerFormHonorsStridesAndLeavesOtherColumnsAlone(kernel: MatrixKernel) {
+        var random = SplitMix(state: 11)
+        let (m, k, n) = (9, 40, 35)
+        let weight = Matrix(rows: n, columns: k, values: random.values(n * k))
+        let bias = random.values(n)
+        let layer = Linear(weight: weight, bias: bias, kernel: kernel)
+        let wide = Matrix(rows: m, columns: k + 3, values: random.values(m * (k + 3)))
+        let x = Matrix(rows: m, columns: k, values: (0..<m).flatMap { r in (0..<k).map { wide[r, $0 + 2] } })
+        let sentinel: Float = -12345
+        let outputStride = n + 10
+        var output = [Float](repeating: sentinel, count: m * outputStride)
+        wide.values.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { out in
+                layer.apply(
+                    input: input.baseAddress! + 2, inputStride: k + 3, rows: m,
+                    output: out.baseAddress! + 4, outputStride: outputStride, workers: WorkerPool(threads: 2)
+                )
+            }
+        }
+        let y = Matrix(rows: m, columns: n, values: (0..<m).flatMap { r in (0..<n).map { output[r * outputStride + 4 + $0] } })
+        #expect(worstLinearError(x: x, weight: weight, bias: bias, y: y) < 1e-4)
+        let untouched = (0..<m).allSatisfy { r in
+            (0..<4).allSatisfy { output[r * outputStride + $0] == sentinel }
+                && (4 + n..<outputStride).allSatisfy { output[r * outputStride + $0] == sentinel }
+        }
+        #expect(untouched)
+    }
+
+    /// One head (index 1 of 3) of `[L][3·d]` Q/K/V activations, against Double sums.
+    @Test(arguments: MatrixKernel.allCases, [32, 64])
+    func headProductsMatchDoubleReference(kernel: MatrixKernel, headSize: Int) {
+        var random = SplitMix(state: UInt64(headSize))
+        for length in [1, 13, 37] {
+            let hidden = 3 * headSize
+            let head = 1
+            let q = random.values(length * hidden)
+            let key = random.values(length * hidden)
+            let value = random.values(length * hidden)
+            let scale = 1 / Float(headSize).squareRoot()
+            var scratch = [Float](repeating: .nan, count: HeadProducts.scratchCount(keys: length, headSize: headSize, kernel: kernel))
+            let scoresStride = length + 2
+            var scores = [Float](repeating: .nan, count: length * scoresStride)
+            q.withUnsafeBufferPointer { qp in
+                key.withUnsafeBufferPointer { kp in
+                    HeadProducts.scores(
+                        query: qp.baseAddress! + head * headSize, queryStride: hidden, queries: length,
+                        key: kp.baseAddress! + head * headSize, keyStride: hidden, keys: length,
+                        headSize: headSize, scale: scale, into: &scores, scoresStride: scoresStride,
+                        scratch: &scratch, kernel: kernel
+                    )
+                }
+            }
+            var worstScore = 0.0
+            for i in 0..<length {
+                for j in 0..<length {
+                    var sum = 0.0, magnitude = 0.0
+                    for c in 0..<headSize {
+                        let term = Double(q[i * hidden + head * headSize + c]) * Double(key[j * hidden + head * headSize + c])
+                        sum += term
+                        magnitude += abs(term)
+                    }
+                    let want = sum * Double(scale)
+                    worstScore = max(worstScore, abs(Double(scores[i * scoresStride + j]) - want) / max(magnitude * Double(scale), 1e-20))
+                }
+            }
+            #expect(worstScore < 1e-4, "scores L=\(length) d=\(headSize) \(kernel): \(worstScore)")
+
+            // Row-softmax-like weights: non-negative, so magnitudes are honest.
+            let probabilities = (0..<(length * length)).map { _ in abs(random.next()) }
+            var context = [Float](repeating: .nan, count: length * hidden)
+            probabilities.withUnsafeBufferPointer { pp in
+                value.withUnsafeBufferPointer { vp in
+                    context.withUnsafeMutableBufferPointer { cp in
+                        HeadProducts.context(
+                            probabilities: pp.baseAddress!, probabilitiesStride: length, queries: length,
+                            value: vp.baseAddress! + head * headSize, valueStride: hidden, keys: length,
+                            headSize: headSize, into: cp.baseAddress! + head * headSize, contextStride: hidden,
+                            scratch: &scratch, kernel: kernel
+                        )
+                    }
+                }
+            }
+            var worstContext = 0.0
+            for i in 0..<length {
+                for c in 0..<headSize {
+                    var sum = 0.0, magnitude = 0.0
+                    for j in 0..<length {
+                        let term = Double(probabilities[i * length + j]) * Double(value[j * hidden + head * headSize + c])
+                        sum += term
+                        magnitude += abs(term)
+                    }
+                    worstContext = max(worstContext, abs(Double(context[i * hidden + head * headSize + c]) - sum) / max(magnitude, 1e-20))
+                }
+            }
+            #expect(worstContext < 1e-4, "context L=\(length) d=\(headSize) \(kernel): \(worstContext)")
+            let otherHeadsUntouched = (0..<length).allSatisfy { i in
+                (0..<hidden).allSatisfy { c in (c / headSize == head) || context[i * hidden + c].isNaN }
+            }
+            #expect(otherHeadsUntouched, "context wrote outside head \(head)'s columns")
+            let paddingUntouched = (0..<length).allSatisfy { i in scores[i * scoresStride + length].isNaN && scores[i * scoresStride + length + 1].isNaN }
+            #expect(paddingUntouched, "scores wrote past column \(length)")
+        }
+    }
+
+    @Test(arguments: [1, 2, 3])
+    func workerPoolRunsEveryPartOnceEvenWhenNested(threads: Int) {
+        let pool = WorkerPool(threads: threads)
+        var counts = [Int](repeating: 0, count: threads * 16)
+        counts.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            for _ in 0..<2_000 {
+                pool.run { part in base[part * 16] += 1 }
+            }
+            // A nested call runs its parts inline instead of deadlocking.
+            pool.run { part in
+                pool.run { inner in base[part * 16 + 1 + inner] += 1 }
+            }
+        }
+        for part in 0..<threads {
+            #expect(counts[part * 16] == 2_000, "part \(part) ran \(counts[part * 16]) times")
+            #expect((0..<threads).allSatisfy { counts[part * 16 + 1 + $0] == 1 })
+        }
+    }
+
+    @Test func kernelChoiceFollowsCPUFlags() {
+        let zen = CPUFeatures(cpuinfoFlags: "fpu sse2 avx avx2 fma avx512f avx512bw")
+        let haswell = CPUFeatures(cpuinfoFlags: "fpu sse2 avx avx2 fma")
+        let old = CPUFeatures(cpuinfoFlags: "fpu sse2 avx")
+        #expect(zen == CPUFeatures(hasAVX512F: true, hasAVX2: true, hasFMA: true))
+        #expect(old == CPUFeatures(hasAVX512F: false, hasAVX2: false, hasFMA: false))
+        #if arch(x86_64)
+        #expect(MatrixKernel.best(for: zen) == .simd16Tile8x32)
+        #expect(MatrixKernel.best(for: haswell) == .simd8Tile6x16)
+        #expect(MatrixKernel.best(for: old) == .simd4Tile4x8)
+        #endif
+        #expect(Linear(weight: Matrix(zeros: 1, 1), bias: [0]).kernel == MatrixKernel.best)
+    }
+}
