@@ -225,7 +225,8 @@ public final class NCursesTerminal: TerminalBackend {
         case .rgb(let r, let g, let b):
             switch colorCapability {
             case .truecolor:
-                return Int32(r) << 16 | Int32(g) << 8 | Int32(b)
+                // Direct-color terminfo reads 0…7 as the ANSI palette, not as near-black RGB.
+                return max(8, Int32(r) << 16 | Int32(g) << 8 | Int32(b))
             case .palette256:
                 return Int32(ColorQuantization.nearestXterm256(r: r, g: g, b: b))
             case .palette8:
