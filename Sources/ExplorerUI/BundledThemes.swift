@@ -181,7 +181,8 @@ positive = "#b2182b"
 #   bold_labels   optional, bool (false): draw token labels in bold, for projectors and low contrast.
 #   large_legend  optional, bool (false): draw a bigger legend with more ticks, readable from afar.
 #   glyphs        optional, string (" ░▒▓█"): shade characters from weight 0 (least ink) to weight 1,
-#                 at least 2. Used by monochrome themes and by terminals with 8 colors or none:
+#                 at least 2, each one terminal column wide (no emoji). Used by monochrome themes
+#                 and by terminals with 8 colors or none:
 #                 the weight range 0…1 is cut into as many equal bins as there are characters.
 #
 # [colors]        all required

@@ -90,6 +90,13 @@ struct ThemeLoadingTests {
         #expect(mono.glyph(forWeight: 0) == " " && mono.glyph(forWeight: 1) == "█")
     }
 
+    @Test func didYouMeanCountsASwapAsOneEdit() {
+        #expect(editDistance("magam", "magma") == 1)
+        #expect(editDistance("kitten", "sitting") == 3)
+        #expect(closestMatch(to: "magam", in: ThemeCatalog.names) == "magma")
+        #expect(closestMatch(to: "xyz", in: ThemeCatalog.names) == nil)
+    }
+
     @Test func resolveTakesANameOrAPath() throws {
         #expect(try ThemeCatalog.resolve(nameOrPath: "cividis").name == "cividis")
         let path = themesFolder.appendingPathComponent("magma.toml").path
