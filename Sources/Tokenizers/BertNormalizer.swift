@@ -46,19 +46,22 @@ struct BertNormalizer: Sendable, Equatable {
     /// so it leaves them composed (U+11938 DIVES AKURU VOWEL SIGN O, Unicode 13).
     private static let composedInTokenizers: Set<UInt32> = [0x11938]
 
-    /// NFD, leaving `composedInTokenizers` whole. They are starters, so each run between
-    /// them decomposes independently.
+    /// NFD, leaving `composedInTokenizers` whole. Those and ASCII characters are starters
+    /// that NFD keeps as they are, so only the runs between them need decomposing.
     private static func decomposed(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var result: [Unicode.Scalar] = []
         result.reserveCapacity(scalars.count + 8)
         var run: [Unicode.Scalar] = []
         func flush() {
             guard !run.isEmpty else { return }
-            result.append(contentsOf: String(String.UnicodeScalarView(run)).decomposedStringWithCanonicalMapping.unicodeScalars)
+            var utf8: [UInt8] = []
+            utf8.reserveCapacity(run.count * 4)
+            for scalar in run { UTF8.encode(scalar) { utf8.append($0) } }
+            result.append(contentsOf: String(decoding: utf8, as: UTF8.self).decomposedStringWithCanonicalMapping.unicodeScalars)
             run.removeAll(keepingCapacity: true)
         }
         for scalar in scalars {
-            if composedInTokenizers.contains(scalar.value) {
+            if scalar.value < 0x80 || composedInTokenizers.contains(scalar.value) {
                 flush()
                 result.append(scalar)
             } else {

@@ -4,9 +4,9 @@ struct WordPieceVocabulary: Sendable {
     /// Token spelling for each id; ids a tokenizer.json skips hold an empty string.
     let tokensByID: [String]
     /// Every token, keyed by its UTF-8 bytes.
-    private let idsByBytes: [[UInt8]: Int]
+    private let idsByBytes: [PieceKey: Int]
     /// Tokens that start with the continuation prefix, keyed by the bytes after it.
-    private let continuationIDs: [[UInt8]: Int]
+    private let continuationIDs: [PieceKey: Int]
     /// Longest key in either table, in bytes: no longer piece can match.
     private let longestPiece: Int
     let continuationPrefix: String
@@ -15,17 +15,17 @@ struct WordPieceVocabulary: Sendable {
     /// as `tokenizers` does when it reads vocab.txt.
     init(entries: [(token: String, id: Int)], continuationPrefix: String) {
         let prefixBytes = Array(continuationPrefix.utf8)
-        var byBytes: [[UInt8]: Int] = [:]
-        var continuations: [[UInt8]: Int] = [:]
+        var byBytes: [PieceKey: Int] = [:]
+        var continuations: [PieceKey: Int] = [:]
         byBytes.reserveCapacity(entries.count)
         var longest = 0
         var maxID = -1
         for (token, id) in entries {
             let bytes = Array(token.utf8)
-            byBytes[bytes] = id
+            byBytes[PieceKey(bytes)] = id
             longest = max(longest, bytes.count)
             if !prefixBytes.isEmpty, bytes.count > prefixBytes.count, bytes.starts(with: prefixBytes) {
-                continuations[Array(bytes[prefixBytes.count...])] = id
+                continuations[PieceKey(Array(bytes[prefixBytes.count...]))] = id
             }
             maxID = max(maxID, id)
         }
@@ -34,7 +34,7 @@ struct WordPieceVocabulary: Sendable {
             tokens[id] = token
         }
         // A token repeated with different ids: only the last id maps back to it.
-        for (token, id) in entries where id >= 0 && byBytes[Array(token.utf8)] != id && tokens[id] == token {
+        for (token, id) in entries where id >= 0 && byBytes[PieceKey(Array(token.utf8))] != id && tokens[id] == token {
             tokens[id] = ""
         }
         tokensByID = tokens
@@ -46,7 +46,7 @@ struct WordPieceVocabulary: Sendable {
 
     var count: Int { idsByBytes.count }
 
-    func id(for token: String) -> Int? { idsByBytes[Array(token.utf8)] }
+    func id(for token: String) -> Int? { idsByBytes[PieceKey(Array(token.utf8))] }
 
     func token(for id: Int) -> String? {
         guard id >= 0, id < tokensByID.count, !tokensByID[id].isEmpty else { return nil }
@@ -72,7 +72,7 @@ struct WordPieceVocabulary: Sendable {
             while end > start {
                 let length = boundaries[end] - boundaries[start]
                 if length <= longestPiece {
-                    let key = Array(bytes[boundaries[start]..<boundaries[end]])
+                    let key = PieceKey(Array(bytes[boundaries[start]..<boundaries[end]]))
                     found = start == 0 ? idsByBytes[key] : continuationIDs[key]
                     if found != nil { break }
                 }
@@ -83,5 +83,18 @@ struct WordPieceVocabulary: Sendable {
             start = end
         }
         return ids
+    }
+}
+
+/// A token's UTF-8 bytes as a dictionary key: exact byte equality (Swift's `String`
+/// equality would merge canonically equivalent spellings that BERT keeps apart), hashed
+/// in one pass over the bytes.
+struct PieceKey: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
     }
 }
