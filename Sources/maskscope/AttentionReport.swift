@@ -1,0 +1,90 @@
+import AttentionCore
+
+/// One forward pass's attention, restricted to the selected layers and heads, ready to be
+/// written as JSON, CSV or a table.
+struct AttentionReport {
+    let model: LoadedModel
+    let semantics: MaskSemantics
+    let tokens: [String]
+    let ids: [Int]
+    let typeIDs: [Int]
+    /// One mask value per token, as applied.
+    let mask: [Float]
+    let attention: AttentionMaps
+    /// The last layer's output, `[token][hidden]`, when asked for.
+    let hidden: Matrix?
+    let selection: AttentionSelection
+    /// Queries whose every key is masked (`soft` with all zeros): their rows are zeros.
+    let queriesWithNoKeys: [Int]
+
+    init(model: LoadedModel, explorer: Explorer, result: ForwardResult, selection: AttentionSelection, includeHidden: Bool) {
+        self.model = model
+        semantics = explorer.semantics
+        tokens = explorer.tokens
+        ids = explorer.encoding.ids
+        typeIDs = explorer.encoding.typeIDs
+        mask = explorer.mask
+        attention = result.attention
+        hidden = includeHidden ? result.hidden : nil
+        self.selection = selection
+        queriesWithNoKeys = result.queriesWithNoKeys
+    }
+
+    var length: Int { attention.length }
+
+    /// `[start, end)` of one query's row in `attention.weights`.
+    func rowRange(layer: Int, head: Int, query: Int) -> Range<Int> {
+        let start = ((layer * attention.headCount + head) * length + query) * length
+        return start ..< start + length
+    }
+
+    var noKeysWarning: String {
+        let which = queriesWithNoKeys.count == length
+            ? "every query"
+            : "queries " + queriesWithNoKeys.map { "\($0) (\(tokens[$0]))" }.joined(separator: ", ")
+        return "under --semantics \(semantics.rawValue) every key is masked (value 0 → bias −∞), so \(which) has no key to attend to; those attention rows are all zeros (hf would give uniform rows instead)"
+    }
+
+    func writeJSON() throws {
+        var json = JSONOutput()
+        try json.beginObject()
+        try json.key("model"); try json.string(model.name)
+        try json.key("model_reason"); try json.string(model.location.reason)
+        try json.key("semantics"); try json.string(semantics.rawValue)
+        try json.key("tokens"); try json.strings(tokens)
+        try json.key("ids"); try json.ints(ids)
+        try json.key("type_ids"); try json.ints(typeIDs)
+        try json.key("mask"); try json.floats(mask)
+        try json.key("layers"); try json.int(attention.layerCount)
+        try json.key("heads"); try json.int(attention.headCount)
+        try json.key("layer_indices"); try json.ints(selection.layers)
+        try json.key("head_indices"); try json.ints(selection.heads)
+        try json.key("no_keys_queries"); try json.ints(queriesWithNoKeys)
+        try json.key("attention")
+        try attention.weights.withUnsafeBufferPointer { weights in
+            try json.beginArray()
+            for layer in selection.layers {
+                try json.beginArray()
+                for head in selection.heads {
+                    try json.beginArray()
+                    for query in 0..<length {
+                        try json.floats(weights[rowRange(layer: layer, head: head, query: query)])
+                    }
+                    try json.endArray()
+                }
+                try json.endArray()
+            }
+            try json.endArray()
+        }
+        if let hidden {
+            try json.key("hidden")
+            try json.beginArray()
+            for token in 0..<hidden.rows {
+                try json.floats(hidden.values[token * hidden.columns ..< (token + 1) * hidden.columns])
+            }
+            try json.endArray()
+        }
+        try json.endObject()
+        try json.finish()
+    }
+}

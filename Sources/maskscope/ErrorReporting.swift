@@ -1,0 +1,31 @@
+import ArgumentParser
+import AttentionCore
+import Tokenizers
+
+/// Exit codes: 64 (EX_USAGE) when an option or the text is unusable — the user can fix the
+/// command line — and 1 for everything else (model files, standard input, output).
+enum ErrorReporting {
+    /// Runs a command's body. Errors caused by what was typed are printed as
+    /// `Error: <message>` and end the process with exit code 64; other errors propagate to
+    /// ArgumentParser, which prints them the same way and exits with 1.
+    static func run(command: String, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error where isUsageError(error) {
+            let message = (error as? ValidationError)?.message ?? String(describing: error)
+            printToStandardError("Error: \(message)\n(see 'maskscope \(command) --help')")
+            throw ExitCode.validationFailure
+        }
+    }
+
+    static func isUsageError(_ error: any Error) -> Bool {
+        switch error {
+        case is ValidationError, is MaskSpecError, is ExplorerError, is ModelInputError:
+            return true
+        case TokenizerError.emptyText:
+            return true
+        default:
+            return false
+        }
+    }
+}

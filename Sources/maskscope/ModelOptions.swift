@@ -1,0 +1,37 @@
+import ArgumentParser
+import AttentionCore
+
+/// `--model`, shared by every command so they all find models the same way.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "The model: builtin (designed heads, no files), minilm (all-MiniLM-L6-v2 from pip), a folder with config.json + model.safetensors + vocab.txt, or a Hugging Face id in the local cache. Default: $MASKSCOPE_MODEL, else minilm if installed, else builtin.",
+        valueName: "model"))
+    var model: String?
+
+    /// Finds the model (saying why it was chosen) and loads it.
+    func load() throws -> LoadedModel {
+        let location = try ModelLocator().locate(model)
+        return LoadedModel(location: location, model: try ModelLoading.load(location))
+    }
+}
+
+/// A model ready to run, with how it was found.
+struct LoadedModel {
+    let location: ModelLocation
+    let model: EncoderModel
+
+    /// The model's name as every output reports it.
+    var name: String { location.name }
+
+    /// True when nobody asked for this model: neither `--model` nor `MASKSCOPE_MODEL`.
+    var isDefaultChoice: Bool { location.reason.hasPrefix("default") }
+
+    /// The first line of table output: `model: builtin (--model builtin)`.
+    var headline: String { "model: \(name) (\(location.reason))" }
+
+    /// For machine-readable formats, whose standard output must stay pure data: the choice
+    /// is reported on standard error, and only when it was made by default.
+    func noteDefaultChoiceOnStandardError() {
+        if isDefaultChoice { printToStandardError("maskscope: \(headline)") }
+    }
+}
