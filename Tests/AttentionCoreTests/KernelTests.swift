@@ -197,6 +197,8 @@ private let linearShapes: [(Int, Int, Int)] = [
                 pool.run { inner in base[part * 16 + 1 + inner] += 1 }
             }
         }
+        let heads = (0..<threads).map { pool.share(of: 12, part: $0) }
+        #expect(heads.flatMap { Array($0) } == Array(0..<12))
         for part in 0..<threads {
             #expect(counts[part * 16] == 2_000, "part \(part) ran \(counts[part * 16]) times")
             #expect((0..<threads).allSatisfy { counts[part * 16 + 1 + $0] == 1 })

@@ -67,6 +67,12 @@ public final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { job in state.runAsCaller(job) }
         state.endJob()
     }
+
+    /// Part `part`'s share of `0..<count` when it is cut into `threads` near-equal consecutive
+    /// ranges, e.g. the attention heads one part of `run` should compute.
+    public func share(of count: Int, part: Int) -> Range<Int> {
+        (part * count / threads)..<((part + 1) * count / threads)
+    }
 }
 
 /// The mutex-guarded mailbox between a `WorkerPool`'s caller and its helpers.
