@@ -74,12 +74,14 @@ struct PanelMultiply {
             fillWithBias(c: c, cStride: cStride, rowRange: rowRange, panelRange: panelRange)
             return
         }
-        for block in 0..<layout.blockCount {
-            let k0 = layout.blockStart(block)
-            let depth = layout.blockDepth(block)
-            for panel in panelRange {
-                let n0 = panel * width
-                let columnCount = min(width, layout.columns - n0)
+        // Panel outermost: the `rows × width` strip of C it fills stays in L2 across depth
+        // blocks, while one block of the panel (≤ 32 KiB) stays in L1 across row tiles.
+        for panel in panelRange {
+            let n0 = panel * width
+            let columnCount = min(width, layout.columns - n0)
+            for block in 0..<layout.blockCount {
+                let k0 = layout.blockStart(block)
+                let depth = layout.blockDepth(block)
                 let b = panels + layout.offset(block: block, panel: panel)
                 let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
                 var row = rowRange.lowerBound
