@@ -2,7 +2,8 @@
 ///
 /// The weight arrives as `[out][in]` from a checkpoint and is packed once, at load, into the
 /// panel layout of the fastest `MatrixKernel` for this CPU (see `PanelLayout`); the recompute
-/// path never copies it again and, through `apply(input:rows:output:workers:)`, allocates nothing.
+/// path never copies it again and, through `apply(input:inputStride:rows:output:outputStride:workers:)`,
+/// allocates nothing.
 public struct Linear: Sendable {
     public let inputSize: Int
     public let outputSize: Int
