@@ -87,13 +87,12 @@ struct AttentionCommand: ParsableCommand {
             guard let result = explorer.recompute() else { return }
             let report = AttentionReport(model: loaded, explorer: explorer, result: result,
                                          selection: selection, includeHidden: hidden)
-            if !report.queriesWithNoKeys.isEmpty { printToStandardError("warning: \(report.noKeysWarning)") }
             switch format {
             case .json:
-                loaded.noteDefaultChoiceOnStandardError()
+                report.warnOnStandardError()
                 try report.writeJSON()
             case .csv:
-                loaded.noteDefaultChoiceOnStandardError()
+                report.warnOnStandardError()
                 try report.writeCSV()
             case .table:
                 try report.writeTable()

@@ -67,7 +67,10 @@ extension AttentionReport {
     static func weightCell(_ weight: Float) -> String {
         guard weight.isFinite else { return "nan" }
         if weight == 0 { return "0" }
-        return String(format: "%.3f", Double(weight))
+        guard weight > 0, weight < 1000 else { return String(format: "%.3f", Double(weight)) }
+        let thousandths = Int((Double(weight) * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 
     func hiddenTable(_ hidden: Matrix) -> [String] {

@@ -39,10 +39,18 @@ struct AttentionReport {
     }
 
     var noKeysWarning: String {
-        let which = queriesWithNoKeys.count == length
-            ? "every query"
+        let consequence = queriesWithNoKeys.count == length
+            ? "no query has a key to attend to and every attention row is all zeros"
             : "queries " + queriesWithNoKeys.map { "\($0) (\(tokens[$0]))" }.joined(separator: ", ")
-        return "under --semantics \(semantics.rawValue) every key is masked (value 0 → bias −∞), so \(which) has no key to attend to; those attention rows are all zeros (hf would give uniform rows instead)"
+                + " have no key to attend to and their attention rows are all zeros"
+        return "under --semantics \(semantics.rawValue) a mask value of 0 is a bias of −∞; every key is masked, so \(consequence) (hf would give uniform rows instead)"
+    }
+
+    /// JSON and CSV keep standard output pure data, so what a table says in its header
+    /// (a default model choice, queries left with no key) goes to standard error.
+    func warnOnStandardError() {
+        model.noteDefaultChoiceOnStandardError()
+        if !queriesWithNoKeys.isEmpty { printToStandardError("warning: \(noKeysWarning)") }
     }
 
     func writeJSON() throws {

@@ -22,7 +22,7 @@ enum ErrorReporting {
         switch error {
         case is ValidationError, is MaskSpecError, is ExplorerError, is ModelInputError:
             return true
-        case TokenizerError.emptyText:
+        case TokenizerError.emptyText, BuiltinTokenizerError.emptyText:
             return true
         default:
             return false

@@ -98,8 +98,10 @@ struct JSONOutput {
         guard value.isFinite else { try stream.append("null"); return }
         if value == 0 { try stream.append(value.sign == .minus ? "-0" : "0"); return }
         var text = value.description
-        if text.hasSuffix(".0") { text.removeLast(2) }
-        try stream.append(text)
+        try text.withUTF8 { utf8 in
+            let integral = utf8.count > 2 && utf8[utf8.count - 2] == UInt8(ascii: ".") && utf8[utf8.count - 1] == UInt8(ascii: "0")
+            try stream.append(bytes: UnsafeBufferPointer(rebasing: utf8[0 ..< utf8.count - (integral ? 2 : 0)]))
+        }
     }
 
     /// A JSON string literal: `"` and `\` escaped, control characters as `\n`, `\t`, … or

@@ -30,6 +30,11 @@ struct OutputStream {
         if buffer.count >= chunkSize { try flush() }
     }
 
+    mutating func append(bytes: UnsafeBufferPointer<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= chunkSize { try flush() }
+    }
+
     mutating func append(bytes: some Sequence<UInt8>) throws {
         buffer.append(contentsOf: bytes)
         if buffer.count >= chunkSize { try flush() }
