@@ -82,3 +82,33 @@ public enum MaskValueFormat {
         return text
     }
 }
+
+/// What a key's mask value does under a semantics, in the terms the UI marks tokens with.
+public enum KeyMaskState: String, Sendable, Codable {
+    /// The key is attended to as if unmasked.
+    case kept
+    /// The key's weight is scaled down but not removed (`soft` below 1, `bias` below 0).
+    case partial
+    /// The key gets no weight (unless every key of a row is masked).
+    case masked
+    /// The key's logit is raised (`soft` or `hf4` above 1, `bias` above 0).
+    case boosted
+}
+
+extension MaskSemantics {
+    /// Whether a value keeps, weakens, removes or boosts a key under this semantics.
+    public func keyState(for value: Float) -> KeyMaskState {
+        switch self {
+        case .hf:
+            return value == 0 ? .masked : .kept
+        case .hf4:
+            return value < 1 ? .masked : (value == 1 ? .kept : .boosted)
+        case .soft:
+            if value <= 0 { return .masked }
+            return value < 1 ? .partial : (value == 1 ? .kept : .boosted)
+        case .bias:
+            if value <= -1e4 { return .masked }
+            return value < 0 ? .partial : (value == 0 ? .kept : .boosted)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import AttentionCore
+
+/// Which screen the explorer shows over its main view.
+public enum Overlay: Equatable, Sendable {
+    case none
+    /// The full key table (`?`).
+    case help
+    /// Editing the sentence in place (`e`).
+    case editing(LineEditor)
+}
+
+/// The explorer's whole state; `render` draws it and `reduce` changes it.
+public struct AppState: Sendable {
+    /// The engine: text, tokens, mask, semantics and model.
+    public internal(set) var explorer: Explorer
+    /// The attention on screen. It belongs to `shownGeneration`; while a newer recompute is
+    /// running it is the previous one, and the status line says a recompute is pending.
+    public internal(set) var result: ForwardResult?
+    /// Counts engine states: every mask, semantics or text change makes a new generation.
+    public internal(set) var generation = 0
+    /// The generation `result` was computed for.
+    public internal(set) var shownGeneration = -1
+    /// How long the last recompute took, in milliseconds.
+    public internal(set) var lastRecomputeMilliseconds: Double?
+
+    public internal(set) var layer = 0
+    public internal(set) var head = 0
+    /// Show the mean over the layer's heads instead of one head (`a`).
+    public internal(set) var meanOfHeads = false
+    /// The selected token: the key column, and the token whose mask the number keys set.
+    public internal(set) var selectedKey = 1
+    /// The selected query row.
+    public internal(set) var selectedQuery = 1
+    /// Where a span selection (`v`) started; mask keys then apply from here to `selectedKey`.
+    public internal(set) var spanAnchor: Int?
+
+    /// First query row and first key column in view, when the map is larger than the screen.
+    public internal(set) var rowOffset = 0
+    public internal(set) var columnOffset = 0
+    /// Two query rows per character cell (`z`), so twice as many rows fit.
+    public internal(set) var dense = false
+
+    public internal(set) var overlay: Overlay = .none
+    public internal(set) var undoStack: [MaskSnapshot] = []
+    public internal(set) var redoStack: [MaskSnapshot] = []
+
+    public internal(set) var themes: [Theme]
+    public internal(set) var themeIndex: Int
+    public internal(set) var colors: ColorCapability
+    public internal(set) var width: Int
+    public internal(set) var height: Int
+    /// A one-line notice shown in the status area until the next key (a warning or what a key did).
+    public internal(set) var message: Message?
+    public internal(set) var wantsToQuit = false
+
+    public init(explorer: Explorer, themes: [Theme] = ThemeCatalog.all, themeIndex: Int = 0,
+                colors: ColorCapability = .truecolor, width: Int = 80, height: Int = 24) {
+        self.explorer = explorer
+        self.themes = themes.isEmpty ? [ThemeCatalog.default] : themes
+        self.themeIndex = min(max(0, themeIndex), max(0, themes.count - 1))
+        self.colors = colors
+        self.width = width
+        self.height = height
+        let count = explorer.tokens.count
+        selectedKey = min(1, count - 1)
+        selectedQuery = min(1, count - 1)
+    }
+
+    public var theme: Theme { themes[themeIndex] }
+    public var tokens: [String] { explorer.tokens }
+    public var tokenCount: Int { explorer.tokens.count }
+    /// Whether the heatmap on screen is older than the engine state.
+    public var recomputePending: Bool { shownGeneration != generation }
+    /// The positions the mask keys act on: the span when one is being selected, else the selected token.
+    public var maskTargets: ClosedRange<Int> {
+        guard let anchor = spanAnchor else { return selectedKey...selectedKey }
+        return min(anchor, selectedKey)...max(anchor, selectedKey)
+    }
+}
+
+/// What undo and redo restore: the mask and the semantics it was read under.
+public struct MaskSnapshot: Equatable, Sendable {
+    public let mask: [Float]
+    public let semantics: MaskSemantics
+}
+
+/// A notice on the status line.
+public struct Message: Equatable, Sendable {
+    public enum Kind: Sendable { case info, warning }
+    public let text: String
+    public let kind: Kind
+
+    public static func info(_ text: String) -> Message { Message(text: text, kind: .info) }
+    public static func warning(_ text: String) -> Message { Message(text: text, kind: .warning) }
+}

@@ -1,0 +1,82 @@
+import AttentionCore
+import Dispatch
+import Synchronization
+
+/// Runs the explorer on a terminal: read an event, reduce, perform effects, draw.
+///
+/// Recomputes run on a background queue so input never waits for one. Each carries the
+/// engine generation it was asked for; a newer request makes older ones stop between layers
+/// and their results are dropped, so the screen always converges on the latest edit.
+public final class ExplorerLoop: Sendable {
+    private let latestGeneration = Atomic<Int>(0)
+    private let finished = Mutex<[AppEvent]>([])
+    private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
+
+    public init() {}
+
+    /// Runs until the user quits (or `maxIdlePolls` empty polls pass, for scripted tests).
+    /// - Returns: the final state.
+    @discardableResult
+    public func run(_ initial: AppState, on terminal: some TerminalBackend, maxIdlePolls: Int? = nil) -> AppState {
+        var state = initial
+        state.width = terminal.size.width
+        state.height = terminal.size.height
+        state.colors = terminal.colorCapability
+        state.keepSelectionInView()
+        perform(state.initialEffects)
+        terminal.draw(render(state))
+        var idlePolls = 0
+        while !state.wantsToQuit {
+            let waiting = state.recomputePending
+            var changed = false
+            if let input = terminal.nextEvent(timeout: waiting ? 4 : (maxIdlePolls == nil ? nil : 4)) {
+                idlePolls = 0
+                let (next, effects) = reduce(state, .input(input))
+                state = next
+                perform(effects)
+                changed = true
+                if case .resize = input { terminal.invalidate() }
+            } else if let limit = maxIdlePolls, !waiting {
+                idlePolls += 1
+                if idlePolls >= limit { break }
+            }
+            for event in finished.withLock({ events -> [AppEvent] in defer { events.removeAll() }; return events }) {
+                state = reduce(state, event).0
+                changed = true
+            }
+            if changed { terminal.draw(render(state)) }
+        }
+        return state
+    }
+
+    /// Waits for every requested recompute to finish (tests use this to see the final map).
+    public func drain() { queue.sync {} }
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects {
+            guard case let .recompute(explorer, generation) = effect else { continue }
+            latestGeneration.store(generation, ordering: .releasing)
+            queue.async { [self] in
+                guard latestGeneration.load(ordering: .acquiring) == generation else { return }
+                let clock = ContinuousClock()
+                let start = clock.now
+                let result = explorer.recompute { self.latestGeneration.load(ordering: .acquiring) == generation }
+                let elapsed = clock.now - start
+                guard let result else { return }
+                let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                finished.withLock { $0.append(.recomputed(generation: generation, result: result, milliseconds: milliseconds)) }
+            }
+        }
+    }
+
+    /// Applies `effects` synchronously to `state`: the recompute runs on this thread. For
+    /// tests and headless rendering, where there is no UI to keep responsive.
+    public static func settle(_ state: AppState, _ effects: [Effect]) -> AppState {
+        var state = state
+        for effect in effects {
+            guard case let .recompute(explorer, generation) = effect, let result = explorer.recompute() else { continue }
+            state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
+        }
+        return state
+    }
+}

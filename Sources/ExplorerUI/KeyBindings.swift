@@ -1,0 +1,75 @@
+/// Everything the user can ask the explorer to do from the main view.
+public enum Action: Equatable, Sendable {
+    case previousToken, nextToken, firstToken, lastToken
+    case previousQuery, nextQuery
+    case setMask(Float), increaseMask, decreaseMask, toggleMask, startSpan, resetMasks
+    case undo, redo
+    case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
+    case cycleSemantics, editText, cycleTheme, toggleDense
+    case scrollUp, scrollDown
+    case toggleHelp, back, quit
+}
+
+/// One row of the key table: the keys, how help shows them, and what they do.
+public struct KeyBinding: Sendable {
+    public let keys: [InputEvent]
+    /// How the help overlay and hint line write the keys ("←/h").
+    public let label: String
+    public let action: Action
+    public let help: String
+    public let group: String
+}
+
+/// The explorer's key table. Key handling and the help overlay both read it, so help can
+/// never disagree with what the keys do.
+public enum KeyBindings {
+    public static let all: [KeyBinding] = [
+        .init(keys: [.left, .character("h")], label: "←/h", action: .previousToken, help: "select the previous token (key column)", group: "Select"),
+        .init(keys: [.right, .character("l")], label: "→/l", action: .nextToken, help: "select the next token (key column)", group: "Select"),
+        .init(keys: [.up, .character("k")], label: "↑/k", action: .previousQuery, help: "select the previous query row", group: "Select"),
+        .init(keys: [.down, .character("j")], label: "↓/j", action: .nextQuery, help: "select the next query row", group: "Select"),
+        .init(keys: [.home, .character("g")], label: "Home/g", action: .firstToken, help: "first token", group: "Select"),
+        .init(keys: [.end, .character("G")], label: "End/G", action: .lastToken, help: "last token", group: "Select"),
+        .init(keys: [.pageUp], label: "PgUp", action: .scrollUp, help: "scroll the query rows up a page", group: "Select"),
+        .init(keys: [.pageDown], label: "PgDn", action: .scrollDown, help: "scroll the query rows down a page", group: "Select"),
+        .init(keys: [.character("0")], label: "0", action: .setMask(0), help: "mask the selected token (value 0)", group: "Mask"),
+        .init(keys: [.character("5")], label: "5", action: .setMask(0.5), help: "set the mask value to 0.5", group: "Mask"),
+        .init(keys: [.character("1")], label: "1", action: .setMask(1), help: "unmask (value 1)", group: "Mask"),
+        .init(keys: [.character("+"), .character("=")], label: "+/-", action: .increaseMask, help: "raise / lower the value by 0.1", group: "Mask"),
+        .init(keys: [.character("-"), .character("_")], label: "", action: .decreaseMask, help: "", group: "Mask"),
+        .init(keys: [.character("x")], label: "x", action: .toggleMask, help: "toggle between 0 and 1", group: "Mask"),
+        .init(keys: [.character("v")], label: "v", action: .startSpan, help: "start a span: move, then 0/5/1/x/± set the whole span", group: "Mask"),
+        .init(keys: [.character("r")], label: "r", action: .resetMasks, help: "reset every mask value to 1", group: "Mask"),
+        .init(keys: [.character("u")], label: "u", action: .undo, help: "undo the last mask change", group: "Mask"),
+        .init(keys: [.control("r")], label: "Ctrl-R", action: .redo, help: "redo", group: "Mask"),
+        .init(keys: [.character("s")], label: "s", action: .cycleSemantics, help: "mask semantics: hf → hf4 → soft → bias", group: "Mask"),
+        .init(keys: [.character("[")], label: "[ ]", action: .previousLayer, help: "previous / next layer", group: "View"),
+        .init(keys: [.character("]")], label: "", action: .nextLayer, help: "", group: "View"),
+        .init(keys: [.character("<"), .character(",")], label: "< > , .", action: .previousHead, help: "previous / next head", group: "View"),
+        .init(keys: [.character(">"), .character(".")], label: "", action: .nextHead, help: "", group: "View"),
+        .init(keys: [.character("a")], label: "a", action: .toggleMeanOfHeads, help: "mean of the layer's heads on/off", group: "View"),
+        .init(keys: [.character("z")], label: "z", action: .toggleDense, help: "dense map: two query rows per line", group: "View"),
+        .init(keys: [.character("t")], label: "t", action: .cycleTheme, help: "next color theme", group: "View"),
+        .init(keys: [.character("e")], label: "e", action: .editText, help: "edit the sentence (Enter applies, Esc cancels)", group: "Text"),
+        .init(keys: [.character("?"), .function(1)], label: "?", action: .toggleHelp, help: "this help", group: "App"),
+        .init(keys: [.escape], label: "Esc", action: .back, help: "close help / end a span; quits from the main view", group: "App"),
+        .init(keys: [.character("q")], label: "q", action: .quit, help: "quit (Ctrl-C always quits)", group: "App"),
+    ]
+
+    private static let byKey: [InputEvent: Action] = {
+        var table: [InputEvent: Action] = [:]
+        for binding in all {
+            for key in binding.keys where table[key] == nil { table[key] = binding.action }
+        }
+        return table
+    }()
+
+    /// The action a key stands for in the main view.
+    public static func action(for key: InputEvent) -> Action? { byKey[key] }
+
+    /// The rows the help overlay lists, in order (continuation rows left out).
+    public static var helpRows: [KeyBinding] { all.filter { !$0.label.isEmpty } }
+
+    /// The bottom line's short reminder.
+    public static let hint = "←→ token  ↑↓ query  0 5 1 x mask  v span  u undo  [ ] layer  < > head  s semantics  e edit  ? help  q quit"
+}

@@ -1,0 +1,274 @@
+import AttentionCore
+
+/// Something that happened: a key, a mouse action, a resize, or a recompute finishing.
+public enum AppEvent: Sendable {
+    case input(InputEvent)
+    /// A background recompute of engine generation `generation` finished.
+    case recomputed(generation: Int, result: ForwardResult, milliseconds: Double)
+}
+
+/// Work the reducer asks the app loop to do; the reducer itself never performs it.
+public enum Effect: Sendable {
+    /// Run the engine on this state off the UI thread; a newer request supersedes it.
+    case recompute(Explorer, generation: Int)
+    case quit
+}
+
+/// The explorer's update function: the new state for an event, plus the effects to run.
+/// Pure: same state and event, same result.
+public func reduce(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect]) {
+    var next = state
+    let effects = next.apply(event)
+    return (next, effects)
+}
+
+extension AppState {
+    /// The effect that computes the current engine state; the app loop sends it at start.
+    public var initialEffects: [Effect] { [.recompute(explorer, generation: generation)] }
+
+    mutating func apply(_ event: AppEvent) -> [Effect] {
+        switch event {
+        case let .recomputed(generation, result, milliseconds):
+            // A result for an older state than one already shown is dropped.
+            guard generation > shownGeneration, generation <= self.generation else { return [] }
+            self.result = result
+            shownGeneration = generation
+            lastRecomputeMilliseconds = milliseconds
+            return []
+        case .input(let input):
+            return handle(input)
+        }
+    }
+
+    private mutating func handle(_ input: InputEvent) -> [Effect] {
+        if case let .resize(newWidth, newHeight) = input {
+            width = max(0, newWidth)
+            height = max(0, newHeight)
+            keepSelectionInView()
+            return []
+        }
+        if case .control("c") = input {
+            wantsToQuit = true
+            return [.quit]
+        }
+        switch overlay {
+        case .editing(var editor):
+            return handleEditing(input, editor: &editor)
+        case .help:
+            if input == .escape || input == .character("?") || input == .character("q") || input == .function(1) {
+                overlay = .none
+            }
+            return []
+        case .none:
+            break
+        }
+        message = nil
+        if case .mouse(let mouse) = input { return handle(mouse) }
+        guard let action = KeyBindings.action(for: input) else {
+            if case .character(let c) = input, !c.isWhitespace {
+                message = .info("'\(c)' does nothing here; press ? for every key")
+            }
+            return []
+        }
+        return perform(action)
+    }
+
+    mutating func perform(_ action: Action) -> [Effect] {
+        let count = tokenCount
+        switch action {
+        case .previousToken: selectedKey = max(0, selectedKey - 1)
+        case .nextToken: selectedKey = min(count - 1, selectedKey + 1)
+        case .firstToken: selectedKey = 0
+        case .lastToken: selectedKey = count - 1
+        case .previousQuery: selectedQuery = max(0, selectedQuery - 1)
+        case .nextQuery: selectedQuery = min(count - 1, selectedQuery + 1)
+        case .scrollUp, .scrollDown:
+            let page = max(1, Layout(state: self).visibleRows - 1)
+            selectedQuery = action == .scrollUp ? max(0, selectedQuery - page) : min(count - 1, selectedQuery + page)
+        case .setMask(let value):
+            return changeMask { _ in value }
+        case .increaseMask:
+            return changeMask { semantics, old in Self.stepped(old, by: 0.1, semantics: semantics) }
+        case .decreaseMask:
+            return changeMask { semantics, old in Self.stepped(old, by: -0.1, semantics: semantics) }
+        case .toggleMask:
+            return changeMask { _, old in old == 0 ? 1 : 0 }
+        case .startSpan:
+            spanAnchor = spanAnchor == nil ? selectedKey : nil
+            if spanAnchor != nil { message = .info("span: move with ←/→, then 0/5/1/x/+/- set every token in it; Esc cancels") }
+        case .resetMasks:
+            spanAnchor = nil
+            return replaceMask(with: Array(repeating: 1, count: count), semantics: explorer.semantics, record: true)
+        case .undo:
+            guard let snapshot = undoStack.popLast() else { message = .info("nothing to undo"); break }
+            redoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
+            return replaceMask(with: snapshot.mask, semantics: snapshot.semantics, record: false)
+        case .redo:
+            guard let snapshot = redoStack.popLast() else { message = .info("nothing to redo"); break }
+            undoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
+            return replaceMask(with: snapshot.mask, semantics: snapshot.semantics, record: false)
+        case .cycleSemantics:
+            let all = MaskSemantics.allCases
+            let next = all[((all.firstIndex(of: explorer.semantics) ?? 0) + 1) % all.count]
+            var mask = explorer.mask
+            var clamped = false
+            for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = 0; clamped = true }
+            let effects = replaceMask(with: mask, semantics: next, record: true)
+            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0") : nil
+            return effects
+        case .previousLayer: layer = max(0, layer - 1)
+        case .nextLayer: layer = min(explorer.model.info.layerCount - 1, layer + 1)
+        case .previousHead:
+            meanOfHeads = false
+            head = max(0, head - 1)
+        case .nextHead:
+            meanOfHeads = false
+            head = min(explorer.model.info.headCount - 1, head + 1)
+        case .toggleMeanOfHeads: meanOfHeads.toggle()
+        case .toggleDense:
+            dense.toggle()
+            if dense, !colors.hasSmoothColors || theme.isMonochrome {
+                message = .info("dense mode needs a color terminal; this one shows shades, one row per line")
+            }
+        case .cycleTheme:
+            themeIndex = (themeIndex + 1) % themes.count
+            message = .info("theme \(theme.name): \(theme.description)")
+        case .editText:
+            overlay = .editing(LineEditor(text: explorer.text))
+        case .toggleHelp:
+            overlay = .help
+        case .back:
+            if spanAnchor != nil {
+                spanAnchor = nil
+            } else {
+                wantsToQuit = true
+                return [.quit]
+            }
+        case .quit:
+            wantsToQuit = true
+            return [.quit]
+        }
+        keepSelectionInView()
+        return []
+    }
+
+    private mutating func handle(_ mouse: MouseEvent) -> [Effect] {
+        let layout = Layout(state: self)
+        switch mouse.kind {
+        case .wheelUp:
+            rowOffset = max(0, rowOffset - 3)
+            return []
+        case .wheelDown:
+            rowOffset = max(0, min(rowOffset + 3, tokenCount - layout.visibleRows))
+            return []
+        case .click:
+            if mouse.y == layout.tokenRow || mouse.y == layout.tokenMaskRow {
+                if let position = tokenStrip.position(atX: mouse.x) { selectedKey = position }
+            } else {
+                let hit = layout.cell(atX: mouse.x, y: mouse.y, rowOffset: rowOffset, columnOffset: columnOffset, count: tokenCount)
+                if let key = hit.key, mouse.y >= layout.columnLabelTop, mouse.y < layout.gridTop + layout.gridLines { selectedKey = key }
+                if let query = hit.query { selectedQuery = query }
+            }
+            keepSelectionInView()
+            return []
+        case .release:
+            return []
+        }
+    }
+
+    private mutating func handleEditing(_ input: InputEvent, editor: inout LineEditor) -> [Effect] {
+        switch input {
+        case .escape:
+            overlay = .none
+            return []
+        case .enter:
+            let text = editor.text
+            do {
+                var engine = explorer
+                try engine.setText(text, pair: engine.pair)
+                explorer = engine
+                overlay = .none
+                undoStack.removeAll()
+                redoStack.removeAll()
+                spanAnchor = nil
+                result = nil
+                selectedKey = min(1, tokenCount - 1)
+                selectedQuery = min(1, tokenCount - 1)
+                rowOffset = 0
+                columnOffset = 0
+                message = .info("\(tokenCount) tokens; every mask value reset to 1")
+                return newGeneration()
+            } catch {
+                editor.error = "\(error)"
+            }
+        case .left: editor.moveLeft()
+        case .right: editor.moveRight()
+        case .home, .control("a"): editor.moveHome()
+        case .end, .control("e"): editor.moveEnd()
+        case .backspace: editor.deleteBackward()
+        case .delete, .control("d"): editor.deleteForward()
+        case .control("u"): editor.deleteToStart()
+        case .character(let c): editor.insert(c)
+        default: break
+        }
+        overlay = .editing(editor)
+        return []
+    }
+
+    /// Applies `value(semantics, old)` to every mask target, recording undo.
+    private mutating func changeMask(_ value: (MaskSemantics, Float) -> Float) -> [Effect] {
+        var mask = explorer.mask
+        for position in maskTargets { mask[position] = value(explorer.semantics, mask[position]) }
+        spanAnchor = nil
+        keepSelectionInView()
+        return replaceMask(with: mask, semantics: explorer.semantics, record: true)
+    }
+
+    private mutating func changeMask(_ value: @escaping (Float) -> Float) -> [Effect] {
+        changeMask { _, old in value(old) }
+    }
+
+    private mutating func replaceMask(with mask: [Float], semantics: MaskSemantics, record: Bool) -> [Effect] {
+        guard mask != explorer.mask || semantics != explorer.semantics else { return [] }
+        var engine = explorer
+        engine.semantics = semantics
+        do {
+            try engine.setMask(mask)
+        } catch {
+            message = .warning("\(error)")
+            return []
+        }
+        if record {
+            undoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
+            redoStack.removeAll()
+        }
+        explorer = engine
+        return newGeneration()
+    }
+
+    private mutating func newGeneration() -> [Effect] {
+        generation += 1
+        return [.recompute(explorer, generation: generation)]
+    }
+
+    /// ±0.1 steps, kept in 0…1 where the semantics reads values as a mask, free under `bias`;
+    /// rounded to tenths so repeated steps land on 0.5 exactly.
+    static func stepped(_ value: Float, by step: Float, semantics: MaskSemantics) -> Float {
+        let raw = ((value + step) * 10).rounded() / 10
+        return semantics == .bias ? raw : min(1, max(0, raw))
+    }
+
+    mutating func keepSelectionInView() {
+        let count = tokenCount
+        selectedKey = min(max(0, selectedKey), count - 1)
+        selectedQuery = min(max(0, selectedQuery), count - 1)
+        let layout = Layout(state: self)
+        columnOffset = Layout.scrolled(offset: columnOffset, toShow: selectedKey, visible: layout.visibleColumns, count: count)
+        rowOffset = Layout.scrolled(offset: rowOffset, toShow: selectedQuery, visible: layout.visibleRows, count: count)
+    }
+
+    /// The token strip as it is drawn, for hit-testing and rendering alike.
+    var tokenStrip: TokenStrip {
+        TokenStrip(labels: tokens, values: explorer.mask.map(MaskValueFormat.short), selected: selectedKey, width: width)
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import AttentionCore
+
+/// Draws the explorer: a pure function of the state, one `render…` function per region.
+public func render(_ state: AppState) -> CellGrid {
+    var canvas = Canvas(state: state)
+    let layout = Layout(state: state)
+    canvas.grid.fill(CellRect(x: 0, y: 0, width: state.width, height: state.height),
+                     with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
+    if layout.isTooSmall {
+        renderTooSmall(&canvas, layout: layout)
+        return canvas.grid
+    }
+    renderStatus(&canvas, layout: layout)
+    renderTokenStrip(&canvas, layout: layout)
+    renderHeatmap(&canvas, layout: layout)
+    renderDetail(&canvas, layout: layout)
+    renderLegend(&canvas, layout: layout)
+    renderHint(&canvas, layout: layout)
+    switch state.overlay {
+    case .help: renderHelp(&canvas)
+    case .editing(let editor): renderEditor(&canvas, editor: editor, layout: layout)
+    case .none: break
+    }
+    return canvas.grid
+}
+
+/// The grid being drawn plus the theme's colors resolved for this terminal: themes paint
+/// backgrounds only where the terminal shows smooth colors; elsewhere the terminal's own
+/// colors and attributes carry the meaning.
+struct Canvas {
+    let state: AppState
+    var grid: CellGrid
+    let usesColor: Bool
+    let foreground: CellColor
+    let background: CellColor
+
+    init(state: AppState) {
+        self.state = state
+        grid = CellGrid(width: state.width, height: state.height)
+        usesColor = state.colors.hasSmoothColors && !state.theme.isMonochrome
+        foreground = usesColor ? state.theme.foreground.cellColor : .default
+        background = usesColor ? state.theme.background.cellColor : .default
+    }
+
+    var theme: Theme { state.theme }
+
+    func color(_ rgb: RGB) -> CellColor { usesColor ? rgb.cellColor : .default }
+
+    /// Writes text in the theme's colors unless told otherwise; returns the columns used.
+    @discardableResult
+    mutating func text(_ text: String, x: Int, y: Int, fg: CellColor? = nil, bg: CellColor? = nil,
+                       attributes: CellAttributes = [], maxWidth: Int? = nil) -> Int {
+        grid.put(text, x: x, y: y, fg: fg ?? foreground, bg: bg ?? background, attributes: attributes, maxWidth: maxWidth)
+    }
+
+    /// A readable glyph color on top of a heatmap color.
+    func contrasting(on rgb: RGB) -> CellColor {
+        let luminance = 0.2126 * Double(rgb.red) + 0.7152 * Double(rgb.green) + 0.0722 * Double(rgb.blue)
+        return luminance > 140 ? .rgb(0, 0, 0) : .rgb(255, 255, 255)
+    }
+}
+
+func renderTooSmall(_ canvas: inout Canvas, layout: Layout) {
+    let lines = [
+        "terminal too small",
+        "need at least \(Layout.minimumWidth)×\(Layout.minimumHeight), now \(layout.width)×\(layout.height)",
+        "enlarge the window, or press q to quit",
+    ]
+    let top = max(0, (layout.height - lines.count) / 2)
+    for (i, line) in lines.enumerated() {
+        let fitted = DisplayWidth.truncate(line, toWidth: layout.width)
+        let x = max(0, (layout.width - DisplayWidth.of(fitted)) / 2)
+        canvas.text(fitted, x: x, y: top + i, attributes: i == 0 ? .bold : [])
+    }
+}
+
+func renderStatus(_ canvas: inout Canvas, layout: Layout) {
+    let state = canvas.state
+    let info = state.explorer.model.info
+    let head = state.meanOfHeads
+        ? "mean of \(info.headCount) heads"
+        : "head \(state.head + 1)/\(info.headCount)" + (info.headNames != nil ? " \(info.headName(layer: state.layer, head: state.head))" : "")
+    let timing: String
+    if state.recomputePending {
+        timing = "recomputing…"
+    } else if let ms = state.lastRecomputeMilliseconds {
+        timing = "recomputed in \(formatMilliseconds(ms))"
+    } else {
+        timing = ""
+    }
+    let bar = canvas.color(canvas.theme.accents.selection)
+    var x = canvas.text(" Maskscope ", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
+                        bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
+    let parts = [info.name, "layer \(state.layer + 1)/\(info.layerCount)", head, "\(state.tokenCount) tokens"]
+    x += canvas.text(" " + parts.joined(separator: " │ "), x: x, y: layout.statusRow, attributes: canvas.theme.labelAttributes,
+                     maxWidth: layout.width - x - DisplayWidth.of(timing) - 2)
+    if !timing.isEmpty {
+        canvas.text(timing, x: layout.width - DisplayWidth.of(timing) - 1, y: layout.statusRow,
+                    fg: state.recomputePending ? canvas.color(canvas.theme.accents.warning) : canvas.color(canvas.theme.accents.dim),
+                    attributes: state.recomputePending ? .bold : [])
+    }
+    let semantics = state.explorer.semantics
+    let name = " \(semantics.rawValue) "
+    x = canvas.text(name, x: 0, y: layout.semanticsRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.label) : nil,
+                    bg: canvas.color(canvas.theme.accents.label), attributes: canvas.usesColor ? .bold : [.bold, .reverse])
+    canvas.text(" " + semanticsLine(state), x: x, y: layout.semanticsRow, maxWidth: layout.width - x)
+}
+
+/// What the current semantics does with the values on screen, or its summary when every
+/// value is neutral.
+func semanticsLine(_ state: AppState) -> String {
+    let semantics = state.explorer.semantics
+    var seen: [Float] = []
+    for value in state.explorer.mask where value != semantics.neutralValue && !seen.contains(value) { seen.append(value) }
+    guard !seen.isEmpty else { return semantics.summary }
+    let effects = seen.sorted(by: >).map { semantics.effect(of: $0) }
+    let lead: String
+    switch semantics {
+    case .hf: lead = "transformers 5 (bool cast):"
+    case .hf4: lead = "transformers 4 ((1-m)·lowest):"
+    case .soft: lead = "soft (ln m):"
+    case .bias: lead = "bias (added to logits):"
+    }
+    return lead + " " + effects.joined(separator: " · ")
+}
+
+func formatMilliseconds(_ ms: Double) -> String {
+    ms < 10 ? String(format: "%.1f ms", ms) : String(format: "%.0f ms", ms)
+}
+
+func renderHint(_ canvas: inout Canvas, layout: Layout) {
+    let state = canvas.state
+    if let message = state.message {
+        canvas.text(" " + message.text, x: 0, y: layout.hintRow,
+                    fg: message.kind == .warning ? canvas.color(canvas.theme.accents.warning) : nil,
+                    attributes: message.kind == .warning ? .bold : [], maxWidth: layout.width)
+        return
+    }
+    let hint = state.spanAnchor != nil
+        ? "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
+        : KeyBindings.hint
+    canvas.text(" " + hint, x: 0, y: layout.hintRow, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width)
+}

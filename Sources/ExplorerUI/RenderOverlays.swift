@@ -1,0 +1,81 @@
+import AttentionCore
+/// Draws a framed box and returns its inner rectangle.
+func drawBox(_ canvas: inout Canvas, _ rect: CellRect, title: String) -> CellRect {
+    let accent = canvas.color(canvas.theme.accents.selection)
+    canvas.grid.fill(rect, with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
+    let right = rect.x + rect.width - 1, bottom = rect.y + rect.height - 1
+    for x in rect.x...right {
+        canvas.text("─", x: x, y: rect.y, fg: accent)
+        canvas.text("─", x: x, y: bottom, fg: accent)
+    }
+    for y in rect.y...bottom {
+        canvas.text("│", x: rect.x, y: y, fg: accent)
+        canvas.text("│", x: right, y: y, fg: accent)
+    }
+    canvas.text("┌", x: rect.x, y: rect.y, fg: accent)
+    canvas.text("┐", x: right, y: rect.y, fg: accent)
+    canvas.text("└", x: rect.x, y: bottom, fg: accent)
+    canvas.text("┘", x: right, y: bottom, fg: accent)
+    canvas.text(" \(title) ", x: rect.x + 2, y: rect.y, fg: accent, attributes: .bold, maxWidth: rect.width - 4)
+    return CellRect(x: rect.x + 2, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
+}
+
+/// The key table, generated from `KeyBindings`, in two columns when they fit.
+func renderHelp(_ canvas: inout Canvas) {
+    let state = canvas.state
+    var entries: [(label: String, help: String, heading: Bool)] = []
+    var group = ""
+    for binding in KeyBindings.helpRows {
+        if binding.group != group {
+            group = binding.group
+            entries.append((group, "", true))
+        }
+        entries.append((binding.label, binding.help, false))
+    }
+    entries.append(("", "", false))
+    entries.append(("Mouse", "", true))
+    entries.append(("click", "select a token or a heatmap cell", false))
+    entries.append(("wheel", "scroll the query rows", false))
+    let boxWidth = min(state.width, 120)
+    let boxHeight = state.height
+    let rect = CellRect(x: (state.width - boxWidth) / 2, y: 0, width: boxWidth, height: boxHeight)
+    let inner = drawBox(&canvas, rect, title: "Maskscope keys — Esc or ? closes")
+    let columnCount = inner.height - 1 < entries.count && inner.width >= 70 ? 2 : 1
+    let columnWidth = (inner.width - (columnCount - 1) * 2) / columnCount
+    let perColumn = (entries.count + columnCount - 1) / columnCount
+    let labelColor = canvas.color(canvas.theme.accents.label)
+    for (index, entry) in entries.enumerated() {
+        let column = index / perColumn, line = index % perColumn
+        guard line < inner.height - 1 else { continue }
+        let x = inner.x + column * (columnWidth + 2), y = inner.y + line
+        if entry.heading {
+            canvas.text(entry.label, x: x, y: y, fg: labelColor, attributes: .bold, maxWidth: columnWidth)
+        } else {
+            let used = canvas.text(DisplayWidth.pad(entry.label, toWidth: 8), x: x, y: y, attributes: .bold, maxWidth: columnWidth)
+            canvas.text(entry.help, x: x + used + 1, y: y, maxWidth: columnWidth - used - 1)
+        }
+    }
+    let semantics = "Semantics: " + MaskSemantics.allCases.map { "\($0.rawValue) = \($0.summary)" }.joined(separator: " · ")
+    canvas.text(semantics, x: inner.x, y: inner.y + inner.height - 1, fg: canvas.color(canvas.theme.accents.dim), maxWidth: inner.width)
+}
+
+func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
+    let state = canvas.state
+    let height = editor.error == nil ? 4 : 5
+    let rect = CellRect(x: 0, y: layout.tokenRow, width: state.width, height: height)
+    let inner = drawBox(&canvas, rect, title: "Edit the text — Enter applies (masks reset) · Esc cancels · Ctrl-U clears")
+    // Scroll the line so the cursor stays in view.
+    let characters = Array(editor.text)
+    var start = 0
+    while DisplayWidth.of(String(characters[start..<editor.cursor])) > inner.width - 2 { start += 1 }
+    var x = inner.x
+    for (index, character) in characters.enumerated().dropFirst(start) {
+        let glyph = String(character)
+        guard x + DisplayWidth.of(glyph) <= inner.x + inner.width - 1 else { break }
+        x += canvas.text(glyph, x: x, y: inner.y, attributes: index == editor.cursor ? .reverse : [])
+    }
+    if editor.cursor == characters.count { canvas.text(" ", x: x, y: inner.y, attributes: .reverse) }
+    if let error = editor.error {
+        canvas.text(error, x: inner.x, y: inner.y + 1, fg: canvas.color(canvas.theme.accents.warning), attributes: .bold, maxWidth: inner.width)
+    }
+}

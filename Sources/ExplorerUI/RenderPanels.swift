@@ -1,0 +1,156 @@
+import AttentionCore
+import Foundation
+
+func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
+    let state = canvas.state
+    let strip = state.tokenStrip
+    let semantics = state.explorer.semantics
+    let dim = canvas.color(canvas.theme.accents.dim)
+    if strip.hiddenBefore { canvas.text("…", x: 0, y: layout.tokenRow, fg: dim) }
+    for placement in strip.placements {
+        let position = placement.position
+        let value = state.explorer.mask[position]
+        let keyState = semantics.keyState(for: value)
+        let selected = position == state.selectedKey
+        let inSpan = state.spanAnchor != nil && state.maskTargets.contains(position)
+        var attributes: CellAttributes = canvas.theme.labelAttributes
+        if selected { attributes.insert(.reverse) }
+        if inSpan { attributes.insert(.underline) }
+        if keyState == .masked { attributes.insert(.dim) }
+        let fg: CellColor = keyState == .kept || keyState == .boosted
+            ? (selected ? canvas.color(canvas.theme.accents.selection) : canvas.foreground)
+            : canvas.color(canvas.theme.accents.masked)
+        canvas.text(DisplayWidth.pad(state.tokens[position], toWidth: placement.width), x: placement.x, y: layout.tokenRow,
+                    fg: fg, attributes: attributes)
+        let marker: String
+        switch keyState {
+        case .masked: marker = "×"
+        case .partial: marker = "~"
+        case .boosted: marker = "+"
+        case .kept: marker = ""
+        }
+        canvas.text(DisplayWidth.pad(marker + MaskValueFormat.short(value), toWidth: placement.width), x: placement.x,
+                    y: layout.tokenMaskRow, fg: keyState == .kept ? dim : canvas.color(canvas.theme.accents.masked),
+                    attributes: keyState == .kept ? [] : .bold)
+    }
+    if strip.hiddenAfter(count: state.tokenCount) {
+        canvas.text("…", x: layout.width - 1, y: layout.tokenRow, fg: dim)
+    }
+}
+
+/// The numbers behind the selected cell: the query → key pair, its weight, raw score, mask
+/// bias and the row's entropy, then the head's design and the selected token's mask effect.
+func detailLines(_ state: AppState) -> [(label: String, value: String)] {
+    let tokens = state.tokens
+    let q = state.selectedQuery, k = state.selectedKey
+    let semantics = state.explorer.semantics
+    let value = state.explorer.mask[k]
+    var lines: [(String, String)] = [("query → key", "\(q) \(tokens[q]) → \(k) \(tokens[k])")]
+    guard let result = state.result, result.attention.length == tokens.count, let weights = shownWeights(state) else {
+        return lines + [("weight", "computing…")]
+    }
+    let row = weights[q]
+    lines.append(("weight", String(format: "%.4f", Double(row[k]))))
+    let bias = result.bias.values[q * tokens.count + k]
+    if state.meanOfHeads {
+        lines.append(("raw score", "— (mean of heads)"))
+    } else {
+        let raw = result.rawScores(layer: min(state.layer, result.attention.layerCount - 1), head: state.head, query: q)[k]
+        lines.append(("raw score q·k/√d", String(format: "%.3f", Double(raw))))
+    }
+    lines.append(("mask bias", formatBias(bias)))
+    lines.append(("mask value", semantics.effect(of: value)))
+    let entropy = row.reduce(0.0) { $0 - ($1 > 0 ? Double($1) * log2(Double($1)) : 0) }
+    let open = row.filter { $0 > 0 }.count
+    lines.append(("row entropy", String(format: "%.2f bits (max %.2f over %d keys)", entropy, log2(Double(max(1, open))), open)))
+    if result.queriesWithNoKeys.contains(q) {
+        lines.append(("warning", "every key of this row is masked: softmax is undefined, the row is all 0"))
+    }
+    if let design = state.explorer.model.info.headDesigns, !state.meanOfHeads,
+       state.layer < design.count, state.head < design[state.layer].count {
+        lines.append(("head design", design[state.layer][state.head]))
+    }
+    return lines
+}
+
+func formatBias(_ bias: Float) -> String {
+    if bias == -.infinity { return "−∞" }
+    if bias == 0 { return "0" }
+    if abs(bias) >= 1e30 { return String(format: "%.3g (float32 lowest%@)", Double(bias), bias == -Float.greatestFiniteMagnitude ? "" : " × \(MaskValueFormat.short(bias / -Float.greatestFiniteMagnitude))") }
+    return String(format: "%.3f", Double(bias))
+}
+
+func renderDetail(_ canvas: inout Canvas, layout: Layout) {
+    let state = canvas.state
+    let lines = detailLines(state)
+    let rect = layout.panel
+    guard rect.width > 0, rect.height > 0 else { return }
+    let labelColor = canvas.color(canvas.theme.accents.label)
+    if layout.panelBeside {
+        var y = rect.y
+        canvas.text("Selected cell", x: rect.x, y: y, fg: labelColor, attributes: .bold)
+        y += 1
+        for (label, value) in lines {
+            guard y < rect.y + rect.height else { break }
+            canvas.text(label, x: rect.x, y: y, fg: labelColor, attributes: canvas.theme.labelAttributes)
+            y += 1
+            for piece in wrap(value, width: rect.width - 2) {
+                guard y < rect.y + rect.height else { break }
+                canvas.text(piece, x: rect.x + 2, y: y)
+                y += 1
+            }
+        }
+    } else {
+        // Two compact lines under the map: the numbers first, then what the mask value does.
+        let short = ["query → key": "", "raw score q·k/√d": "score", "mask bias": "bias", "row entropy": "entropy", "mask value": "mask"]
+        func item(_ line: (label: String, value: String)) -> String {
+            let label = short[line.label] ?? line.label
+            let value = line.label == "row entropy" ? String(line.value.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces) : line.value
+            return label.isEmpty ? value : "\(label) \(value)"
+        }
+        let numbers = ["query → key", "weight", "raw score q·k/√d", "raw score", "mask bias", "row entropy"]
+        let first = lines.filter { numbers.contains($0.label) }.map(item).joined(separator: " │ ")
+        let second = lines.filter { !numbers.contains($0.label) }.map(item).joined(separator: " │ ")
+        canvas.text(" " + first, x: rect.x, y: rect.y, fg: labelColor, maxWidth: rect.width)
+        if rect.height > 1 { canvas.text(" " + second, x: rect.x, y: rect.y + 1, maxWidth: rect.width) }
+    }
+}
+
+/// Greedy word wrap by display width.
+func wrap(_ text: String, width: Int) -> [String] {
+    guard width > 0 else { return [] }
+    var lines: [String] = []
+    var current = ""
+    for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+        let candidate = current.isEmpty ? word : current + " " + word
+        if DisplayWidth.of(candidate) <= width {
+            current = candidate
+        } else {
+            if !current.isEmpty { lines.append(current) }
+            current = DisplayWidth.of(word) <= width ? word : DisplayWidth.truncate(word, toWidth: width)
+        }
+    }
+    if !current.isEmpty { lines.append(current) }
+    return lines
+}
+
+func renderLegend(_ canvas: inout Canvas, layout: Layout) {
+    let state = canvas.state
+    let y = layout.legendRow
+    let dim = canvas.color(canvas.theme.accents.dim)
+    var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
+    let rampWidth = canvas.theme.largeLegend ? 32 : 20
+    for i in 0..<rampWidth {
+        let w = Double(i) / Double(rampWidth - 1)
+        if canvas.usesColor {
+            canvas.text(" ", x: x + i, y: y, bg: canvas.theme.color(forWeight: w).cellColor)
+            if canvas.theme.largeLegend { canvas.text(" ", x: x + i, y: y + 1, bg: canvas.theme.color(forWeight: w).cellColor) }
+        } else {
+            canvas.text(canvas.theme.glyph(forWeight: w), x: x + i, y: y)
+        }
+    }
+    x += rampWidth
+    let maxWeight = shownWeights(state)?.flatMap { $0 }.max() ?? 0
+    let explanation = " 1   0 = key ignored · 1 = the query's whole attention (rows sum to 1) · max here \(String(format: "%.2f", Double(maxWeight)))"
+    canvas.text(explanation, x: x, y: y, fg: dim, maxWidth: layout.width - x)
+}
