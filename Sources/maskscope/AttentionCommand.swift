@@ -30,8 +30,11 @@ struct AttentionCommand: ParsableCommand {
         CSV output: layer,head,query,query_token,key,key_token,weight, one row per weight.
 
         Examples:
-          maskscope attention --model builtin --mask "quick=1,jumps=0.5,lazy..=0" --format table "The quick brown fox jumps over the lazy dog."
-          maskscope attention --semantics soft --mask "jumps=0.5" --layer 0 --head 0,3 --format json "The quick brown fox jumps over the lazy dog."
+          maskscope attention --model builtin --mask "quick=1,jumps=0.5,lazy..=0" \\
+              "The quick brown fox jumps over the lazy dog."
+          maskscope attention --semantics soft --mask "jumps=0.5" --layer 0 \\
+              --head 0,3 --format json "The quick brown fox jumps over the lazy dog."
+          echo "The cat sat." | maskscope attention --format csv -
         """
     )
 
@@ -43,7 +46,7 @@ struct AttentionCommand: ParsableCommand {
     @OptionGroup(title: "Text") var input: TextInput
 
     @Option(help: ArgumentHelp(
-        "Mask values per token, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see below). Without it every token gets 1 and [PAD] 0.",
+        "Mask values per token, e.g. \"quick=1,jumps=0.5,lazy..=0\" (syntax in the description above). Without it every token gets 1 and [PAD] 0.",
         valueName: "spec"))
     var mask: String?
 

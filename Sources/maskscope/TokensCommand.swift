@@ -15,7 +15,7 @@ struct TokensCommand: ParsableCommand {
         JSON output: {"model", "model_reason", "tokens", "ids", "type_ids", "mask"}.
 
         Examples:
-          maskscope tokens --model builtin "The quick brown fox jumps over the lazy dog."
+          maskscope tokens --model builtin "The quick brown fox jumps over the dog."
           echo "Where is it?" | maskscope tokens --pair "It is here." --format json -
         """
     )
