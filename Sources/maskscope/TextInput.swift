@@ -5,7 +5,7 @@ import Foundation
 /// second segment and optional padding.
 struct TextInput: ParsableArguments {
     @Argument(help: ArgumentHelp(
-        "The sentence to analyse, or - to read UTF-8 text from standard input (one trailing newline is dropped).",
+        "The sentence to analyse, or - to read UTF-8 text from standard input (one trailing newline is dropped). Put -- before a text that starts with -.",
         valueName: "text"))
     var text: String
 
