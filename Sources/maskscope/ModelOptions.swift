@@ -11,7 +11,7 @@ struct ModelOptions: ParsableArguments {
     /// Finds the model (saying why it was chosen) and loads it.
     func load() throws -> LoadedModel {
         let location = try ModelLocator().locate(model)
-        return LoadedModel(location: location, model: try ModelLoading.load(location))
+        return LoadedModel(location: location, model: try ModelLoader.load(location))
     }
 }
 

