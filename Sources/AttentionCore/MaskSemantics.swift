@@ -16,13 +16,23 @@ public enum MaskSemantics: String, CaseIterable, Sendable, Codable {
     /// The value itself is added to the logits (e.g. −2), as an attention bias.
     case bias
 
+    /// Its meaning in a few words, for the help overlay's key table.
+    public var shortSummary: String {
+        switch self {
+        case .hf: return "transformers v5: ≠0 = kept"
+        case .hf4: return "transformers v4: <1 = masked"
+        case .soft: return "ln m: 0.5 halves a key"
+        case .bias: return "value added to the logits"
+        }
+    }
+
     /// The one-sentence meaning the UI shows beside the semantics' name.
     public var summary: String {
         switch self {
-        case .hf: return "transformers 5: mask cast to bool; any non-zero value keeps the key fully, 0 masks it"
-        case .hf4: return "transformers 4: bias (1-m)*float32 lowest; any value below 1 masks the key fully"
-        case .soft: return "soft: bias ln m; a key's weight is scaled by m before renormalising"
-        case .bias: return "bias: the value is added to the attention logits as is"
+        case .hf: return "transformers 5: mask → bool; any value ≠ 0 keeps a key fully, 0 masks"
+        case .hf4: return "transformers 4: bias (1−m)·float32 lowest; any value below 1 masks fully"
+        case .soft: return "soft: bias ln m; a key's weight is multiplied by m, then renormalised"
+        case .bias: return "bias: the value is added to the attention logits as is (e.g. −2)"
         }
     }
 
@@ -50,14 +60,17 @@ public enum MaskSemantics: String, CaseIterable, Sendable, Codable {
         let shown = MaskValueFormat.short(value)
         switch self {
         case .hf:
+            if value == 1 { return "\(shown) → kept" }
             return value != 0 ? "\(shown) → kept fully (same as 1)" : "\(shown) → masked"
         case .hf4:
             if value == 1 { return "\(shown) → kept" }
             return value < 1 ? "\(shown) → masked fully (same as 0)" : "\(shown) → bias +\(MaskValueFormat.short((value - 1)))·3.4e38: dominates"
         case .soft:
             if value <= 0 { return "\(shown) → masked (ln 0 = −∞)" }
+            if value == 1 { return "\(shown) → kept" }
             return "\(shown) → weight ×\(shown) (bias \(MaskValueFormat.short(Foundation.log(value))))"
         case .bias:
+            if value == 0 { return "0 → logit unchanged" }
             return "\(shown) → logit \(value >= 0 ? "+" : "")\(shown)"
         }
     }

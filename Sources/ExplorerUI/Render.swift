@@ -62,16 +62,13 @@ struct Canvas {
 }
 
 func renderTooSmall(_ canvas: inout Canvas, layout: Layout) {
-    let lines = [
-        "terminal too small",
-        "need at least \(Layout.minimumWidth)×\(Layout.minimumHeight), now \(layout.width)×\(layout.height)",
-        "enlarge the window, or press q to quit",
-    ]
+    let message = "terminal too small — need at least \(Layout.minimumWidth)×\(Layout.minimumHeight)"
+    let lines = wrap(message, width: layout.width).map { ($0, CellAttributes.bold) }
+        + wrap("now \(layout.width)×\(layout.height); enlarge it or press q to quit", width: layout.width).map { ($0, CellAttributes()) }
     let top = max(0, (layout.height - lines.count) / 2)
-    for (i, line) in lines.enumerated() {
-        let fitted = DisplayWidth.truncate(line, toWidth: layout.width)
-        let x = max(0, (layout.width - DisplayWidth.of(fitted)) / 2)
-        canvas.text(fitted, x: x, y: top + i, attributes: i == 0 ? .bold : [])
+    for (i, (line, attributes)) in lines.enumerated() {
+        let x = max(0, (layout.width - DisplayWidth.of(line)) / 2)
+        canvas.text(line, x: x, y: top + i, attributes: attributes)
     }
 }
 

@@ -32,21 +32,24 @@ func renderHelp(_ canvas: inout Canvas) {
         }
         entries.append((binding.label, binding.help, false))
     }
-    entries.append(("", "", false))
     entries.append(("Mouse", "", true))
-    entries.append(("click", "select a token or a heatmap cell", false))
+    entries.append(("click", "select a token or a cell", false))
     entries.append(("wheel", "scroll the query rows", false))
+    entries.append(("Semantics (s)", "", true))
+    for semantics in MaskSemantics.allCases {
+        entries.append((semantics.rawValue, semantics.shortSummary, false))
+    }
     let boxWidth = min(state.width, 120)
     let boxHeight = state.height
     let rect = CellRect(x: (state.width - boxWidth) / 2, y: 0, width: boxWidth, height: boxHeight)
     let inner = drawBox(&canvas, rect, title: "Maskscope keys — Esc or ? closes")
-    let columnCount = inner.height - 1 < entries.count && inner.width >= 70 ? 2 : 1
+    let columnCount = inner.height < entries.count && inner.width >= 60 ? 2 : 1
     let columnWidth = (inner.width - (columnCount - 1) * 2) / columnCount
     let perColumn = (entries.count + columnCount - 1) / columnCount
     let labelColor = canvas.color(canvas.theme.accents.label)
     for (index, entry) in entries.enumerated() {
         let column = index / perColumn, line = index % perColumn
-        guard line < inner.height - 1 else { continue }
+        guard line < inner.height else { continue }
         let x = inner.x + column * (columnWidth + 2), y = inner.y + line
         if entry.heading {
             canvas.text(entry.label, x: x, y: y, fg: labelColor, attributes: .bold, maxWidth: columnWidth)
@@ -55,8 +58,6 @@ func renderHelp(_ canvas: inout Canvas) {
             canvas.text(entry.help, x: x + used + 1, y: y, maxWidth: columnWidth - used - 1)
         }
     }
-    let semantics = "Semantics: " + MaskSemantics.allCases.map { "\($0.rawValue) = \($0.summary)" }.joined(separator: " · ")
-    canvas.text(semantics, x: inner.x, y: inner.y + inner.height - 1, fg: canvas.color(canvas.theme.accents.dim), maxWidth: inner.width)
 }
 
 func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
