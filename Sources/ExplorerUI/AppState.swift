@@ -53,14 +53,21 @@ public struct AppState: Sendable {
     public internal(set) var message: Message?
     public internal(set) var wantsToQuit = false
 
+    /// - Parameters:
+    ///   - layer, head: the map shown first, 0-based (clamped to the model).
+    ///   - message: a notice for the first screen, e.g. a theme that could not be loaded.
     public init(explorer: Explorer, themes: [Theme] = ThemeCatalog.all, themeIndex: Int = 0,
-                colors: ColorCapability = .truecolor, width: Int = 80, height: Int = 24) {
+                colors: ColorCapability = .truecolor, width: Int = 80, height: Int = 24,
+                layer: Int = 0, head: Int = 0, message: Message? = nil) {
         self.explorer = explorer
         self.themes = themes.isEmpty ? [ThemeCatalog.default] : themes
         self.themeIndex = min(max(0, themeIndex), max(0, themes.count - 1))
         self.colors = colors
         self.width = width
         self.height = height
+        self.layer = min(max(0, layer), explorer.model.info.layerCount - 1)
+        self.head = min(max(0, head), explorer.model.info.headCount - 1)
+        self.message = message
         let count = explorer.tokens.count
         selectedKey = min(1, count - 1)
         selectedQuery = min(1, count - 1)

@@ -18,6 +18,14 @@ enum ErrorReporting {
         }
     }
 
+    /// `run` for a body that produces a value.
+    static func running<Value>(command: String, _ body: () throws -> Value) throws -> Value {
+        var value: Value?
+        try run(command: command) { value = try body() }
+        guard let value else { throw ExitCode.failure }
+        return value
+    }
+
     static func isUsageError(_ error: any Error) -> Bool {
         switch error {
         case is ValidationError, is MaskSpecError, is ExplorerError, is ModelInputError:

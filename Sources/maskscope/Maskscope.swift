@@ -15,8 +15,11 @@ struct Maskscope: ParsableCommand {
         standard input, output).
         """,
         subcommands: [
+            ExploreCommand.self,
             TokensCommand.self,
             AttentionCommand.self,
-        ]
+            BenchCommand.self,
+        ],
+        defaultSubcommand: ExploreCommand.self
     )
 }

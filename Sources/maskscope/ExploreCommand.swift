@@ -1,0 +1,100 @@
+import ArgumentParser
+import AttentionCore
+import ExplorerUI
+import Foundation
+import Terminal
+
+/// The interactive explorer: `maskscope [TEXT]` with no subcommand.
+struct ExploreCommand: ParsableCommand {
+    static let seedSentence = "The quick brown fox jumps over the lazy dog."
+
+    static let configuration = CommandConfiguration(
+        commandName: "explore",
+        abstract: "Open the interactive explorer (the default when no command is given).",
+        discussion: """
+        Shows the tokens, their mask values and the attention heatmap of one layer and head. \
+        Change a token's mask with 0, 5, 1, x or +/- and the weights recompute at once; s cycles \
+        the semantics (hf, hf4, soft, bias) so you can see what transformers really does with 0.5. \
+        Press ? inside for every key.
+        """
+    )
+
+    @OptionGroup(title: "Model") var modelOptions: ModelOptions
+
+    @Argument(help: ArgumentHelp("The sentence to explore.", valueName: "text"))
+    var text: String = ExploreCommand.seedSentence
+
+    @Option(help: ArgumentHelp("A second text, encoded as a pair: [CLS] TEXT [SEP] PAIR [SEP].", valueName: "text"))
+    var pair: String?
+
+    @Option(name: .customLong("pad-to"), help: ArgumentHelp("Append [PAD] tokens (mask 0) until there are N positions.", valueName: "n"))
+    var padTo: Int?
+
+    @Option(help: ArgumentHelp("Starting mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help').", valueName: "spec"))
+    var mask: String?
+
+    @Option(help: ArgumentHelp("Starting semantics: hf, hf4, soft or bias (s cycles them inside).", valueName: "semantics"))
+    var semantics: SemanticsArgument = .hf
+
+    @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. t cycles themes inside.", valueName: "theme"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Layer shown first, 0-based.", valueName: "layer"))
+    var layer: Int = 0
+
+    @Option(help: ArgumentHelp("Head shown first, 0-based.", valueName: "head"))
+    var head: Int = 0
+
+    func validate() throws {
+        if text == "-" {
+            throw ValidationError("the explorer reads keys from the terminal, so it cannot read the text from standard input; pass the text as an argument")
+        }
+        if let padTo, padTo < 1 { throw ValidationError("--pad-to must be a positive number of token positions, not \(padTo)") }
+        if layer < 0 || head < 0 { throw ValidationError("--layer and --head count from 0") }
+    }
+
+    func run() throws {
+        let state = try ErrorReporting.running(command: "explore") { () throws -> AppState in
+            let loaded = try modelOptions.load()
+            var explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo, semantics: semantics.value)
+            if let mask { try explorer.apply(try MaskSpec(parsing: mask)) }
+            let info = loaded.model.info
+            guard layer < info.layerCount, head < info.headCount else {
+                throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
+            }
+            let (themes, themeIndex, notice) = Self.themes(requested: theme, environment: ProcessInfo.processInfo.environment)
+            return AppState(explorer: explorer, themes: themes, themeIndex: themeIndex, layer: layer, head: head,
+                            message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
+        }
+        let terminal: NCursesTerminal
+        do {
+            terminal = try NCursesTerminal()
+        } catch {
+            printToStandardError("Error: \(error)")
+            throw ExitCode.failure
+        }
+        defer { terminal.shutdown() }
+        ExplorerLoop().run(state, on: terminal)
+    }
+
+    /// The theme list to cycle through and where to start: the requested theme (a name or a
+    /// file), `mono` under NO_COLOR, else the default. A theme that cannot be loaded falls back
+    /// to the default with a warning on the first screen.
+    static func themes(requested: String?, environment: [String: String]) -> ([Theme], Int, Message?) {
+        var themes = ThemeCatalog.all
+        if let noColor = environment["NO_COLOR"], !noColor.isEmpty,
+           let mono = themes.firstIndex(where: { $0.isMonochrome }) {
+            return (themes, mono, nil)
+        }
+        guard let requested else { return (themes, themes.firstIndex { $0.name == ThemeCatalog.default.name } ?? 0, nil) }
+        do {
+            let theme = try ThemeCatalog.resolve(nameOrPath: requested)
+            if let index = themes.firstIndex(where: { $0.name == theme.name && $0 == theme }) { return (themes, index, nil) }
+            themes.append(theme)
+            return (themes, themes.count - 1, nil)
+        } catch {
+            return (themes, themes.firstIndex { $0.name == ThemeCatalog.default.name } ?? 0,
+                    .warning("theme not loaded, using \(ThemeCatalog.default.name): \(error)"))
+        }
+    }
+}
