@@ -1,34 +1,35 @@
-/// The two small products of attention, per head: `scores = Q·Kᵀ · scale + bias` and
-/// `context = P·V`. Q, K and V are read in place from `[token][hidden]` activations, where
-/// one head's vectors are `headSize` contiguous floats at a stride of `rowStride`.
+/// Self-attention of one head, in place on `[token][hidden]` activations where the head's
+/// query, key and value vectors are `headSize` contiguous floats at a row stride.
 enum AttentionKernels {
-    /// `scores[q][k] = (Σ_i queries[q][i] · keys[k][i]) · scale + bias[q][k]`, `L × L` floats.
-    static func scores(queries: UnsafePointer<Float>, keys: UnsafePointer<Float>, rowStride: Int,
-                       headSize: Int, length: Int, scale: Float, bias: UnsafePointer<Float>,
-                       into scores: UnsafeMutablePointer<Float>) {
-        for q in 0..<length {
-            let queryRow = queries + q * rowStride
-            for k in 0..<length {
-                let keyRow = keys + k * rowStride
-                var dot: Float = 0
-                for i in 0..<headSize { dot += queryRow[i] * keyRow[i] }
-                scores[q * length + k] = dot * scale + bias[q * length + k]
-            }
+    /// `weights = softmax(scale · Q·Kᵀ + bias)` row by row, then `context = weights · V`.
+    ///
+    /// The scale rides on the `Q·Kᵀ` kernel's store; the bias add, row maximum, exponentials
+    /// and normalisation happen in one pass per query row while it is in L1
+    /// (`maskedSoftmaxRow`). Allocation-free.
+    ///
+    /// - Parameters:
+    ///   - query, key, value: the head's first element; rows `*Stride` floats apart, `length` rows.
+    ///   - bias: `[query][key]`, `length × length`.
+    ///   - weights: receives the probabilities, `length × length` row-major.
+    ///   - context: receives `length × headSize`, rows `contextStride` apart.
+    ///   - scratch: `HeadProducts.scratchCount(keys: length, headSize: headSize)` floats of
+    ///     this thread's own.
+    static func attend(
+        query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>, keyStride: Int,
+        value: UnsafePointer<Float>, valueStride: Int, length: Int, headSize: Int, scale: Float,
+        bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>,
+        context: UnsafeMutablePointer<Float>, contextStride: Int, scratch: UnsafeMutablePointer<Float>
+    ) {
+        HeadProducts.scores(
+            query: query, queryStride: queryStride, queries: length,
+            key: key, keyStride: keyStride, keys: length, headSize: headSize, scale: scale,
+            into: weights, scoresStride: length, scratch: scratch)
+        for row in 0..<length {
+            maskedSoftmaxRow(weights + row * length, bias: bias + row * length, count: length)
         }
-    }
-
-    /// `context[q][i] = Σ_k weights[q][k] · values[k][i]`, written at `rowStride`.
-    static func context(weights: UnsafePointer<Float>, values: UnsafePointer<Float>, rowStride: Int,
-                        headSize: Int, length: Int, into context: UnsafeMutablePointer<Float>) {
-        for q in 0..<length {
-            let out = context + q * rowStride
-            for i in 0..<headSize { out[i] = 0 }
-            for k in 0..<length {
-                let w = weights[q * length + k]
-                if w == 0 { continue }
-                let valueRow = values + k * rowStride
-                for i in 0..<headSize { out[i] += w * valueRow[i] }
-            }
-        }
+        HeadProducts.context(
+            probabilities: weights, probabilitiesStride: length, queries: length,
+            value: value, valueStride: valueStride, keys: length, headSize: headSize,
+            into: context, contextStride: contextStride, scratch: scratch)
     }
 }

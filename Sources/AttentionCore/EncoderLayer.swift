@@ -52,55 +52,147 @@ public struct EncoderLayer: Sendable {
         QueryKeyValue(queries: query.apply(x), keys: key.apply(x), values: value.apply(x))
     }
 
-    /// Runs the block on `x` with precomputed projections.
+    /// Writes the query, key and value projections of `x` (`rows × inputSize`, packed rows),
+    /// each at its own pointer and row stride; one pool job, each thread computing its share
+    /// of the output columns of all three.
+    func project(
+        _ x: UnsafePointer<Float>, rows: Int,
+        queries: UnsafeMutablePointer<Float>, queryStride: Int,
+        keys: UnsafeMutablePointer<Float>, keyStride: Int,
+        values: UnsafeMutablePointer<Float>, valueStride: Int, workers: WorkerPool
+    ) {
+        let work = rows * query.inputSize * (query.outputSize + key.outputSize + value.outputSize)
+        guard workers.threads > 1, work >= PanelMultiply.minimumParallelWork else {
+            query.apply(input: x, rows: rows, output: queries, outputStride: queryStride, workers: nil)
+            key.apply(input: x, rows: rows, output: keys, outputStride: keyStride, workers: nil)
+            value.apply(input: x, rows: rows, output: values, outputStride: valueStride, workers: nil)
+            return
+        }
+        workers.run { part in
+            query.multiplyShare(x, rows: rows, into: queries, outputStride: queryStride, part: part, of: workers)
+            key.multiplyShare(x, rows: rows, into: keys, outputStride: keyStride, part: part, of: workers)
+            value.multiplyShare(x, rows: rows, into: values, outputStride: valueStride, part: part, of: workers)
+        }
+    }
+
+    /// Runs the block on the `length × hidden` activations in `workspace.hidden`, whose query,
+    /// key and value projections are already computed, and leaves its output there.
     ///
     /// - Parameters:
+    ///   - bias: `[query][key]`, `length × length`.
     ///   - weights: receives this layer's attention probabilities, `[head][query][key]`,
-    ///     `headCount × L × L` floats.
-    /// - Returns: the block's output, `[token][hidden]`.
-    func forward(_ x: Matrix, projections qkv: QueryKeyValue, bias: AttentionBias,
-                 weights: UnsafeMutablePointer<Float>) -> Matrix {
-        let length = x.rows
+    ///     `headCount × length × length` floats.
+    func forward(
+        length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
+        values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
+        weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
+    ) {
         let d = headSize
         let width = query.outputSize
         let scale = 1 / Float(d).squareRoot()
-        var context = Matrix(zeros: length, value.outputSize)
-        qkv.queries.values.withUnsafeBufferPointer { q in
-            qkv.keys.values.withUnsafeBufferPointer { k in
-                qkv.values.values.withUnsafeBufferPointer { v in
-                    bias.values.withUnsafeBufferPointer { b in
-                        context.values.withUnsafeMutableBufferPointer { c in
-                            for head in 0..<headCount {
-                                let headWeights = weights + head * length * length
-                                AttentionKernels.scores(
-                                    queries: q.baseAddress! + head * d, keys: k.baseAddress! + head * d,
-                                    rowStride: width, headSize: d, length: length, scale: scale,
-                                    bias: b.baseAddress!, into: headWeights)
-                                for row in 0..<length {
-                                    softmaxInPlace(headWeights + row * length, count: length)
-                                }
-                                AttentionKernels.context(
-                                    weights: headWeights, values: v.baseAddress! + head * d,
-                                    rowStride: width, headSize: d, length: length,
-                                    into: c.baseAddress! + head * d)
-                            }
-                        }
-                    }
-                }
+        let heads = headCount
+        workers.run { part in
+            for head in workers.share(of: heads, part: part) {
+                AttentionKernels.attend(
+                    query: queries + head * d, queryStride: queryStride, key: keys + head * d, keyStride: keyStride,
+                    value: values + head * d, valueStride: valueStride, length: length, headSize: d, scale: scale,
+                    bias: bias, weights: weights + head * length * length,
+                    context: workspace.context + head * d, contextStride: width, scratch: workspace.scratch(part: part))
             }
         }
-        var attended = attentionOutput.apply(context)
-        addResidual(x, to: &attended)
-        if let attentionNorm { attentionNorm.apply(&attended) }
-        guard let feedForward else { return attended }
-        var inner = feedForward.intermediate.apply(attended)
-        inner.values.withUnsafeMutableBufferPointer { p in
-            for i in p.indices { p[i] = gelu(p[i]) }
+        let x = workspace.hidden
+        let attended = workspace.attended
+        attentionOutput.apply(input: workspace.context, rows: length, output: attended, workers: workers)
+        let hiddenWidth = attentionOutput.outputSize
+        forEachRowShare(rows: length, width: hiddenWidth, workers: workers) { rows in
+            if let attentionNorm {
+                attentionNorm.addAndNormalize(attended, residual: x, rows: rows)
+            } else {
+                addRows(x, to: attended, width: hiddenWidth, rows: rows)
+            }
         }
-        var output = feedForward.output.apply(inner)
-        addResidual(attended, to: &output)
-        if let outputNorm { outputNorm.apply(&output) }
-        return output
+        guard let feedForward else {
+            x.update(from: attended, count: length * hiddenWidth)
+            return
+        }
+        feedForward.intermediate.multiplyWithGELU(attended, rows: length, into: workspace.inner, workers: workers)
+        feedForward.output.apply(input: workspace.inner, rows: length, output: x, workers: workers)
+        forEachRowShare(rows: length, width: hiddenWidth, workers: workers) { rows in
+            if let outputNorm {
+                outputNorm.addAndNormalize(x, residual: attended, rows: rows)
+            } else {
+                addRows(attended, to: x, width: hiddenWidth, rows: rows)
+            }
+        }
+    }
+}
+
+/// Runs `body` on consecutive shares of `0..<rows`, one per pool thread, or on all rows at
+/// once when the work (`rows × width` floats of elementwise work) is too small to split.
+private func forEachRowShare(rows: Int, width: Int, workers: WorkerPool, _ body: (Range<Int>) -> Void) {
+    guard workers.threads > 1, rows * width >= 1 << 14 else {
+        body(0..<rows)
+        return
+    }
+    workers.run { part in
+        let share = workers.share(of: rows, part: part)
+        if !share.isEmpty { body(share) }
+    }
+}
+
+/// `x[r] += residual[r]` for the rows in `rows`, rows `width` floats apart.
+private func addRows(_ residual: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, width: Int, rows: Range<Int>) {
+    let start = rows.lowerBound * width, end = rows.upperBound * width
+    var i = start
+    while i + 16 <= end {
+        SIMDMath.store(SIMDMath.load(x + i) + SIMDMath.load(residual + i), x + i)
+        i += 16
+    }
+    while i < end { x[i] += residual[i]; i += 1 }
+}
+
+extension Linear {
+    /// Thread `part`'s share of `output = input · Wᵀ + b`: its consecutive run of the packed
+    /// 32-column panels, every row. Inputs are packed rows of `inputSize` floats.
+    func multiplyShare(
+        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, outputStride: Int,
+        part: Int, of workers: WorkerPool
+    ) {
+        let panels = workers.share(of: packed.layout.panelCount, part: part)
+        guard !panels.isEmpty, rows > 0 else { return }
+        multiplier.runShare(a: input, aStride: inputSize, c: output, cStride: outputStride,
+                            rowRange: 0..<rows, panelRange: panels)
+    }
+
+    /// `output = GELU(input · Wᵀ + b)`, `rows × outputSize` packed rows: each thread takes a
+    /// run of panels and applies GELU to each panel's column strip right after computing it,
+    /// while the strip is still in L2.
+    func multiplyWithGELU(
+        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, workers: WorkerPool
+    ) {
+        let panelCount = packed.layout.panelCount
+        let width = packed.layout.panelWidth
+        let multiplier = multiplier
+        let columns = outputSize
+        func body(_ panels: Range<Int>) {
+            for panel in panels {
+                multiplier.runShare(a: input, aStride: inputSize, c: output, cStride: columns,
+                                    rowRange: 0..<rows, panelRange: panel..<(panel + 1))
+                let n0 = panel * width
+                let count = min(width, columns - n0)
+                for row in 0..<rows { SIMDMath.geluInPlace(output + row * columns + n0, count: count) }
+            }
+        }
+        guard workers.threads > 1, rows * inputSize * outputSize >= PanelMultiply.minimumParallelWork else {
+            body(0..<panelCount)
+            return
+        }
+        workers.run { part in body(workers.share(of: panelCount, part: part)) }
+    }
+
+    private var multiplier: PanelMultiply {
+        PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
+                      bias: packed.paddedBias, scale: 1)
     }
 }
 
@@ -110,17 +202,4 @@ struct QueryKeyValue: Sendable {
     let queries: Matrix
     let keys: Matrix
     let values: Matrix
-}
-
-@inline(__always)
-func gelu(_ x: Float) -> Float {
-    0.5 * x * (1 + erff(x * 0.70710678118654752440))
-}
-
-private func addResidual(_ residual: Matrix, to x: inout Matrix) {
-    x.values.withUnsafeMutableBufferPointer { out in
-        residual.values.withUnsafeBufferPointer { r in
-            for i in out.indices { out[i] += r[i] }
-        }
-    }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
 import Tokenizers
 
 /// Turns an encoding into the first layer's input, `[token][hidden]`.
@@ -74,13 +80,27 @@ public final class EncoderModel: Sendable {
     public let tokenizer: any TextTokenizer
     let embedder: any TokenEmbedder
     let layers: [EncoderLayer]
+    /// Threads a forward pass uses when the call does not say: 2 (or 1 on a one-core machine),
+    /// the calling thread included.
+    public let defaultThreads: Int
+    private let pools = WorkerPoolCache()
+    private let workspaces: ForwardWorkspacePool
 
-    public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [EncoderLayer]) {
+    /// - Parameter threads: the default for `forward`; nil means 2, capped at the core count.
+    public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [EncoderLayer],
+                threads: Int? = nil) {
         precondition(!layers.isEmpty, "EncoderModel needs at least one layer")
         self.info = info
         self.tokenizer = tokenizer
         self.embedder = embedder
         self.layers = layers
+        defaultThreads = max(1, threads ?? min(2, ProcessInfo.processInfo.activeProcessorCount))
+        let hiddenSize = layers.map { max($0.query.inputSize, $0.query.outputSize, $0.attentionOutput.outputSize) }.max() ?? 0
+        let innerSize = layers.map { $0.feedForward?.intermediate.outputSize ?? 0 }.max() ?? 0
+        let headSize = layers.map(\.headSize).max() ?? 0
+        workspaces = ForwardWorkspacePool { capacity, parts in
+            ForwardWorkspace(capacity: capacity, parts: parts, hiddenSize: hiddenSize, innerSize: innerSize, headSize: headSize)
+        }
     }
 
     /// Tokenizes a text (and optional pair), padding to `padTo` positions if given.
@@ -108,26 +128,135 @@ public final class EncoderModel: Sendable {
 
     /// Runs every layer with the given bias.
     ///
-    /// - Parameter shouldContinue: asked before each layer; returning false abandons the
-    ///   pass (a newer mask edit superseded it) and the function returns nil.
-    public func forward(_ input: PreparedInput, bias: AttentionBias,
+    /// Allocates only the result (the attention maps, the kept query/key projections and the
+    /// last hidden state): activations live in a workspace reused across calls, and matrix
+    /// products, heads and row-wise steps are split across a persistent pool of `threads`
+    /// threads. Overlapping calls from several threads are safe; each gets its own workspace.
+    ///
+    /// - Parameters:
+    ///   - threads: threads to use, the caller's included; nil means `defaultThreads`. Every
+    ///     thread count gives bit-identical results.
+    ///   - shouldContinue: asked before each layer; returning false abandons the pass (a newer
+    ///     mask edit superseded it) and the function returns nil.
+    public func forward(_ input: PreparedInput, bias: AttentionBias, threads: Int? = nil,
                         shouldContinue: () -> Bool = { true }) -> ForwardResult? {
         let length = input.encoding.count
         precondition(bias.length == length, "forward: bias for \(bias.length) tokens, input has \(length)")
-        var maps = AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length)
-        var projections: [QueryKeyValue] = []
-        projections.reserveCapacity(layers.count)
-        var hidden = input.embeddings
-        for (index, layer) in layers.enumerated() {
-            guard shouldContinue() else { return nil }
-            let qkv = index == 0 ? input.firstLayerProjections : layer.projections(of: hidden)
-            projections.append(qkv)
-            let offset = maps.offset(layer: index, head: 0)
-            hidden = maps.weights.withUnsafeMutableBufferPointer { w in
-                layer.forward(hidden, projections: qkv, bias: bias, weights: w.baseAddress! + offset)
+        precondition(input.embeddings.rows == length, "forward: input was prepared by another model")
+        let workers = pools.pool(threads: threads ?? defaultThreads)
+        let width = layers[0].query.outputSize
+        let hiddenWidth = input.embeddings.columns
+        let keptCount = (layers.count - 1) * length * 2 * width
+        var hidden: [Float]?
+        var laterQueriesAndKeys: [Float] = []
+        let maps = AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
+            laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { kept, initialized in
+                initialized = keptCount
+                hidden = workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
+                    run(input, bias: bias, weights: weights, kept: kept.baseAddress, workspace: workspace,
+                        workers: workers, shouldContinue: shouldContinue)
+                }
             }
         }
-        return ForwardResult(attention: maps, hidden: hidden, bias: bias,
-                             projections: projections, headSize: layers[0].headSize)
+        guard let hidden else { return nil }
+        return ForwardResult(
+            attention: maps, hidden: Matrix(rows: length, columns: hiddenWidth, values: hidden), bias: bias,
+            firstLayer: input.firstLayerProjections, laterQueriesAndKeys: laterQueriesAndKeys,
+            width: width, headSize: layers[0].headSize)
+    }
+
+    /// The layers of `forward`, on a workspace; returns a copy of the last hidden state, or nil
+    /// when `shouldContinue` stopped the pass.
+    ///
+    /// - Parameters:
+    ///   - weights: `layers × heads × L × L` floats to fill.
+    ///   - kept: `(layers − 1) × L × 2·width` floats receiving the queries and keys of layers 1….
+    private func run(
+        _ input: PreparedInput, bias: AttentionBias, weights: UnsafeMutablePointer<Float>,
+        kept: UnsafeMutablePointer<Float>?, workspace: ForwardWorkspace, workers: WorkerPool,
+        shouldContinue: () -> Bool
+    ) -> [Float]? {
+        let length = input.encoding.count
+        let hiddenCount = length * input.embeddings.columns
+        input.embeddings.values.withUnsafeBufferPointer { embeddings in
+            if let source = embeddings.baseAddress { workspace.hidden.update(from: source, count: hiddenCount) }
+        }
+        let first = input.firstLayerProjections
+        let finished: Bool = bias.values.withUnsafeBufferPointer { biasValues in
+            first.queries.values.withUnsafeBufferPointer { firstQueries in
+                first.keys.values.withUnsafeBufferPointer { firstKeys in
+                    first.values.values.withUnsafeBufferPointer { firstValues in
+                        guard let biasBase = biasValues.baseAddress, let q0 = firstQueries.baseAddress,
+                              let k0 = firstKeys.baseAddress, let v0 = firstValues.baseAddress else { return false }
+                        for (index, layer) in layers.enumerated() {
+                            guard shouldContinue() else { return false }
+                            let width = layer.query.outputSize
+                            let layerWeights = weights + index * layer.headCount * length * length
+                            if index == 0 {
+                                layer.forward(
+                                    length: length, queries: q0, queryStride: width, keys: k0, keyStride: width,
+                                    values: v0, valueStride: width, bias: biasBase, weights: layerWeights,
+                                    workspace: workspace, workers: workers)
+                                continue
+                            }
+                            guard let kept else { return false }
+                            let queries = kept + (index - 1) * length * 2 * width
+                            let keys = queries + width
+                            layer.project(
+                                workspace.hidden, rows: length, queries: queries, queryStride: 2 * width,
+                                keys: keys, keyStride: 2 * width, values: workspace.values, valueStride: width,
+                                workers: workers)
+                            layer.forward(
+                                length: length, queries: queries, queryStride: 2 * width, keys: keys,
+                                keyStride: 2 * width, values: workspace.values, valueStride: width, bias: biasBase,
+                                weights: layerWeights, workspace: workspace, workers: workers)
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+        guard finished else { return nil }
+        return Array(UnsafeBufferPointer(start: workspace.hidden, count: hiddenCount))
+    }
+
+    /// Multiply-adds of one forward pass over `length` tokens, times 2 (FLOP): every dense
+    /// layer `2·L·in·out`, and per layer `Q·Kᵀ` and `P·V`, `4·L²·width`. For MiniLM
+    /// ≈ 6·(3,538,944·L + 1,536·L²). Softmax, GELU and LayerNorm are not counted.
+    public func forwardFLOPs(length: Int) -> Double {
+        let tokens = Double(length)
+        var total = 0.0
+        for layer in layers {
+            var dense = [layer.query, layer.key, layer.value, layer.attentionOutput]
+            if let feedForward = layer.feedForward { dense += [feedForward.intermediate, feedForward.output] }
+            for linear in dense { total += 2 * tokens * Double(linear.inputSize * linear.outputSize) }
+            total += 4 * tokens * tokens * Double(layer.query.outputSize)
+        }
+        return total
+    }
+}
+
+/// The model's worker pools, one per thread count asked for, made on first use and kept:
+/// their helper threads park when idle.
+private final class WorkerPoolCache: @unchecked Sendable {
+    // Sendable: `pools` is read and written only with `mutex` held.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var pools: [Int: WorkerPool] = [:]
+
+    init() { pthread_mutex_init(mutex, nil) }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func pool(threads: Int) -> WorkerPool {
+        let threads = max(1, threads)
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let pool = pools[threads] { return pool }
+        let pool = WorkerPool(threads: threads)
+        pools[threads] = pool
+        return pool
     }
 }

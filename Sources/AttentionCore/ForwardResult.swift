@@ -6,25 +6,60 @@ public struct ForwardResult: Sendable {
     public let hidden: Matrix
     /// The bias that was added to the logits, `[query][key]`.
     public let bias: AttentionBias
-    /// Query and key projections per layer, kept so raw scores can be shown on demand
-    /// without storing `layers × heads × L²` of them.
-    let projections: [QueryKeyValue]
+    /// The first layer's projections, shared with the `PreparedInput` (a mask cannot change them).
+    let firstLayer: QueryKeyValue
+    /// Query and key projections of layers 1…, `[layer − 1][token][2 · width]` with the
+    /// queries in columns `0..<width` and the keys in `width..<2·width`: kept so raw scores
+    /// can be shown on demand without storing `layers × heads × L²` of them.
+    let laterQueriesAndKeys: [Float]
+    /// Features of one token's queries (all heads), `heads × headSize`.
+    let width: Int
     let headSize: Int
 
     /// Raw scores `q·k/√d` of one query row before the mask bias, one per key.
     public func rawScores(layer: Int, head: Int, query: Int) -> [Float] {
-        let qkv = projections[layer]
-        let width = qkv.queries.columns
         let scale = 1 / Float(headSize).squareRoot()
-        let queryStart = query * width + head * headSize
-        return (0..<attention.length).map { key in
-            let keyStart = key * width + head * headSize
-            var dot: Float = 0
-            for i in 0..<headSize { dot += qkv.queries.values[queryStart + i] * qkv.keys.values[keyStart + i] }
-            return dot * scale
+        let length = attention.length
+        let column = head * headSize
+        func scores(_ queries: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, stride: Int) -> [Float] {
+            let queryRow = queries + query * stride + column
+            return (0..<length).map { key in
+                let keyRow = keys + key * stride + column
+                var dot: Float = 0
+                for i in 0..<headSize { dot += queryRow[i] * keyRow[i] }
+                return dot * scale
+            }
+        }
+        if layer == 0 {
+            return firstLayer.queries.values.withUnsafeBufferPointer { q in
+                firstLayer.keys.values.withUnsafeBufferPointer { k in
+                    guard let q = q.baseAddress, let k = k.baseAddress else { return [] }
+                    return scores(q, k, stride: width)
+                }
+            }
+        }
+        return laterQueriesAndKeys.withUnsafeBufferPointer { kept in
+            guard let base = kept.baseAddress else { return [] }
+            let layerStart = base + (layer - 1) * length * 2 * width
+            return scores(layerStart, layerStart + width, stride: 2 * width)
         }
     }
 
     /// Queries left with no key to attend to (every key's bias −∞); their rows are zeros.
     public var queriesWithNoKeys: [Int] { bias.queriesWithNoKeys }
+}
+
+extension AttentionMaps {
+    /// Maps whose weights the caller fills completely before anyone reads them: a 512-token
+    /// MiniLM pass writes 75 MB of weights, and zeroing them first would cost a pass over it.
+    init(layerCount: Int, headCount: Int, length: Int, filling fill: (UnsafeMutablePointer<Float>) -> Void) {
+        self.layerCount = layerCount
+        self.headCount = headCount
+        self.length = length
+        let count = layerCount * headCount * length * length
+        weights = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if let base = buffer.baseAddress { fill(base) }
+            initialized = count
+        }
+    }
 }

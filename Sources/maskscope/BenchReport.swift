@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// One length × thread-count measurement of `maskscope bench`.
+struct BenchResult {
+    let length: Int
+    let threads: Int
+    let repeats: Int
+    let medianMs: Double
+    let p90Ms: Double
+    let gflops: Double
+    /// The matrix-multiply peak measured with the same thread count.
+    let peakGflops: Double
+
+    var percentOfPeak: Double { peakGflops > 0 ? 100 * gflops / peakGflops : 0 }
+}
+
+/// Everything `maskscope bench` prints.
+struct BenchReport {
+    let model: String
+    let machine: String
+    let cores: Int
+    let kernel: String
+    let loadMs: Double
+    let firstAttentionMs: Double
+    /// Thread count → GFLOP/s.
+    let peaks: [Int: Double]
+    let results: [BenchResult]
+
+    func writeJSON() throws {
+        var json = JSONOutput()
+        try json.beginObject()
+        try json.key("model"); try json.string(model)
+        try json.key("machine"); try json.string(machine)
+        try json.key("cores"); try json.int(cores)
+        try json.key("kernel"); try json.string(kernel)
+        try json.key("load_ms"); try json.float(Float(loadMs))
+        try json.key("first_attention_ms"); try json.float(Float(firstAttentionMs))
+        try json.key("peak_gflops")
+        try json.beginObject()
+        for (threads, peak) in peaks.sorted(by: { $0.key < $1.key }) {
+            try json.key(String(threads)); try json.float(Float(peak))
+        }
+        try json.endObject()
+        try json.key("results")
+        try json.beginArray()
+        for result in results {
+            try json.beginObject()
+            try json.key("length"); try json.int(result.length)
+            try json.key("threads"); try json.int(result.threads)
+            try json.key("repeats"); try json.int(result.repeats)
+            try json.key("median_ms"); try json.float(Float(result.medianMs))
+            try json.key("p90_ms"); try json.float(Float(result.p90Ms))
+            try json.key("gflops"); try json.float(Float(result.gflops))
+            try json.key("peak_gflops"); try json.float(Float(result.peakGflops))
+            try json.key("percent_of_peak"); try json.float(Float(result.percentOfPeak))
+            try json.endObject()
+        }
+        try json.endArray()
+        try json.endObject()
+        try json.finish()
+    }
+
+    func writeTable(headline: String) throws {
+        var stream = OutputStream.standardOutput
+        let fixed = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
+        try stream.append("\(headline)\n")
+        try stream.append("machine: \(machine), \(cores) cores; kernel \(kernel)\n")
+        try stream.append("model load \(fixed(loadMs, 1)) ms; start to first attention \(fixed(firstAttentionMs, 1)) ms\n")
+        let peakText = peaks.sorted { $0.key < $1.key }
+            .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
+        try stream.append("matmul peak (GFLOP/s): \(peakText.joined(separator: ", "))\n\n")
+        var table = TextTable([
+            .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
+            .init(title: "median ms", alignment: .right), .init(title: "p90 ms", alignment: .right),
+            .init(title: "GFLOP/s", alignment: .right), .init(title: "% of peak", alignment: .right),
+        ])
+        for result in results {
+            table.add([
+                String(result.length), String(result.threads), fixed(result.medianMs, 2),
+                fixed(result.p90Ms, 2), fixed(result.gflops, 1), fixed(result.percentOfPeak, 0),
+            ])
+        }
+        for line in table.render() { try stream.append(line + "\n") }
+        try stream.flush()
+    }
+}
+
+enum BenchStatistics {
+    /// The value at `fraction` (0…1) of the sorted values, nearest rank; 0 for none.
+    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
+        guard !values.isEmpty else { return 0 }
+        let sorted = values.sorted()
+        let index = Int((fraction * Double(sorted.count - 1)).rounded())
+        return sorted[min(sorted.count - 1, max(0, index))]
+    }
+}
+
+enum BenchMachine {
+    /// The CPU's marketing name from `/proc/cpuinfo`, or "unknown CPU".
+    static func cpuName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return "unknown CPU" }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return "unknown CPU"
+    }
+
+    static func cores() -> Int { ProcessInfo.processInfo.activeProcessorCount }
+}
+
+enum BenchClock {
+    /// Seconds on the monotonic clock.
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+}
