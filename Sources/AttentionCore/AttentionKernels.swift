@@ -1,35 +1,55 @@
 /// Self-attention of one head, in place on `[token][hidden]` activations where the head's
 /// query, key and value vectors are `headSize` contiguous floats at a row stride.
 enum AttentionKernels {
+    /// Queries handled per block: their logits (`block × L` floats, 64 KB at 512 tokens)
+    /// stay in L2 from `Q·Kᵀ` through the softmax to `P·V`.
+    static let queryBlock = 32
+
+    /// Floats of scratch `attend` needs per thread: the head's packed `Kᵀ` and `V` side by side.
+    static func scratchCount(keys: Int, headSize: Int, kernel: MatrixKernel = .best) -> Int {
+        2 * HeadProducts.scratchCount(keys: keys, headSize: headSize, kernel: kernel)
+    }
+
     /// `weights = softmax(scale · Q·Kᵀ + bias)` row by row, then `context = weights · V`.
     ///
-    /// The scale rides on the `Q·Kᵀ` kernel's store; the bias add, row maximum, exponentials
-    /// and normalisation happen in one pass per query row while it is in L1
-    /// (`maskedSoftmaxRow`). Allocation-free.
+    /// `Kᵀ` and `V` are packed once per head; then each block of `queryBlock` queries goes
+    /// through the scores kernel (the scale rides on its store), the fused bias + softmax
+    /// (`maskedSoftmaxRow`) and the context kernel while its logits are in cache.
+    /// Allocation-free.
     ///
     /// - Parameters:
     ///   - query, key, value: the head's first element; rows `*Stride` floats apart, `length` rows.
     ///   - bias: `[query][key]`, `length × length`.
     ///   - weights: receives the probabilities, `length × length` row-major.
     ///   - context: receives `length × headSize`, rows `contextStride` apart.
-    ///   - scratch: `HeadProducts.scratchCount(keys: length, headSize: headSize)` floats of
-    ///     this thread's own.
+    ///   - scratch: `scratchCount(keys: length, headSize: headSize)` floats of this thread's own.
     static func attend(
         query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>, keyStride: Int,
         value: UnsafePointer<Float>, valueStride: Int, length: Int, headSize: Int, scale: Float,
         bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>,
-        context: UnsafeMutablePointer<Float>, contextStride: Int, scratch: UnsafeMutablePointer<Float>
+        context: UnsafeMutablePointer<Float>, contextStride: Int, scratch: UnsafeMutablePointer<Float>,
+        kernel: MatrixKernel = .best
     ) {
-        HeadProducts.scores(
-            query: query, queryStride: queryStride, queries: length,
-            key: key, keyStride: keyStride, keys: length, headSize: headSize, scale: scale,
-            into: weights, scoresStride: length, scratch: scratch)
-        for row in 0..<length {
-            maskedSoftmaxRow(weights + row * length, bias: bias + row * length, count: length)
+        guard length > 0, headSize > 0 else { return }
+        let keysLayout = PanelLayout(depth: headSize, columns: length, panelWidth: kernel.tileColumns)
+        let valuesLayout = PanelLayout(depth: length, columns: headSize, panelWidth: kernel.tileColumns)
+        let packedKeys = scratch
+        let packedValues = scratch + HeadProducts.scratchCount(keys: length, headSize: headSize, kernel: kernel)
+        keysLayout.pack(from: key, depthStride: 1, columnStride: keyStride, into: packedKeys)
+        valuesLayout.pack(from: value, depthStride: valueStride, columnStride: 1, into: packedValues)
+        let scores = PanelMultiply(kernel: kernel, layout: keysLayout, panels: packedKeys, bias: nil, scale: scale)
+        let weighted = PanelMultiply(kernel: kernel, layout: valuesLayout, panels: packedValues, bias: nil, scale: 1)
+        var start = 0
+        while start < length {
+            let rows = start..<min(length, start + queryBlock)
+            scores.runShare(a: query, aStride: queryStride, c: weights, cStride: length,
+                            rowRange: rows, panelRange: 0..<keysLayout.panelCount)
+            for row in rows {
+                maskedSoftmaxRow(weights + row * length, bias: bias + row * length, count: length)
+            }
+            weighted.runShare(a: weights, aStride: length, c: context, cStride: contextStride,
+                              rowRange: rows, panelRange: 0..<valuesLayout.panelCount)
+            start = rows.upperBound
         }
-        HeadProducts.context(
-            probabilities: weights, probabilitiesStride: length, queries: length,
-            value: value, valueStride: valueStride, keys: length, headSize: headSize,
-            into: context, contextStride: contextStride, scratch: scratch)
     }
 }

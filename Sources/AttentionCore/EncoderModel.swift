@@ -152,6 +152,7 @@ public final class EncoderModel: Sendable {
         let maps = AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
             laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { kept, initialized in
                 initialized = keptCount
+                if let base = kept.baseAddress { adviseHugePages(base, count: keptCount) }
                 hidden = workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
                     run(input, bias: bias, weights: weights, kept: kept.baseAddress, workspace: workspace,
                         workers: workers, shouldContinue: shouldContinue)

@@ -11,7 +11,7 @@ import Darwin
 /// Shapes for `L ≤ capacity` tokens, hidden size `H`, feed-forward size `I`, `parts` threads:
 /// `hidden`, `attended`, `context`, `values` are `[L][H]`; `inner` is `[L][I]`; `headScratch`
 /// is `parts` slices of `headScratchCount` floats, one per thread, for packing one head's
-/// `Kᵀ` or `V`. All 64-byte aligned. One pass owns a workspace at a time (`ForwardWorkspacePool`).
+/// `Kᵀ` and `V`. All 64-byte aligned. One pass owns a workspace at a time (`ForwardWorkspacePool`).
 final class ForwardWorkspace: @unchecked Sendable {
     // Sendable: handed between threads only through the pool's lock, and used by one pass at a time.
     let capacity: Int
@@ -28,7 +28,7 @@ final class ForwardWorkspace: @unchecked Sendable {
     init(capacity: Int, parts: Int, hiddenSize: Int, innerSize: Int, headSize: Int) {
         self.capacity = capacity
         self.parts = parts
-        headScratchCount = HeadProducts.scratchCount(keys: capacity, headSize: headSize)
+        headScratchCount = AttentionKernels.scratchCount(keys: capacity, headSize: headSize)
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
             let count = max(16, count)
             let pointer = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)

@@ -8,11 +8,12 @@
 enum SIMDMath {
     typealias Vector = SIMD16<Float>
 
-    /// Below this, `exp` is smaller than the least normal float and is returned as 0
-    /// (including −∞, a masked logit).
-    static let expLowerLimit: Float = -87.33
+    /// Inputs are clamped to this: the power of two built from it is `2^-127`, whose bit
+    /// pattern is +0, so `exp` returns exactly 0 for every `x` below about −87.7 (where the true
+    /// value is subnormal), −∞ (a masked logit) included, without a per-lane select.
+    static let expLowerLimit: Float = -88.0
 
-    /// `e^x` per lane; 0 for `x < -87.33` (where the true value is subnormal), +∞ past 88.7.
+    /// `e^x` per lane; 0 below about −87.7 (where the true value is subnormal).
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
         let log2e: Float = 1.442_695_04
@@ -20,9 +21,7 @@ enum SIMDMath {
         let ln2Low: Float = -2.121_944_4e-4
         // Adding 1.5·2^23 rounds to the nearest integer, which then sits in the low mantissa bits.
         let roundingMagic: Float = 12_582_912
-        let lower = Vector(repeating: expLowerLimit), upper = Vector(repeating: 88.37)
-        let tooSmall = x .< lower
-        let clamped = select(tooSmall, lower, select(x .> upper, upper, x))
+        let clamped = minimum(maximum(x, Vector(repeating: expLowerLimit)), Vector(repeating: 88.37))
         let shifted = clamped * log2e + roundingMagic
         let n = shifted - roundingMagic
         var r = clamped - n * ln2High
@@ -35,8 +34,7 @@ enum SIMDMath {
         p = p * r + 5.000_000_12e-1
         p = p * (r * r) + r + 1
         let exponentBits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
-        let result = p * unsafeBitCast(exponentBits, to: Vector.self)
-        return select(tooSmall, Vector(repeating: 0), result)
+        return p * unsafeBitCast(exponentBits, to: Vector.self)
     }
 
     /// `erf(x)` per lane, as PyTorch computes it on CPU:
@@ -72,20 +70,21 @@ enum SIMDMath {
         }
     }
 
-    /// `mask ? whenTrue : whenFalse` per lane, as bitwise operations: Swift's generic
-    /// `replacing(with:where:)` and `pointwiseMin/Max` are lowered lane by lane.
-    @inline(__always)
-    static func select(_ mask: SIMDMask<SIMD16<Int32>>, _ whenTrue: Vector, _ whenFalse: Vector) -> Vector {
-        let lanes = unsafeBitCast(mask, to: SIMD16<Int32>.self)
-        let a = unsafeBitCast(whenTrue, to: SIMD16<Int32>.self)
-        let b = unsafeBitCast(whenFalse, to: SIMD16<Int32>.self)
-        return unsafeBitCast((a & lanes) | (b & ~lanes), to: Vector.self)
-    }
-
-    /// The larger of each pair of lanes (either one when they are equal; not NaN-aware).
+    /// The larger of each pair of lanes. Written as a lane loop, which LLVM turns into one
+    /// `vmaxps`: Swift's `pointwiseMax` and `SIMDMask`-based selects are lowered lane by lane.
     @inline(__always)
     static func maximum(_ a: Vector, _ b: Vector) -> Vector {
-        select(a .> b, a, b)
+        var result = Vector()
+        for lane in 0..<16 { result[lane] = a[lane] > b[lane] ? a[lane] : b[lane] }
+        return result
+    }
+
+    /// The smaller of each pair of lanes, as `maximum`.
+    @inline(__always)
+    static func minimum(_ a: Vector, _ b: Vector) -> Vector {
+        var result = Vector()
+        for lane in 0..<16 { result[lane] = a[lane] < b[lane] ? a[lane] : b[lane] }
+        return result
     }
 
     @inline(__always)
