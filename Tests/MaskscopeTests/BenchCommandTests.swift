@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// `maskscope bench` as a user runs it. Only the output's shape is checked: timings vary by
+/// machine and load, so no test asserts on them.
+@Suite("maskscope bench")
+struct BenchCommandTests {
+    @Test("JSON names the model, the peak per thread count, and one result per length × threads")
+    func jsonKeys() throws {
+        let run = try MaskscopeBinary.run(
+            ["bench", "--model", "builtin", "--lengths", "8,12", "--threads", "1", "--repeats", "3", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try #require(run.json, "stdout is not a JSON object: \(run.output.prefix(200))")
+        #expect(json["model"] as? String == "builtin")
+        for key in ["machine", "cores", "kernel", "load_ms", "first_attention_ms"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        let peaks = try #require(json["peak_gflops"] as? [String: Any])
+        #expect(Array(peaks.keys) == ["1"])
+        #expect(((peaks["1"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.count == 2)
+        #expect(results.map { $0["length"] as? Int } == [8, 12])
+        for result in results {
+            #expect(result["threads"] as? Int == 1)
+            #expect(result["repeats"] as? Int == 3)
+            for key in ["median_ms", "p90_ms", "gflops", "peak_gflops", "percent_of_peak"] {
+                let value = try #require((result[key] as? NSNumber)?.doubleValue, "missing \(key)")
+                #expect(value > 0, "\(key) = \(value)")
+            }
+        }
+    }
+
+    @Test("table output has a row per length and thread count")
+    func table() throws {
+        let run = try MaskscopeBinary.run(["bench", "--model", "builtin", "--lengths", "8", "--threads", "1,2", "--repeats", "2"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.output.hasPrefix("model: builtin"))
+        let rows = run.output.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("8 ") }
+        #expect(rows.count == 2, "\(run.output)")
+    }
+
+    @Test("lengths the model cannot take, and non-numbers, are usage errors (exit 64)",
+          arguments: [["--lengths", "1"], ["--lengths", "513"], ["--lengths", "8,x"], ["--threads", "0"], ["--repeats", "0"]])
+    func usageErrors(arguments: [String]) throws {
+        let run = try MaskscopeBinary.run(["bench", "--model", "builtin", "--format", "json"] + arguments)
+        #expect(run.status == 64, "\(arguments): \(run.standardError)")
+        #expect(run.standardError.contains("Error:"))
+        #expect(run.output.isEmpty)
+    }
+}
