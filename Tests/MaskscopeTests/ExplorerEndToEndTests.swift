@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+/// The built explorer inside a real terminal (tmux): keys in with send-keys, the screen out
+/// with capture-pane. CI installs tmux and sets MASKSCOPE_REQUIRE_TMUX=1 so these cannot be
+/// skipped there.
+enum Tmux {
+    static let path = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let required = ProcessInfo.processInfo.environment["MASKSCOPE_REQUIRE_TMUX"] == "1"
+    static var available: Bool { path != nil || required }
+
+    /// Runs a tmux client command. Only `capture` commands read output: a new session's server
+    /// inherits the client's descriptors, so reading those to the end would never finish.
+    @discardableResult
+    static func run(_ arguments: [String], capture: Bool = false) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(path, "tmux is not installed (apt-get install tmux)"))
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = capture ? output : FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// One explorer session in a detached tmux window.
+struct TmuxSession {
+    let name = "maskscope-e2e-\(UUID().uuidString.prefix(8))"
+    let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("maskscope-e2e-\(UUID().uuidString)")
+
+    init(term: String, arguments: String, width: Int = 100, height: Int = 30) throws {
+        let binary = try MaskscopeBinary.locate().path
+        let command = "env LANG=C.UTF-8 TERM=\(term) NO_COLOR= '\(binary)' \(arguments); echo $? > '\(statusFile.path)'; sleep 5"
+        try Tmux.run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name, command])
+    }
+
+    func screen(escapes: Bool = false) throws -> [String] {
+        try Tmux.run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : []), capture: true).components(separatedBy: "\n")
+    }
+
+    func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", name] + keys) }
+
+    /// Polls the screen until `condition` holds (at most ~10 s).
+    func waitFor(_ what: String, escapes: Bool = false, _ condition: ([String]) -> Bool) throws -> [String] {
+        for _ in 0..<200 {
+            let lines = try screen(escapes: escapes)
+            if condition(lines) { return lines }
+            usleep(50_000)
+        }
+        Issue.record("timed out waiting for \(what); screen:\n\(try screen().joined(separator: "\n"))")
+        return try screen(escapes: escapes)
+    }
+
+    func exitStatus() throws -> String? {
+        for _ in 0..<100 {
+            if let text = try? String(contentsOf: statusFile, encoding: .utf8), !text.isEmpty {
+                return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            usleep(50_000)
+        }
+        return nil
+    }
+
+    func close() {
+        _ = try? Tmux.run(["kill-session", "-t", name])
+        try? FileManager.default.removeItem(at: statusFile)
+    }
+}
+
+@Suite(.serialized, .enabled(if: Tmux.available, "tmux is not installed (apt-get install tmux)"))
+struct ExplorerEndToEndTests {
+    /// The heatmap and key rows, with colors: what a mask change must alter and undo restore.
+    func mapLines(_ lines: [String]) -> [String] { Array(lines.dropFirst(2).prefix(24)) }
+
+    @Test func maskingChangesTheHeatmapUndoRestoresItAndQQuits() throws {
+        let session = try TmuxSession(term: "tmux-256color", arguments: "--model builtin")
+        defer { session.close() }
+        let first = try session.waitFor("the seed tokens", escapes: true) { lines in
+            lines.contains { $0.contains("quick") } && lines.joined().contains("recomputed")
+        }
+        let plain = try session.screen()
+        #expect(plain.contains { $0.contains("[CLS] the quick brown fox jumps over the lazy dog . [SEP]") })
+        try session.send("Right", "Right", "Right", "0")
+        let masked = try session.waitFor("fox masked", escapes: true) { lines in
+            lines.joined().contains("×0") && lines.joined().contains("recomputed")
+        }
+        #expect(mapLines(masked) != mapLines(first), "setting a mask must change the heatmap")
+        try session.send("u")
+        let restored = try session.waitFor("undo", escapes: true) { lines in
+            !lines.joined().contains("×0") && lines.joined().contains("recomputed")
+        }
+        // The selection moved to fox, so compare the map with fox selected and unmasked.
+        try session.send("Left", "Left", "Left")
+        let back = try session.waitFor("selection back", escapes: true) { mapLines($0) == mapLines(first) }
+        #expect(mapLines(back) == mapLines(first), "undo must restore the heatmap exactly")
+        #expect(mapLines(restored) != mapLines(masked))
+        try session.send("q")
+        #expect(try session.exitStatus() == "0")
+    }
+
+    @Test func eightColorTerminalsShowTheGlyphRamp() throws {
+        let session = try TmuxSession(term: "xterm", arguments: "--model builtin")
+        defer { session.close() }
+        let lines = try session.waitFor("the heatmap") { $0.joined().contains("recomputed") }
+        #expect(lines.joined().contains("█"), "weights near 1 are drawn as full blocks")
+        #expect(lines.contains { line in line.contains("weight 0") && ["░", "▒", "▓", "█"].allSatisfy(line.contains) }, "the legend shows the ramp")
+        try session.send("q")
+        #expect(try session.exitStatus() == "0")
+    }
+
+    @Test func anUnknownTerminalIsAClearErrorNotACrash() throws {
+        let session = try TmuxSession(term: "no-such-terminal", arguments: "--model builtin")
+        defer { session.close() }
+        let lines = try session.waitFor("the error") { $0.joined().contains("Error") }
+        #expect(lines.joined().contains("no-such-terminal"))
+        #expect(try session.exitStatus() == "1")
+    }
+}
