@@ -48,8 +48,25 @@ public struct EncoderLayer: Sendable {
 
     /// The query, key and value projections of `x` (`[token][hidden]` each): what a mask
     /// change cannot alter in the first layer, so the engine caches them per text.
-    func projections(of x: Matrix) -> QueryKeyValue {
-        QueryKeyValue(queries: query.apply(x), keys: key.apply(x), values: value.apply(x))
+    func projections(of x: Matrix, workers: WorkerPool) -> QueryKeyValue {
+        precondition(x.columns == query.inputSize, "EncoderLayer: input has \(x.columns) features, expected \(query.inputSize)")
+        var queries = Matrix(zeros: x.rows, query.outputSize)
+        var keys = Matrix(zeros: x.rows, key.outputSize)
+        var values = Matrix(zeros: x.rows, value.outputSize)
+        let rows = x.rows
+        x.values.withUnsafeBufferPointer { input in
+            queries.values.withUnsafeMutableBufferPointer { q in
+                keys.values.withUnsafeMutableBufferPointer { k in
+                    values.values.withUnsafeMutableBufferPointer { v in
+                        guard let input = input.baseAddress, let q = q.baseAddress, let k = k.baseAddress,
+                              let v = v.baseAddress else { return }
+                        project(input, rows: rows, queries: q, queryStride: query.outputSize, keys: k,
+                                keyStride: key.outputSize, values: v, valueStride: value.outputSize, workers: workers)
+                    }
+                }
+            }
+        }
+        return QueryKeyValue(queries: queries, keys: keys, values: values)
     }
 
     /// Writes the query, key and value projections of `x` (`rows × inputSize`, packed rows),

@@ -39,10 +39,11 @@ public struct ModelInfo: Sendable, Equatable {
         self.headDesigns = headDesigns
     }
 
-    /// A head's display name: its designed role where known, else "head j".
+    /// A head's display name: its designed role where known, else "head j" (0-based, as
+    /// `--head` counts).
     public func headName(layer: Int, head: Int) -> String {
         if let names = headNames, layer < names.count, head < names[layer].count { return names[layer][head] }
-        return "head \(head + 1)"
+        return "head \(head)"
     }
 }
 
@@ -123,7 +124,7 @@ public final class EncoderModel: Sendable {
         }
         let embeddings = try embedder.embed(encoding)
         return PreparedInput(encoding: encoding, embeddings: embeddings,
-                             firstLayerProjections: layers[0].projections(of: embeddings))
+                             firstLayerProjections: layers[0].projections(of: embeddings, workers: pools.pool(threads: defaultThreads)))
     }
 
     /// Runs every layer with the given bias.

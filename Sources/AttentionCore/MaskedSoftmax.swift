@@ -11,7 +11,7 @@
 ///   - bias: the row's `count` mask biases.
 /// - Returns: whether the row had at least one finite biased logit.
 @discardableResult
-@inline(__always)
+@inline(never)
 func maskedSoftmaxRow(_ logits: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, count: Int) -> Bool {
     typealias V = SIMDMath.Vector
     let whole = count & ~15

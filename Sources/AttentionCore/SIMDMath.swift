@@ -14,7 +14,9 @@ enum SIMDMath {
     static let expLowerLimit: Float = -88.0
 
     /// `e^x` per lane; 0 below about −87.7 (where the true value is subnormal).
-    @inline(__always)
+    // `@_transparent`, not `@inline(__always)`: with the latter the optimizer still left it a call
+    // inside `maskedSoftmaxRow`, passing the 64-byte vector in four xmm pieces each way.
+    @_transparent
     static func exp(_ x: Vector) -> Vector {
         let log2e: Float = 1.442_695_04
         let ln2High: Float = 0.693_359_375
