@@ -42,9 +42,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
             let gx = x + max(0, (layout.cellWidth - DisplayWidth.of(glyph)) / 2)
             canvas.text(glyph, x: gx, y: layout.columnLabelTop + line, fg: fg, attributes: attributes)
         }
-        let value = MaskValueFormat.short(mask[key])
-        let marker = keyState == .masked ? "×" + value : (keyState == .partial ? "~" + value : value)
-        let shown = DisplayWidth.fit(marker, toWidth: layout.cellWidth, alignment: .center)
+        let shown = DisplayWidth.fit(maskMarker(mask[key], semantics), toWidth: layout.cellWidth, alignment: .center)
         canvas.text(shown, x: x, y: layout.keyMaskRow,
                     fg: keyState == .kept ? canvas.color(canvas.theme.accents.dim) : maskedColor,
                     attributes: keyState == .kept ? (selected ? .reverse : []) : (selected ? [.bold, .reverse] : .bold))

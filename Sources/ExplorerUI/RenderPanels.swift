@@ -22,19 +22,24 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
             : canvas.color(canvas.theme.accents.masked)
         canvas.text(DisplayWidth.pad(state.tokens[position], toWidth: placement.width), x: placement.x, y: layout.tokenRow,
                     fg: fg, attributes: attributes)
-        let marker: String
-        switch keyState {
-        case .masked: marker = "×"
-        case .partial: marker = "~"
-        case .boosted: marker = "+"
-        case .kept: marker = ""
-        }
-        canvas.text(DisplayWidth.pad(marker + MaskValueFormat.short(value), toWidth: placement.width), x: placement.x,
+        canvas.text(DisplayWidth.pad(maskMarker(value, semantics), toWidth: placement.width), x: placement.x,
                     y: layout.tokenMaskRow, fg: keyState == .kept ? dim : canvas.color(canvas.theme.accents.masked),
                     attributes: keyState == .kept ? [] : .bold)
     }
     if strip.hiddenAfter(count: state.tokenCount) {
         canvas.text("…", x: layout.width - 1, y: layout.tokenRow, fg: dim)
+    }
+}
+
+/// A mask value as the explorer labels it: `×` before a value that masks the key, `~` before
+/// one that weakens it, `+` before one that boosts it, so the state reads without color.
+func maskMarker(_ value: Float, _ semantics: MaskSemantics) -> String {
+    let shown = MaskValueFormat.short(value)
+    switch semantics.keyState(for: value) {
+    case .masked: return "×" + shown
+    case .partial: return "~" + shown
+    case .boosted: return "+" + shown
+    case .kept: return shown
     }
 }
 
@@ -82,13 +87,14 @@ func formatBias(_ bias: Float) -> String {
 
 func renderDetail(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    let lines = detailLines(state)
+    let document = canvas.chrome == .document
+    let lines = document ? maskEffectLines(state) : detailLines(state)
     let rect = layout.panel
     guard rect.width > 0, rect.height > 0 else { return }
     let labelColor = canvas.color(canvas.theme.accents.label)
     if layout.panelBeside {
         var y = rect.y
-        canvas.text("Selected cell", x: rect.x, y: y, fg: labelColor, attributes: .bold)
+        canvas.text(document ? "Mask" : "Selected cell", x: rect.x, y: y, fg: labelColor, attributes: .bold)
         y += 1
         for (label, value) in lines {
             guard y < rect.y + rect.height else { break }
@@ -99,6 +105,11 @@ func renderDetail(_ canvas: inout Canvas, layout: Layout) {
                 canvas.text(piece, x: rect.x + 2, y: y)
                 y += 1
             }
+        }
+    } else if document {
+        let effects = lines.map { "\($0.label) \($0.value)" }.joined(separator: " │ ")
+        for (i, piece) in wrap(effects, width: rect.width - 1).prefix(rect.height).enumerated() {
+            canvas.text(" " + piece, x: rect.x, y: rect.y + i, fg: labelColor, maxWidth: rect.width)
         }
     } else {
         // Two compact lines under the map: the numbers first, then what the mask value does.

@@ -269,3 +269,12 @@ import AttentionCore
         #expect(render(dense).textLines.joined().contains("▀"))
     }
 }
+
+@Suite struct TokenStripTests {
+    @Test func markersNeverRunIntoTheNextToken() throws {
+        let state = press(try makeState(), .end, .character("0"), .left, .character("0"))
+        let line = render(state).textLines[Layout(state: state).tokenMaskRow]
+        #expect(line.contains("×0 ×0"))
+        #expect(!line.contains("×0×0"))
+    }
+}
