@@ -2,8 +2,11 @@ import Foundation
 import AttentionCore
 
 /// Draws the explorer: a pure function of the state, one `render…` function per region.
-public func render(_ state: AppState) -> CellGrid {
-    var canvas = Canvas(state: state)
+/// `.document` draws the same picture for a file (`maskscope render`): no selection, key hint
+/// or timing, and the side panel explains the mask instead of a selected cell.
+public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> CellGrid {
+    let state = chrome == .document ? state.withoutSelection : state
+    var canvas = Canvas(state: state, chrome: chrome)
     let layout = Layout(state: state)
     canvas.grid.fill(CellRect(x: 0, y: 0, width: state.width, height: state.height),
                      with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
@@ -16,6 +19,7 @@ public func render(_ state: AppState) -> CellGrid {
     renderHeatmap(&canvas, layout: layout)
     renderDetail(&canvas, layout: layout)
     renderLegend(&canvas, layout: layout)
+    guard chrome == .interactive else { return canvas.grid }
     renderHint(&canvas, layout: layout)
     switch state.overlay {
     case .help: renderHelp(&canvas)
@@ -30,13 +34,15 @@ public func render(_ state: AppState) -> CellGrid {
 /// colors and attributes carry the meaning.
 struct Canvas {
     let state: AppState
+    let chrome: RenderChrome
     var grid: CellGrid
     let usesColor: Bool
     let foreground: CellColor
     let background: CellColor
 
-    init(state: AppState) {
+    init(state: AppState, chrome: RenderChrome = .interactive) {
         self.state = state
+        self.chrome = chrome
         grid = CellGrid(width: state.width, height: state.height)
         usesColor = state.colors.hasSmoothColors && !state.theme.isMonochrome
         foreground = usesColor ? state.theme.foreground.cellColor : .default
@@ -80,7 +86,9 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
         ? "mean of \(info.headCount) heads"
         : "head \(state.head) of \(info.headCount)" + (info.headNames != nil ? " \(info.headName(layer: state.layer, head: state.head))" : "")
     let timing: String
-    if state.recomputePending {
+    if canvas.chrome == .document {
+        timing = ""
+    } else if state.recomputePending {
         timing = "recomputing…"
     } else if let ms = state.lastRecomputeMilliseconds {
         timing = "recomputed in \(formatMilliseconds(ms))"
