@@ -62,7 +62,7 @@ struct ExploreCommand: ParsableCommand {
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
             }
-            let (themes, themeIndex, notice) = Self.themes(requested: theme, environment: ProcessInfo.processInfo.environment)
+            let (themes, themeIndex, notice) = ThemeSelection.resolve(requested: theme, environment: ProcessInfo.processInfo.environment)
             return AppState(explorer: explorer, themes: themes, themeIndex: themeIndex, layer: layer, head: head,
                             message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
         }
@@ -75,26 +75,5 @@ struct ExploreCommand: ParsableCommand {
         }
         defer { terminal.shutdown() }
         ExplorerLoop().run(state, on: terminal)
-    }
-
-    /// The theme list to cycle through and where to start: the requested theme (a name or a
-    /// file), `mono` under NO_COLOR, else the default. A theme that cannot be loaded falls back
-    /// to the default with a warning on the first screen.
-    static func themes(requested: String?, environment: [String: String]) -> ([Theme], Int, Message?) {
-        var themes = ThemeCatalog.all
-        if let noColor = environment["NO_COLOR"], !noColor.isEmpty,
-           let mono = themes.firstIndex(where: { $0.isMonochrome }) {
-            return (themes, mono, nil)
-        }
-        guard let requested else { return (themes, themes.firstIndex { $0.name == ThemeCatalog.default.name } ?? 0, nil) }
-        do {
-            let theme = try ThemeCatalog.resolve(nameOrPath: requested)
-            if let index = themes.firstIndex(where: { $0.name == theme.name && $0 == theme }) { return (themes, index, nil) }
-            themes.append(theme)
-            return (themes, themes.count - 1, nil)
-        } catch {
-            return (themes, themes.firstIndex { $0.name == ThemeCatalog.default.name } ?? 0,
-                    .warning("theme not loaded, using \(ThemeCatalog.default.name): \(error)"))
-        }
     }
 }
