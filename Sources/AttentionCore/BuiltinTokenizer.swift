@@ -81,16 +81,8 @@ public enum BuiltinTokenizerError: Error, CustomStringConvertible, Equatable {
 }
 
 extension Character {
-    var isCJKIdeograph: Bool {
-        guard let scalar = unicodeScalars.first else { return false }
-        switch scalar.value {
-        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
-             0x2B740...0x2B81F, 0x2B820...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
-            return true
-        default:
-            return false
-        }
-    }
+    /// An ideograph that BERT (and so the built-in tokenizer) makes a token of its own.
+    var isCJKIdeograph: Bool { unicodeScalars.first.map(BertCharacterClasses.isCJKIdeograph) ?? false }
 }
 
 /// A hash that is the same in every run and on every machine (Swift's `Hasher` is seeded

@@ -7,7 +7,7 @@
 /// The tables here reproduce that with the scalar's `age`, plus the few scalars whose
 /// category has changed since 8.0. The whole code space is checked against
 /// Tests/Fixtures/tokenizer/unicode-classes.json.
-enum BertCharacterClasses {
+public enum BertCharacterClasses {
     /// Scalars whose general category changed after Unicode 8.0, with their 8.0 category.
     private static let punctuationIn8: Set<UInt32> = [0x166D, 0x111C9]
     private static let nonspacingMarkIn8: Set<UInt32> = [0x1734, 0x1171E]
@@ -74,7 +74,7 @@ enum BertCharacterClasses {
 
     /// An ideograph BERT isolates as its own word: the CJK ranges `tokenizers` lists
     /// (its Extension C/D boundary leaves U+2B820–U+2B91F out, and so do we).
-    static func isCJKIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+    public static func isCJKIdeograph(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
              0x2B740...0x2B81F, 0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
