@@ -33,7 +33,7 @@ public enum AnsiOutput {
         var output = ""
         var current = Style.plain
         for (glyph, style) in styled[..<end] {
-            if style != current {
+            if style != current, !(glyph == " " && style.looksBlank(like: current)) {
                 output += style.escape
                 current = style
             }
@@ -63,6 +63,14 @@ public enum AnsiOutput {
         /// A blank with this style looks like no character at all.
         var isInvisibleWhenBlank: Bool {
             background.isEmpty && attributes.isDisjoint(with: [.reverse, .underline])
+        }
+
+        /// A space in this style looks the same as one in `other`: the foreground, bold, dim and
+        /// italic do not show on a blank, only the background, underline and reverse do.
+        func looksBlank(like other: Style) -> Bool {
+            let visible: CellAttributes = [.underline, .reverse]
+            return background == other.background
+                && attributes.intersection(visible).isEmpty && other.attributes.intersection(visible).isEmpty
         }
 
         /// Resets, then sets this style, in one sequence.

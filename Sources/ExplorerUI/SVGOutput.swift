@@ -90,8 +90,8 @@ struct SVGOutput {
         let info = state.explorer.model.info
         let head = state.meanOfHeads
             ? "mean of \(info.headCount) heads"
-            : "head \(state.head + 1)/\(info.headCount)" + (info.headNames != nil ? " (\(info.headName(layer: state.layer, head: state.head)))" : "")
-        var title = "Attention · \(info.name) · layer \(state.layer + 1)/\(info.layerCount) · \(head)"
+            : "head \(state.head) of \(info.headCount)" + (info.headNames != nil ? " (\(info.headName(layer: state.layer, head: state.head)))" : "")
+        var title = "Attention · \(info.name) · layer \(state.layer) of \(info.layerCount) · \(head)"
         if rows.count < state.tokenCount || columns.count < state.tokenCount {
             title += " · tokens \(rows.lowerBound)…\(rows.upperBound - 1) of \(state.tokenCount)"
         }
@@ -119,17 +119,17 @@ struct SVGOutput {
             let centre = gridLeft + (key - columns.lowerBound) * cell + cell / 2
             let keyState = semantics.keyState(for: mask[key])
             let color = keyState == .masked || keyState == .partial ? theme.accents.masked : theme.accents.label
-            elements.append(#"<text transform="translate(\#(centre),\#(keyLabelBottom)) rotate(-90)" dy="0.35em" font-size="\#(labelFont)" fill="\#(color.hex)"\#(theme.boldLabels ? #" font-weight="bold""# : "")>\#(xmlEscaped(state.tokens[key]))</text>"#)
+            elements.append(#"<text class="key-label" transform="translate(\#(centre),\#(keyLabelBottom)) rotate(-90)" dy="0.35em" font-size="\#(labelFont)" fill="\#(color.hex)"\#(theme.boldLabels ? #" font-weight="bold""# : "")>\#(xmlEscaped(state.tokens[key]))</text>"#)
             elements.append(text(maskMarker(mask[key], semantics), x: centre, y: maskRowY, size: labelFont,
                                  fill: keyState == .kept ? theme.accents.dim : theme.accents.masked,
-                                 anchor: "middle", bold: keyState != .kept))
+                                 anchor: "middle", bold: keyState != .kept, class: "mask-value"))
         }
         let noKeys = Set(state.result?.queriesWithNoKeys ?? [])
         for query in rows {
             let centre = gridTop + (query - rows.lowerBound) * cell + cell / 2
             let label = Self.rowLabel(query, state: state) + (noKeys.contains(query) ? " ∅" : "")
             elements.append(text(label, x: gridLeft - 8, y: centre, size: labelFont, fill: theme.accents.label,
-                                 anchor: "end", bold: theme.boldLabels, middle: true))
+                                 anchor: "end", bold: theme.boldLabels, middle: true, class: "query-label"))
         }
         return elements
     }
@@ -208,8 +208,9 @@ struct SVGOutput {
     }
 
     private func text(_ content: String, x: Int, y: Int, size: Int, fill: RGB, anchor: String = "start",
-                      bold: Bool = false, middle: Bool = false) -> String {
-        var attributes = #"x="\#(x)" y="\#(y)" font-size="\#(size)" fill="\#(fill.hex)""#
+                      bold: Bool = false, middle: Bool = false, class className: String? = nil) -> String {
+        var attributes = className.map { #"class="\#($0)" "# } ?? ""
+        attributes += #"x="\#(x)" y="\#(y)" font-size="\#(size)" fill="\#(fill.hex)""#
         if anchor != "start" { attributes += #" text-anchor="\#(anchor)""# }
         if bold { attributes += #" font-weight="bold""# }
         if middle { attributes += #" dy="0.35em""# }
