@@ -19,6 +19,8 @@ struct Maskscope: ParsableCommand {
             TokensCommand.self,
             AttentionCommand.self,
             BenchCommand.self,
+            RenderCommand.self,
+            ThemesCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

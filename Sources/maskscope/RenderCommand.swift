@@ -1,0 +1,169 @@
+import ArgumentParser
+import AttentionCore
+import ExplorerUI
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `maskscope render`: the explorer's heatmap view written once, to a terminal or a file.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Print the explorer's heatmap view without opening it: ANSI colors, plain text or SVG.",
+        discussion: """
+        Draws what 'maskscope explore' shows at the start — title, semantics, tokens with their \
+        mask values, the heatmap with token labels on both axes, the legend — with nothing \
+        selected and a panel saying what the mask does. ansi and text use the explorer's own \
+        layout at --width columns (default: $COLUMNS, else 100) and as many lines as needed to \
+        show every query row (or --height). svg draws every weight as its own square, with \
+        tooltips, for slides.
+
+        ansi sends 24-bit colors when COLORTERM is truecolor or 24bit, else the nearest of the \
+        256 xterm colors; with NO_COLOR set it sends no escapes at all and weights are shade \
+        characters. text is always shade characters. Default: ansi on a terminal, text when \
+        standard output is a file or pipe.
+
+        Examples:
+          maskscope render --model builtin --mask "quick=1,jumps=0.5,lazy..=0" \\
+              --format text "The quick brown fox jumps over the lazy dog."
+          maskscope render --theme projector --format svg --layer 2 --head 5 \\
+              "The quick brown fox jumps over the lazy dog." > attention.svg
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case ansi, text, svg
+    }
+
+    /// Wider than this is surely a mistake (and a very large grid).
+    static let maximumWidth = 1000
+    static let defaultWidth = 100
+
+    @OptionGroup(title: "Model") var modelOptions: ModelOptions
+    @OptionGroup(title: "Text") var input: TextInput
+
+    @Option(help: ArgumentHelp("Mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help').", valueName: "spec"))
+    var mask: String?
+
+    @Option(help: ArgumentHelp("How mask values become logit biases: hf, hf4, soft or bias (see 'maskscope attention --help').", valueName: "semantics"))
+    var semantics: SemanticsArgument = .hf
+
+    @Option(help: ArgumentHelp("Layer shown, 0-based.", valueName: "layer"))
+    var layer: Int = 0
+
+    @Option(help: ArgumentHelp("Head shown, 0-based.", valueName: "head"))
+    var head: Int = 0
+
+    @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. See 'maskscope themes'.", valueName: "theme"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("Output format: ansi, text or svg. Default: ansi on a terminal, else text.", valueName: "format"))
+    var format: Format?
+
+    @Option(help: ArgumentHelp("Columns for ansi and text, at least \(Layout.minimumWidth). Default: $COLUMNS, else \(RenderCommand.defaultWidth).", valueName: "columns"))
+    var width: Int?
+
+    @Option(help: ArgumentHelp("Lines for ansi and text, at least \(Layout.minimumHeight). Default: enough for every query row.", valueName: "lines"))
+    var height: Int?
+
+    func validate() throws {
+        if layer < 0 || head < 0 { throw ValidationError("--layer and --head count from 0") }
+        if let width { try Self.checkWidth(width, option: "--width") }
+        if let height, height < Layout.minimumHeight || height > HeadlessRender.maximumHeight * 10 {
+            throw ValidationError("--height must be between \(Layout.minimumHeight) and \(HeadlessRender.maximumHeight * 10) lines (the explorer's smallest layout needs \(Layout.minimumHeight)), not \(height)")
+        }
+    }
+
+    static func checkWidth(_ width: Int, option: String) throws {
+        if width < Layout.minimumWidth || width > maximumWidth {
+            throw ValidationError("\(option) must be between \(Layout.minimumWidth) and \(maximumWidth) columns (the explorer's smallest layout needs \(Layout.minimumWidth)), not \(width)")
+        }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        try ErrorReporting.run(command: "render") {
+            let chosenTheme = try Self.theme(requested: theme)
+            let loaded = try modelOptions.load()
+            let text = try input.resolvedText()
+            var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
+                                        semantics: semantics.value)
+            if let mask { try explorer.apply(try MaskSpec(parsing: mask)) }
+            let info = loaded.model.info
+            guard layer < info.layerCount, head < info.headCount else {
+                throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
+            }
+            loaded.noteDefaultChoiceOnStandardError()
+            let format = format ?? (isatty(STDOUT_FILENO) == 1 ? .ansi : .text)
+            let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, layer: layer, head: head,
+                                         width: width ?? Self.width(environment: environment), height: height,
+                                         environment: environment)
+            var stream = OutputStream.standardOutput
+            try stream.append(output)
+            try stream.flush()
+        }
+    }
+
+    /// The whole output for `format`, drawn by the explorer's renderer.
+    static func output(format: Format, explorer: Explorer, theme: Theme, layer: Int, head: Int,
+                       width: Int, height: Int?, environment: [String: String]) throws -> String {
+        switch format {
+        case .svg:
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
+                                             width: width, height: height, layer: layer, head: head)
+            return svgDocument(for: state)
+        case .text:
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
+                                             width: width, height: height, layer: layer, head: head)
+            return PlainTextOutput.text(render(state, chrome: .document))
+        case .ansi:
+            let colors = ansiColors(environment: environment)
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
+                                             width: width, height: height, layer: layer, head: head)
+            let grid = render(state, chrome: .document)
+            return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
+        }
+    }
+
+    /// What an ANSI reader shows: nothing under NO_COLOR, 24-bit when COLORTERM says so, else
+    /// the 256-color palette every modern terminal has.
+    static func ansiColors(environment: [String: String]) -> ColorCapability {
+        if noColor(environment) { return .none }
+        return ColorCapability.environmentClaimsTruecolor(environment) ? .truecolor : .palette256
+    }
+
+    /// NO_COLOR set to anything but the empty string (no-color.org).
+    static func noColor(_ environment: [String: String]) -> Bool {
+        !(environment["NO_COLOR"] ?? "").isEmpty
+    }
+
+    /// $COLUMNS when it is a usable width, else `defaultWidth`.
+    static func width(environment: [String: String]) -> Int {
+        guard let columns = environment["COLUMNS"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }),
+              columns >= Layout.minimumWidth, columns <= maximumWidth else { return defaultWidth }
+        return columns
+    }
+
+    /// The `--theme` argument resolved, or the default theme. A name that is neither a theme
+    /// nor a file is a usage error (exit 64); a theme file that cannot be read or parsed is
+    /// reported with its file, line and key (exit 1).
+    static func theme(requested: String?) throws -> Theme {
+        guard let requested else { return ThemeCatalog.default }
+        do {
+            return try ThemeCatalog.resolve(nameOrPath: requested)
+        } catch let error as ThemeError {
+            if case .unknownTheme = error { throw ValidationError(error.description) }
+            throw ThemeLoadFailure(error: error)
+        }
+    }
+}
+
+/// A theme file that could not be used; printed as the theme error itself.
+struct ThemeLoadFailure: Error, CustomStringConvertible {
+    let error: ThemeError
+    var description: String { "theme not loaded: \(error)" }
+}
