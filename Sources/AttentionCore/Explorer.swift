@@ -7,6 +7,11 @@ import Tokenizers
 /// immutable objects, so a copy can be handed to a background task to recompute while the UI
 /// keeps editing its own. Changing the text re-tokenizes, resets the mask and redoes the
 /// per-text work; changing the mask or semantics only reruns the layers.
+///
+/// Besides the per-token mask it holds a query × key `pattern` (causal, window, …) and
+/// optional per-cell overrides ("cell mode"). A cell's mask value is
+/// `pattern[query][key] × mask[key]`, replaced by the cell's override when it has one (see
+/// `MaskPattern.combine`); `bias` is that field through the semantics.
 public struct Explorer: Sendable {
     public let model: EncoderModel
     public private(set) var text: String
@@ -16,6 +21,13 @@ public struct Explorer: Sendable {
     /// One mask value per token position, special tokens included.
     public private(set) var mask: [Float]
     public var semantics: MaskSemantics
+    /// The query × key pattern combined with `mask`; `.none` leaves the mask as it is.
+    public private(set) var pattern: MaskPattern = .none
+    /// `pattern`'s values for the current text, `[query][key]`, `L × L`.
+    public private(set) var patternValues: [Float]
+    /// Cell-mode edits: mask values that replace a cell's combined value, keyed
+    /// `query * L + key`. Cleared when the text changes.
+    public private(set) var cellOverrides: [Int: Float] = [:]
 
     /// Tokenizes and prepares `text`; the mask starts at the tokenizer's (1, and 0 for `[PAD]`).
     public init(model: EncoderModel, text: String, pair: String? = nil, padTo: Int? = nil,
@@ -28,18 +40,65 @@ public struct Explorer: Sendable {
         let encoding = try model.encode(text, pair: pair, padTo: padTo)
         prepared = try model.prepare(encoding)
         mask = encoding.defaultMask
+        patternValues = try MaskPattern.none.values(for: encoding)
     }
 
     public var encoding: Encoding { prepared.encoding }
     public var tokens: [String] { prepared.encoding.tokens }
 
-    /// Replaces the text (and pair); the mask resets. On error nothing changes.
-    public mutating func setText(_ newText: String, pair newPair: String? = nil) throws {
+    /// Replaces the text (and pair); the mask resets and cell overrides are cleared. On a
+    /// tokenizer or model error nothing changes.
+    ///
+    /// The pattern is re-applied to the new tokens. When it no longer fits (`padding:K` with
+    /// K past the new length, `seed` on a text without "quick"), the text still changes, the
+    /// pattern falls back to `.none`, and the pattern's error is returned so the UI can say
+    /// why; nil means the pattern was kept.
+    @discardableResult
+    public mutating func setText(_ newText: String, pair newPair: String? = nil) throws -> MaskPatternError? {
         let encoding = try model.encode(newText, pair: newPair, padTo: padTo)
         prepared = try model.prepare(encoding)
         text = newText
         pair = newPair
         mask = encoding.defaultMask
+        cellOverrides = [:]
+        do {
+            patternValues = try pattern.values(for: encoding)
+            return nil
+        } catch {
+            pattern = .none
+            patternValues = [Float](repeating: 1, count: encoding.count * encoding.count)
+            return error as? MaskPatternError
+        }
+    }
+
+    /// Sets the query × key pattern for the current text. On error nothing changes.
+    /// - Throws: `MaskPatternError` when it does not fit the text.
+    public mutating func setPattern(_ newPattern: MaskPattern) throws {
+        patternValues = try newPattern.values(for: encoding)
+        pattern = newPattern
+    }
+
+    /// Cell mode: gives one query × key cell its own mask value, replacing
+    /// `pattern × mask[key]` there. The value must be valid under the current semantics.
+    public mutating func setCell(query: Int, key: Int, value: Float) throws {
+        let length = tokens.count
+        for position in [query, key] where !(0..<length).contains(position) {
+            throw ExplorerError.positionOutOfRange(position: position, count: length)
+        }
+        if let problem = semantics.validate(value) {
+            throw ExplorerError.invalidCellValue(query: query, key: key, reason: problem)
+        }
+        cellOverrides[query * length + key] = value
+    }
+
+    /// Removes one cell's override (no-op when it has none).
+    public mutating func clearCell(query: Int, key: Int) {
+        cellOverrides[query * tokens.count + key] = nil
+    }
+
+    /// Removes every cell override.
+    public mutating func clearCells() {
+        cellOverrides = [:]
     }
 
     /// Replaces the whole mask; it must have one finite value per token, valid under the
@@ -71,8 +130,17 @@ public struct Explorer: Sendable {
         try setMask(try spec.apply(to: mask, tokens: tokens))
     }
 
-    /// The logit bias the current mask gives under the current semantics.
-    public var bias: AttentionBias { AttentionBias(keyMask: mask, semantics: semantics) }
+    /// Every cell's mask value, `[query][key]`, `L × L`: pattern × per-token mask, with the
+    /// cell overrides in place.
+    public var cellMask: [Float] {
+        MaskPattern.combine(pattern: patternValues, keyMask: mask, semantics: semantics, overrides: cellOverrides)
+    }
+
+    /// The logit bias the current mask, pattern and overrides give under the current semantics.
+    public var bias: AttentionBias {
+        if pattern == .none, cellOverrides.isEmpty { return AttentionBias(keyMask: mask, semantics: semantics) }
+        return AttentionBias(cellMask: cellMask, length: tokens.count, semantics: semantics)
+    }
 
     /// Runs the model on the current state. Returns nil only when `shouldContinue` abandons it.
     public func recompute(shouldContinue: () -> Bool = { true }) -> ForwardResult? {
@@ -85,6 +153,7 @@ public enum ExplorerError: Error, CustomStringConvertible, Equatable {
     case maskLength(values: Int, tokens: Int)
     case positionOutOfRange(position: Int, count: Int)
     case invalidValue(position: Int, token: String, reason: String)
+    case invalidCellValue(query: Int, key: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -94,6 +163,8 @@ public enum ExplorerError: Error, CustomStringConvertible, Equatable {
             return "position \(position) is out of range; the text has \(count) tokens (0…\(count - 1))"
         case let .invalidValue(position, token, reason):
             return "mask value at position \(position) ('\(token)'): \(reason)"
+        case let .invalidCellValue(query, key, reason):
+            return "mask value of cell query \(query) → key \(key): \(reason)"
         }
     }
 }
