@@ -96,7 +96,9 @@ struct SVGOutput {
             title += " · tokens \(rows.lowerBound)…\(rows.upperBound - 1) of \(state.tokenCount)"
         }
         let semantics = state.explorer.semantics
-        let meaning = "mask semantics \(semantics.rawValue): \(semantics.summary)"
+        let summary = semantics.summary.hasPrefix(semantics.rawValue + ": ")
+            ? String(semantics.summary.dropFirst(semantics.rawValue.count + 2)) : semantics.summary
+        let meaning = "mask semantics \(semantics.rawValue): \(summary)"
         let caption = "each row: where that query token's attention goes; each row sums to 1"
         let elements = [
             text(title, x: margin, y: margin + 22, size: 24, fill: theme.foreground, bold: true),

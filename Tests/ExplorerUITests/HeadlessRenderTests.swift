@@ -100,7 +100,7 @@ final class SVGElements: NSObject, XMLParserDelegate {
         let texts = SVGElements.parse(svgDocument(for: state)).elements.filter { $0.name == "text" }.map(\.text)
         let title = try #require(texts.first)
         #expect(title.contains("builtin") && title.contains("layer 1 of 2") && title.contains("head 2 of 6"))
-        #expect(texts.contains { $0.contains(MaskSemantics.soft.summary) })
+        #expect(texts.contains { $0.contains("mask semantics soft: bias ln m") })
     }
 
     @Test func xmlEscapingReplacesCharactersXMLForbids() {
