@@ -86,10 +86,15 @@ public final class EncoderModel: Sendable {
     public let defaultThreads: Int
     private let pools = WorkerPoolCache()
     private let workspaces: ForwardWorkspacePool
+    /// The masked-LM prediction head, when the checkpoint has one (`BertForMaskedLM`); used by
+    /// `OutputEffect`, never by `forward`.
+    public let maskedLMHead: MaskedLMHead?
 
     /// - Parameter threads: the default for `forward`; nil means 2, capped at the core count.
+    /// - Parameter maskedLMHead: the checkpoint's masked-LM head, if any (see `maskedLMHead`).
     public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [EncoderLayer],
-                threads: Int? = nil) {
+                threads: Int? = nil, maskedLMHead: MaskedLMHead? = nil) {
+        self.maskedLMHead = maskedLMHead
         precondition(!layers.isEmpty, "EncoderModel needs at least one layer")
         self.info = info
         self.tokenizer = tokenizer
