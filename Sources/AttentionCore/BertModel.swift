@@ -30,7 +30,18 @@ public enum BertModel {
         let info = ModelInfo(
             name: name, source: source, layerCount: config.numHiddenLayers, headCount: config.numAttentionHeads,
             hiddenSize: config.hiddenSize, maxPositions: config.maxPositionEmbeddings)
-        return EncoderModel(info: info, tokenizer: tokenizer, embedder: embedder, layers: layers)
+        let maskedLMHead = weights.maskedLMHead.map { head in
+            MaskedLMHead(weights: head, epsilon: epsilon, vocabulary: vocabulary(of: tokenizer, size: config.vocabSize))
+        }
+        return EncoderModel(info: info, tokenizer: tokenizer, embedder: embedder, layers: layers,
+                            maskedLMHead: maskedLMHead)
+    }
+
+    /// Token text for ids `0..<size`, for naming masked-LM predictions; ids the tokenizer
+    /// cannot name read `[id N]`.
+    static func vocabulary(of tokenizer: any TextTokenizer, size: Int) -> [String] {
+        let wordPiece = tokenizer as? WordPieceTokenizer
+        return (0..<size).map { wordPiece?.token(for: $0) ?? "[id \($0)]" }
     }
 }
 
