@@ -30,6 +30,27 @@ public struct MaskSpec: Equatable, Sendable {
 
     public let assignments: [Assignment]
 
+    /// Parses a preset file's text: `#` starts a comment, and lines are joined with commas,
+    /// so a file can hold one assignment per line (what the explorer's `w` writes).
+    public init(preset text: String) throws {
+        let lines = text.split(whereSeparator: \.isNewline).map { line -> String in
+            var inQuote: Character?
+            var kept = ""
+            for character in line {
+                if let open = inQuote {
+                    if character == open { inQuote = nil }
+                } else if character == "'" || character == "\"" {
+                    inQuote = character
+                } else if character == "#" {
+                    break
+                }
+                kept.append(character)
+            }
+            return kept
+        }
+        try self.init(parsing: lines.joined(separator: ","))
+    }
+
     /// Parses a SPEC. An empty string is an empty spec (no changes).
     public init(parsing text: String) throws {
         var assignments: [Assignment] = []

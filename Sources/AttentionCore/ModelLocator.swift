@@ -39,6 +39,16 @@ public struct ModelLocation: Equatable, Sendable {
     public let name: String
     /// Why this model: "--model", "MASKSCOPE_MODEL", "default: …".
     public let reason: String
+
+    /// The `--model` value that finds this model again (for session files).
+    public var argument: String {
+        switch choice {
+        case .builtin: return "builtin"
+        case .minilm: return "minilm"
+        case .folder(let path): return path
+        case .hub(let id): return id
+        }
+    }
 }
 
 /// Finds models the same way for every command: an explicit choice, else `MASKSCOPE_MODEL`,

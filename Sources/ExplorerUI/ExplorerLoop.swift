@@ -1,5 +1,6 @@
 import AttentionCore
 import Dispatch
+import Foundation
 import Synchronization
 
 /// Runs the explorer on a terminal: read an event, reduce, perform effects, draw.
@@ -12,7 +13,12 @@ public final class ExplorerLoop: Sendable {
     private let finished = Mutex<[AppEvent]>([])
     private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
 
-    public init() {}
+    /// Where `w` writes its files: the working folder.
+    private let exportFolder: URL
+
+    public init(exportFolder: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+        self.exportFolder = exportFolder
+    }
 
     /// Runs until the user quits (or `maxIdlePolls` empty polls pass, for scripted tests).
     /// - Returns: the final state.
@@ -54,6 +60,10 @@ public final class ExplorerLoop: Sendable {
 
     private func perform(_ effects: [Effect]) {
         for effect in effects {
+            if case .export(let files) = effect {
+                finished.withLock { $0.append(.notice(write(files))) }
+                continue
+            }
             guard case let .recompute(explorer, generation) = effect else { continue }
             latestGeneration.store(generation, ordering: .releasing)
             queue.async { [self] in
@@ -67,6 +77,21 @@ public final class ExplorerLoop: Sendable {
                 finished.withLock { $0.append(.recomputed(generation: generation, result: result, milliseconds: milliseconds)) }
             }
         }
+    }
+
+    /// Writes export files atomically under unused names and says where they went.
+    func write(_ files: [ExportFile]) -> Message {
+        var written: [String] = []
+        for file in files {
+            let url = AtomicFile.unusedURL(in: exportFolder, base: file.baseName, extension: file.fileExtension)
+            do {
+                try AtomicFile.write(Data(file.contents.utf8), to: url)
+                written.append(url.lastPathComponent)
+            } catch {
+                return .warning("\(error)")
+            }
+        }
+        return .info("wrote \(written.joined(separator: " and ")) in \(exportFolder.path)")
     }
 
     /// Applies `effects` synchronously to `state`: the recompute runs on this thread. For

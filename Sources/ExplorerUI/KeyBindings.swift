@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case setMask(Float), increaseMask, decreaseMask, toggleMask, startSpan, resetMasks
     case undo, redo
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
-    case cycleSemantics, editText, cycleTheme, toggleDense
+    case cycleSemantics, editText, cycleTheme, toggleDense, export
     case scrollUp, scrollDown
     case toggleHelp, back, quit
 }
@@ -51,6 +51,7 @@ public enum KeyBindings {
         .init(keys: [.character("z")], label: "z", action: .toggleDense, help: "dense: 2 query rows a line", group: "View"),
         .init(keys: [.character("t")], label: "t", action: .cycleTheme, help: "next color theme", group: "View"),
         .init(keys: [.character("e")], label: "e", action: .editText, help: "edit the text (Enter, Esc)", group: "Text"),
+        .init(keys: [.character("w")], label: "w", action: .export, help: "write view (SVG) + mask file", group: "App"),
         .init(keys: [.character("?"), .function(1)], label: "?", action: .toggleHelp, help: "this help", group: "App"),
         .init(keys: [.escape], label: "Esc", action: .back, help: "close / end span / quit", group: "App"),
         .init(keys: [.character("q")], label: "q", action: .quit, help: "quit (Ctrl-C always quits)", group: "App"),

@@ -5,12 +5,16 @@ public enum AppEvent: Sendable {
     case input(InputEvent)
     /// A background recompute of engine generation `generation` finished.
     case recomputed(generation: Int, result: ForwardResult, milliseconds: Double)
+    /// Something the app loop did that the user should hear about (where a file was written).
+    case notice(Message)
 }
 
 /// Work the reducer asks the app loop to do; the reducer itself never performs it.
 public enum Effect: Sendable {
     /// Run the engine on this state off the UI thread; a newer request supersedes it.
     case recompute(Explorer, generation: Int)
+    /// Write these files into the working folder, atomically, under unused names.
+    case export([ExportFile])
     case quit
 }
 
@@ -37,6 +41,9 @@ extension AppState {
             return []
         case .input(let input):
             return handle(input)
+        case .notice(let notice):
+            message = notice
+            return []
         }
     }
 
@@ -135,6 +142,12 @@ extension AppState {
             message = .info("theme \(theme.name): \(theme.description)")
         case .editText:
             overlay = .editing(LineEditor(text: explorer.text))
+        case .export:
+            guard result != nil, !recomputePending else {
+                message = .info("the attention is still being computed; press w again in a moment")
+                break
+            }
+            return [.export(exportFiles)]
         case .toggleHelp:
             overlay = .help
         case .back:

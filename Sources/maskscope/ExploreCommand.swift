@@ -30,7 +30,7 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .customLong("pad-to"), help: ArgumentHelp("Append [PAD] tokens (mask 0) until there are N positions.", valueName: "n"))
     var padTo: Int?
 
-    @Option(help: ArgumentHelp("Starting mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help').", valueName: "spec"))
+    @Option(help: ArgumentHelp("Starting mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help'), or @FILE for a preset written by w.", valueName: "spec"))
     var mask: String?
 
     @Option(help: ArgumentHelp("Starting semantics: hf, hf4, soft or bias (s cycles them inside).", valueName: "semantics"))
@@ -38,6 +38,9 @@ struct ExploreCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. t cycles themes inside.", valueName: "theme"))
     var theme: String?
+
+    @Option(help: ArgumentHelp("Load the whole state (text, model, mask, semantics, view, theme) from FILE if it exists, and save it there on quit. The model can still be overridden with --model.", valueName: "file"))
+    var session: String?
 
     @Option(help: ArgumentHelp("Layer shown first, 0-based.", valueName: "layer"))
     var layer: Int = 0
@@ -54,17 +57,22 @@ struct ExploreCommand: ParsableCommand {
     }
 
     func run() throws {
-        let state = try ErrorReporting.running(command: "explore") { () throws -> AppState in
+        let sessionURL = session.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+        let (state, modelArgument) = try ErrorReporting.running(command: "explore") { () throws -> (AppState, String) in
+            if let sessionURL, FileManager.default.fileExists(atPath: sessionURL.path) {
+                return try Self.resume(sessionURL, model: modelOptions.model)
+            }
             let loaded = try modelOptions.load()
             var explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo, semantics: semantics.value)
-            if let mask { try explorer.apply(try MaskSpec(parsing: mask)) }
+            if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
             }
             let (themes, themeIndex, notice) = ThemeSelection.resolve(requested: theme, environment: ProcessInfo.processInfo.environment)
-            return AppState(explorer: explorer, themes: themes, themeIndex: themeIndex, layer: layer, head: head,
-                            message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
+            let state = AppState(explorer: explorer, themes: themes, themeIndex: themeIndex, layer: layer, head: head,
+                                 message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
+            return (state, loaded.location.argument)
         }
         let terminal: NCursesTerminal
         do {
@@ -73,7 +81,25 @@ struct ExploreCommand: ParsableCommand {
             printToStandardError("Error: \(error)")
             throw ExitCode.failure
         }
-        defer { terminal.shutdown() }
-        ExplorerLoop().run(state, on: terminal)
+        let final = ExplorerLoop().run(state, on: terminal)
+        terminal.shutdown()
+        if let sessionURL {
+            do {
+                try final.session(model: modelArgument).save(to: sessionURL)
+                printToStandardError("maskscope: session saved to \(sessionURL.path)")
+            } catch {
+                printToStandardError("Error: the session was not saved: \(error)")
+                throw ExitCode.failure
+            }
+        }
+    }
+
+    /// The state a session file describes; `--model`, when given, replaces the session's model.
+    static func resume(_ url: URL, model override: String?) throws -> (AppState, String) {
+        let saved = try Session.load(from: url)
+        let location = try ModelLocator().locate(override ?? saved.model)
+        let model = try ModelLoader.load(location)
+        // Under NO_COLOR the terminal reports no colors, so any saved theme draws as shades.
+        return (try AppState(session: saved, model: model, source: url), location.argument)
     }
 }

@@ -1,0 +1,45 @@
+import AttentionCore
+
+/// A file the explorer's `w` key writes: a name (no folder) and its text.
+public struct ExportFile: Equatable, Sendable {
+    public let baseName: String
+    public let fileExtension: String
+    public let contents: String
+}
+
+extension AppState {
+    /// What `w` saves: the view as SVG (the headless renderer's picture of this state) and the
+    /// mask as a preset that `--mask @FILE` reads back.
+    public var exportFiles: [ExportFile] {
+        let base = exportBaseName
+        return [
+            ExportFile(baseName: base, fileExtension: "svg", contents: svgDocument(for: self)),
+            ExportFile(baseName: base, fileExtension: "mask", contents: maskPreset),
+        ]
+    }
+
+    /// `maskscope-the-quick-brown-l2h5-hf`: the text's first words, the view and semantics.
+    var exportBaseName: String {
+        let words = explorer.text.lowercased()
+            .split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .prefix(3)
+            .map { String($0.unicodeScalars.filter { $0.isASCII }.map(Character.init)) }
+            .filter { !$0.isEmpty }
+        let view = meanOfHeads ? "l\(layer)-mean" : "l\(layer)h\(head)"
+        return (["maskscope"] + words + [view, explorer.semantics.rawValue]).joined(separator: "-")
+    }
+
+    /// The mask as a SPEC by position, one assignment per line, each commented with its token,
+    /// so it reads as a table and loads with `--mask @FILE`.
+    var maskPreset: String {
+        var lines = [
+            "# Maskscope mask preset: load with --mask @FILE (lines are joined with commas; # starts a comment)",
+            "# text: \(explorer.text.replacingOccurrences(of: "\n", with: " "))",
+            "# semantics when saved: \(explorer.semantics.rawValue) (\(explorer.semantics.summary))",
+        ]
+        for (position, value) in explorer.mask.enumerated() {
+            lines.append("\(position)=\(MaskValueFormat.short(value))  # \(tokens[position])")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

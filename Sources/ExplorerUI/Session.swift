@@ -1,0 +1,110 @@
+import AttentionCore
+import Foundation
+
+/// The explorer's whole state as a small JSON file (`--session FILE`): loaded at start,
+/// written atomically on quit, so a lecture can pick up where it stopped.
+public struct Session: Codable, Equatable, Sendable {
+    /// Bumped when the format changes incompatibly.
+    public var version = 1
+    public var text: String
+    public var pair: String?
+    public var padTo: Int?
+    /// The `--model` value that loaded the model (a name, path or hub id).
+    public var model: String
+    /// One value per token position.
+    public var mask: [Float]
+    public var semantics: MaskSemantics
+    public var layer: Int
+    public var head: Int
+    public var meanOfHeads: Bool
+    public var dense: Bool
+    public var theme: String
+    public var selectedKey: Int
+    public var selectedQuery: Int
+
+    enum CodingKeys: String, CodingKey {
+        case version, text, pair, model, mask, semantics, layer, head, theme, dense
+        case padTo = "pad_to", meanOfHeads = "mean_of_heads"
+        case selectedKey = "selected_key", selectedQuery = "selected_query"
+    }
+
+    /// Reads a session file. Nothing is written here: a corrupt file is left as it is.
+    public static func load(from url: URL) throws -> Session {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw SessionError.unreadable(url.path, error.localizedDescription)
+        }
+        let session: Session
+        do {
+            session = try JSONDecoder().decode(Session.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw SessionError.corrupt(url.path, "the key \"\(key.stringValue)\" is missing")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw SessionError.corrupt(url.path, "\"\(path)\" has the wrong type")
+        } catch let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw SessionError.corrupt(url.path, path.isEmpty ? "it is not valid JSON" : "\"\(path)\" is not valid: \(context.debugDescription)")
+        } catch {
+            throw SessionError.corrupt(url.path, "\(error)")
+        }
+        guard session.version == 1 else {
+            throw SessionError.corrupt(url.path, "version \(session.version) is newer than this Maskscope understands (1)")
+        }
+        guard session.mask.allSatisfy(\.isFinite) else {
+            throw SessionError.corrupt(url.path, "the mask holds a value that is not a finite number")
+        }
+        return session
+    }
+
+    /// Writes the session atomically (temporary file, then rename).
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: url)
+    }
+}
+
+/// A session file that cannot be used; the file is left untouched.
+public enum SessionError: Error, CustomStringConvertible, Equatable {
+    case unreadable(String, String)
+    case corrupt(String, String)
+    case doesNotFit(String, String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason): return "session \(path) cannot be read: \(reason)"
+        case let .corrupt(path, reason): return "session \(path) is not a Maskscope session: \(reason); the file was left as it is (move it away to start afresh)"
+        case let .doesNotFit(path, reason): return "session \(path) does not fit its model: \(reason); the file was left as it is"
+        }
+    }
+}
+
+extension AppState {
+    /// This state as a session, naming the model the way `--model` was given.
+    public func session(model: String) -> Session {
+        Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo, model: model, mask: explorer.mask,
+                semantics: explorer.semantics, layer: layer, head: head, meanOfHeads: meanOfHeads, dense: dense,
+                theme: theme.name, selectedKey: selectedKey, selectedQuery: selectedQuery)
+    }
+
+    /// The explorer state a session describes, on an already loaded model.
+    public init(session: Session, model: EncoderModel, source: URL, colors: ColorCapability = .truecolor,
+                width: Int = 80, height: Int = 24) throws {
+        var explorer = try Explorer(model: model, text: session.text, pair: session.pair, padTo: session.padTo,
+                                    semantics: session.semantics)
+        guard session.mask.count == explorer.tokens.count else {
+            throw SessionError.doesNotFit(source.path, "its mask has \(session.mask.count) values but the text has \(explorer.tokens.count) tokens under \(model.info.name)")
+        }
+        try explorer.setMask(session.mask)
+        let themes = ThemeCatalog.all
+        self.init(explorer: explorer, themes: themes, themeIndex: themes.firstIndex { $0.name == session.theme } ?? 0,
+                  colors: colors, width: width, height: height, layer: session.layer, head: session.head)
+        meanOfHeads = session.meanOfHeads
+        dense = session.dense
+        selectedKey = min(max(0, session.selectedKey), tokenCount - 1)
+        selectedQuery = min(max(0, session.selectedQuery), tokenCount - 1)
+    }
+}
