@@ -79,21 +79,17 @@ public struct EncoderLayer: Sendable {
         values: UnsafeMutablePointer<Float>, valueStride: Int, workers: WorkerPool
     ) {
         let work = rows * query.inputSize * (query.outputSize + key.outputSize + value.outputSize)
-        guard workers.threads > 1, work >= PanelMultiply.minimumParallelWork else {
-            query.apply(input: x, rows: rows, output: queries, outputStride: queryStride, workers: nil)
-            key.apply(input: x, rows: rows, output: keys, outputStride: keyStride, workers: nil)
-            value.apply(input: x, rows: rows, output: values, outputStride: valueStride, workers: nil)
-            return
-        }
-        workers.run { part in
-            query.multiplyShare(x, rows: rows, into: queries, outputStride: queryStride, part: part, of: workers)
-            key.multiplyShare(x, rows: rows, into: keys, outputStride: keyStride, part: part, of: workers)
-            value.multiplyShare(x, rows: rows, into: values, outputStride: valueStride, part: part, of: workers)
-        }
+        let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+        dispatch(ProjectionJob(
+            query: LinearShareJob(linear: query, input: x, rows: rows, output: queries, outputStride: queryStride, parts: parts),
+            key: LinearShareJob(linear: key, input: x, rows: rows, output: keys, outputStride: keyStride, parts: parts),
+            value: LinearShareJob(linear: value, input: x, rows: rows, output: values, outputStride: valueStride, parts: parts)),
+            parts: parts, workers: workers)
     }
 
     /// Runs the block on the `length × hidden` activations in `workspace.hidden`, whose query,
     /// key and value projections are already computed, and leaves its output there.
+    /// Allocation-free: every parallel step is a `PoolJob`.
     ///
     /// - Parameters:
     ///   - bias: `[query][key]`, `length × length`.
@@ -104,112 +100,149 @@ public struct EncoderLayer: Sendable {
         values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
         weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
     ) {
-        let d = headSize
         let width = query.outputSize
-        let scale = 1 / Float(d).squareRoot()
-        let heads = headCount
-        workers.run { part in
-            for head in workers.share(of: heads, part: part) {
-                AttentionKernels.attend(
-                    query: queries + head * d, queryStride: queryStride, key: keys + head * d, keyStride: keyStride,
-                    value: values + head * d, valueStride: valueStride, length: length, headSize: d, scale: scale,
-                    bias: bias, weights: weights + head * length * length,
-                    context: workspace.context + head * d, contextStride: width, scratch: workspace.scratch(part: part))
-            }
-        }
+        let heads = HeadsJob(
+            queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
+            values: values, valueStride: valueStride, length: length, headCount: headCount, headSize: headSize,
+            bias: bias, weights: weights, context: workspace.context, contextStride: width,
+            workspace: workspace, parts: workers.threads)
+        dispatch(heads, parts: workers.threads, workers: workers)
+
         let x = workspace.hidden
         let attended = workspace.attended
-        attentionOutput.apply(input: workspace.context, rows: length, output: attended, workers: workers)
         let hiddenWidth = attentionOutput.outputSize
-        forEachRowShare(rows: length, width: hiddenWidth, workers: workers) { rows in
-            if let attentionNorm {
-                attentionNorm.addAndNormalize(attended, residual: x, rows: rows)
-            } else {
-                addRows(x, to: attended, width: hiddenWidth, rows: rows)
-            }
-        }
+        let rowParts = length * hiddenWidth >= 1 << 14 ? workers.threads : 1
+        multiply(attentionOutput, workspace.context, rows: length, into: attended, workers: workers)
+        dispatch(ResidualJob(norm: attentionNorm, x: attended, residual: x, width: hiddenWidth, rows: length, parts: rowParts),
+                 parts: rowParts, workers: workers)
         guard let feedForward else {
             x.update(from: attended, count: length * hiddenWidth)
             return
         }
-        feedForward.intermediate.multiplyWithGELU(attended, rows: length, into: workspace.inner, workers: workers)
-        feedForward.output.apply(input: workspace.inner, rows: length, output: x, workers: workers)
-        forEachRowShare(rows: length, width: hiddenWidth, workers: workers) { rows in
-            if let outputNorm {
-                outputNorm.addAndNormalize(x, residual: attended, rows: rows)
-            } else {
-                addRows(attended, to: x, width: hiddenWidth, rows: rows)
-            }
-        }
+        multiply(feedForward.intermediate, attended, rows: length, into: workspace.inner, gelu: true, workers: workers)
+        multiply(feedForward.output, workspace.inner, rows: length, into: x, workers: workers)
+        dispatch(ResidualJob(norm: outputNorm, x: x, residual: attended, width: hiddenWidth, rows: length, parts: rowParts),
+                 parts: rowParts, workers: workers)
     }
-}
 
-/// Runs `body` on consecutive shares of `0..<rows`, one per pool thread, or on all rows at
-/// once when the work (`rows × width` floats of elementwise work) is too small to split.
-private func forEachRowShare(rows: Int, width: Int, workers: WorkerPool, _ body: (Range<Int>) -> Void) {
-    guard workers.threads > 1, rows * width >= 1 << 14 else {
-        body(0..<rows)
-        return
-    }
-    workers.run { part in
-        let share = workers.share(of: rows, part: part)
-        if !share.isEmpty { body(share) }
-    }
-}
-
-/// `x[r] += residual[r]` for the rows in `rows`, rows `width` floats apart.
-private func addRows(_ residual: UnsafePointer<Float>, to x: UnsafeMutablePointer<Float>, width: Int, rows: Range<Int>) {
-    let start = rows.lowerBound * width, end = rows.upperBound * width
-    var i = start
-    while i + 16 <= end {
-        SIMDMath.store(SIMDMath.load(x + i) + SIMDMath.load(residual + i), x + i)
-        i += 16
-    }
-    while i < end { x[i] += residual[i]; i += 1 }
-}
-
-extension Linear {
-    /// Thread `part`'s share of `output = input · Wᵀ + b`: its consecutive run of the packed
-    /// 32-column panels, every row. Inputs are packed rows of `inputSize` floats.
-    func multiplyShare(
-        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, outputStride: Int,
-        part: Int, of workers: WorkerPool
+    /// `output = input · Wᵀ + b` (then GELU when asked), split by column panels across the
+    /// pool when the product is large enough to pay for waking a thread.
+    private func multiply(
+        _ linear: Linear, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
+        gelu: Bool = false, workers: WorkerPool
     ) {
-        let panels = workers.share(of: packed.layout.panelCount, part: part)
+        let work = rows * linear.inputSize * linear.outputSize
+        let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+        dispatch(LinearShareJob(linear: linear, input: input, rows: rows, output: output,
+                                outputStride: linear.outputSize, parts: parts, gelu: gelu),
+                 parts: parts, workers: workers)
+    }
+}
+
+/// Runs `job` on the pool when it is cut into several parts, else as its one part here.
+private func dispatch<Job: PoolJob>(_ job: Job, parts: Int, workers: WorkerPool) {
+    if parts > 1 { workers.run(job) } else { job.run(part: 0) }
+}
+
+/// Part `part` of `0..<count` cut into `parts` near-equal consecutive ranges.
+private func share(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+    (part * count / parts)..<((part + 1) * count / parts)
+}
+
+/// One linear layer's share of output panels, every row; with `gelu`, each panel's column
+/// strip goes through GELU right after it is computed, while it is still in L2.
+private struct LinearShareJob: PoolJob {
+    let linear: Linear
+    let input: UnsafePointer<Float>
+    let rows: Int
+    let output: UnsafeMutablePointer<Float>
+    let outputStride: Int
+    let parts: Int
+    var gelu = false
+
+    func run(part: Int) {
+        let packed = linear.packed
+        let multiplier = PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
+                                       bias: packed.paddedBias, scale: 1)
+        let panels = share(part, of: parts, count: packed.layout.panelCount)
         guard !panels.isEmpty, rows > 0 else { return }
-        multiplier.runShare(a: input, aStride: inputSize, c: output, cStride: outputStride,
-                            rowRange: 0..<rows, panelRange: panels)
-    }
-
-    /// `output = GELU(input · Wᵀ + b)`, `rows × outputSize` packed rows: each thread takes a
-    /// run of panels and applies GELU to each panel's column strip right after computing it,
-    /// while the strip is still in L2.
-    func multiplyWithGELU(
-        _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>, workers: WorkerPool
-    ) {
-        let panelCount = packed.layout.panelCount
-        let width = packed.layout.panelWidth
-        let multiplier = multiplier
-        let columns = outputSize
-        func body(_ panels: Range<Int>) {
-            for panel in panels {
-                multiplier.runShare(a: input, aStride: inputSize, c: output, cStride: columns,
-                                    rowRange: 0..<rows, panelRange: panel..<(panel + 1))
-                let n0 = panel * width
-                let count = min(width, columns - n0)
-                for row in 0..<rows { SIMDMath.geluInPlace(output + row * columns + n0, count: count) }
-            }
-        }
-        guard workers.threads > 1, rows * inputSize * outputSize >= PanelMultiply.minimumParallelWork else {
-            body(0..<panelCount)
+        guard gelu else {
+            multiplier.runShare(a: input, aStride: linear.inputSize, c: output, cStride: outputStride,
+                                rowRange: 0..<rows, panelRange: panels)
             return
         }
-        workers.run { part in body(workers.share(of: panelCount, part: part)) }
+        let width = packed.layout.panelWidth
+        for panel in panels {
+            multiplier.runShare(a: input, aStride: linear.inputSize, c: output, cStride: outputStride,
+                                rowRange: 0..<rows, panelRange: panel..<(panel + 1))
+            let n0 = panel * width
+            let count = min(width, linear.outputSize - n0)
+            for row in 0..<rows { SIMDMath.geluInPlace(output + row * outputStride + n0, count: count) }
+        }
     }
+}
 
-    private var multiplier: PanelMultiply {
-        PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
-                      bias: packed.paddedBias, scale: 1)
+/// The query, key and value projections in one job: each part takes its panel share of all three.
+private struct ProjectionJob: PoolJob {
+    let query: LinearShareJob
+    let key: LinearShareJob
+    let value: LinearShareJob
+
+    func run(part: Int) {
+        query.run(part: part)
+        key.run(part: part)
+        value.run(part: part)
+    }
+}
+
+/// Self-attention of every head, heads split across parts; each part packs into its own scratch.
+private struct HeadsJob: PoolJob {
+    let queries: UnsafePointer<Float>, queryStride: Int
+    let keys: UnsafePointer<Float>, keyStride: Int
+    let values: UnsafePointer<Float>, valueStride: Int
+    let length: Int, headCount: Int, headSize: Int
+    let bias: UnsafePointer<Float>
+    let weights: UnsafeMutablePointer<Float>
+    let context: UnsafeMutablePointer<Float>, contextStride: Int
+    let workspace: ForwardWorkspace
+    let parts: Int
+
+    func run(part: Int) {
+        let d = headSize
+        let scale = 1 / Float(d).squareRoot()
+        for head in share(part, of: parts, count: headCount) {
+            AttentionKernels.attend(
+                query: queries + head * d, queryStride: queryStride, key: keys + head * d, keyStride: keyStride,
+                value: values + head * d, valueStride: valueStride, length: length, headSize: d, scale: scale,
+                bias: bias, weights: weights + head * length * length,
+                context: context + head * d, contextStride: contextStride, scratch: workspace.scratch(part: part))
+        }
+    }
+}
+
+/// `x = norm(x + residual)` (or just `x + residual` without a norm) on a share of the rows.
+private struct ResidualJob: PoolJob {
+    let norm: LayerNorm?
+    let x: UnsafeMutablePointer<Float>
+    let residual: UnsafePointer<Float>
+    let width: Int
+    let rows: Int
+    let parts: Int
+
+    func run(part: Int) {
+        let rowShare = share(part, of: parts, count: rows)
+        guard !rowShare.isEmpty else { return }
+        if let norm {
+            norm.addAndNormalize(x, residual: residual, rows: rowShare)
+            return
+        }
+        let start = rowShare.lowerBound * width, end = rowShare.upperBound * width
+        var i = start
+        while i + 16 <= end {
+            SIMDMath.store(SIMDMath.load(x + i) + SIMDMath.load(residual + i), x + i)
+            i += 16
+        }
+        while i < end { x[i] += residual[i]; i += 1 }
     }
 }
 

@@ -5,6 +5,13 @@ import Darwin
 #endif
 import Foundation
 
+/// One splittable piece of work for `WorkerPool.run(_:)`: `run(part:)` is called once for
+/// every part `0..<threads`, concurrently, and must write only memory no other part touches.
+/// A value type holding pointers, so running it allocates nothing.
+public protocol PoolJob {
+    func run(part: Int)
+}
+
 /// Persistent helper threads that split one matrix multiply with the calling thread.
 ///
 /// A forward pass is ~40 multiplies of 10–1000 µs each; `DispatchQueue.concurrentPerform`
@@ -59,13 +66,39 @@ public final class WorkerPool: @unchecked Sendable {
     /// `body` must only write memory that no other part reads or writes. If the pool is
     /// already running a job (a nested call from inside `body`, or another thread's call),
     /// the parts run one after another on the caller's thread instead of deadlocking.
+    ///
+    /// May allocate once per call: the optimizer's closure specialization rebuilds `body` as a
+    /// heap closure. Paths that must not allocate use `run(_:)` with a `PoolJob`.
     public func run(_ body: (_ part: Int) -> Void) {
         guard let state, state.tryBeginJob() else {
             for part in 0..<threads { body(part) }
             return
         }
-        withoutActuallyEscaping(body) { job in state.runAsCaller(job) }
+        withoutActuallyEscaping(body) { job in
+            withUnsafePointer(to: job) { pointer in
+                state.runAsCaller(context: UnsafeRawPointer(pointer)) { context, part in
+                    context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
+                }
+            }
+        }
         state.endJob()
+    }
+
+    /// As `run(_ body:)` for a job value, allocation-free: helpers reach the caller's copy of
+    /// `job` through a pointer and call it through a function that captures nothing.
+    public func run<Job: PoolJob>(_ job: Job) {
+        guard let state, state.tryBeginJob() else {
+            for part in 0..<threads { job.run(part: part) }
+            return
+        }
+        withUnsafePointer(to: job) { pointer in
+            state.runAsCaller(context: UnsafeRawPointer(pointer), invoke: Self.invoker(for: Job.self))
+        }
+        state.endJob()
+    }
+
+    private static func invoker<Job: PoolJob>(for _: Job.Type) -> (UnsafeRawPointer, Int) -> Void {
+        { context, part in context.assumingMemoryBound(to: Job.self).pointee.run(part: part) }
     }
 
     /// Part `part`'s share of `0..<count` when it is cut into `threads` near-equal consecutive
@@ -93,7 +126,9 @@ final class PoolState: @unchecked Sendable {
     private let spinNanoseconds: UInt64
 
     private var generation: UInt64 = 0
-    private var job: ((Int) -> Void)?
+    /// The current job: `invoke(context, part)` runs one part.
+    private var invoke: ((UnsafeRawPointer, Int) -> Void)?
+    private var context: UnsafeRawPointer?
     /// The lowest part nobody has claimed yet; `parts` when all are claimed.
     private var nextPart = 0
     /// Helpers that claimed a part of the current job and have not finished it.
@@ -125,17 +160,19 @@ final class PoolState: @unchecked Sendable {
     func tryBeginJob() -> Bool { pthread_mutex_trylock(jobGate) == 0 }
     func endJob() { pthread_mutex_unlock(jobGate) }
 
-    /// Publishes `newJob`, runs part 0 and every part no helper has claimed on the calling
-    /// thread, and returns once the helpers' parts are done and they hold no copy of `newJob`.
-    func runAsCaller(_ newJob: @escaping (Int) -> Void) {
+    /// Publishes a job, runs part 0 and every part no helper has claimed on the calling
+    /// thread, and returns once the helpers' parts are done and they hold no copy of it.
+    /// `context` must stay valid until this returns.
+    func runAsCaller(context newContext: UnsafeRawPointer, invoke newInvoke: @escaping (UnsafeRawPointer, Int) -> Void) {
         lock()
-        job = newJob
+        invoke = newInvoke
+        context = newContext
         nextPart = 1
         runningHelpers = 0
         generation &+= 1
         if sleepingHelpers > 0 { pthread_cond_broadcast(jobPosted) }
         unlock()
-        newJob(0)
+        newInvoke(newContext, 0)
         var deadline: UInt64?
         while true {
             lock()
@@ -143,7 +180,7 @@ final class PoolState: @unchecked Sendable {
                 let part = nextPart
                 nextPart += 1
                 unlock()
-                newJob(part)
+                newInvoke(newContext, part)
                 continue
             }
             if runningHelpers == 0 { break }
@@ -158,7 +195,8 @@ final class PoolState: @unchecked Sendable {
             unlock()
             sched_yield()
         }
-        job = nil
+        invoke = nil
+        context = nil
         unlock()
     }
 
@@ -208,7 +246,7 @@ final class PoolState: @unchecked Sendable {
     @inline(never)
     private func runUnclaimedPart() -> Bool {
         lock()
-        guard nextPart < parts, let current = job else {
+        guard nextPart < parts, let current = invoke, let currentContext = context else {
             unlock()
             return false
         }
@@ -216,7 +254,7 @@ final class PoolState: @unchecked Sendable {
         nextPart += 1
         runningHelpers += 1
         unlock()
-        current(part)
+        current(currentContext, part)
         return true
     }
 
