@@ -32,9 +32,7 @@ func renderHelp(_ canvas: inout Canvas) {
         }
         entries.append((binding.label, binding.help, false))
     }
-    entries.append(("Mouse", "", true))
-    entries.append(("click", "select a token or a cell", false))
-    entries.append(("wheel", "scroll the query rows", false))
+    entries.append(("mouse", "click selects, wheel scrolls", false))
     entries.append(("Semantics (s)", "", true))
     for semantics in MaskSemantics.allCases {
         entries.append((semantics.rawValue, semantics.shortSummary, false))
@@ -45,7 +43,14 @@ func renderHelp(_ canvas: inout Canvas) {
     let inner = drawBox(&canvas, rect, title: "Maskscope keys — Esc or ? closes")
     let columnCount = inner.height < entries.count && inner.width >= 60 ? 2 : 1
     let columnWidth = (inner.width - (columnCount - 1) * 2) / columnCount
-    let perColumn = (entries.count + columnCount - 1) / columnCount
+    var perColumn = (entries.count + columnCount - 1) / columnCount
+    if columnCount == 2 {
+        // Fill the first column to the bottom, but never end it on a group heading.
+        perColumn = max(perColumn, min(inner.height, entries.count))
+        if perColumn < entries.count, entries[perColumn - 1].heading {
+            entries.insert(("", "", false), at: perColumn - 1)
+        }
+    }
     let labelColor = canvas.color(canvas.theme.accents.label)
     for (index, entry) in entries.enumerated() {
         let column = index / perColumn, line = index % perColumn

@@ -184,28 +184,28 @@ query ↓    ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  [
     @Test func helpOverlayListsEveryKey() throws {
         expectScreen(press(try makeState(), .character("?")), """
 ┌─ Maskscope keys — Esc or ? closes ───────────────────────────────────────────┐
-│ Select                                 View                                  │
-│ ←/h      previous token (key column)   [ ]      previous / next layer        │
-│ →/l      next token (key column)       < > , .  previous / next head         │
-│ ↑/k      previous query row            a        mean of heads on / off       │
-│ ↓/j      next query row                z        dense: 2 query rows a line   │
-│ Home/g   first token                   t        next color theme             │
-│ End/G    last token                    Text                                  │
-│ PgUp     query rows up a page          e        edit the text (Enter, Esc)   │
-│ PgDn     query rows down a page        App                                   │
-│ Mask                                   ?        this help                    │
-│ 0        mask the token (value 0)      Esc      close / end span / quit      │
-│ 5        mask value 0.5                q        quit (Ctrl-C always quits)   │
-│ 1        unmask (value 1)              Mouse                                 │
-│ +/-      value up / down by 0.1        click    select a token or a cell     │
-│ x        toggle between 0 and 1        wheel    scroll the query rows        │
-│ v        span: move, then set it all   Semantics (s)                         │
-│ r        reset every value to 1        hf       transformers v5: ≠0 = kept   │
-│ u        undo a mask change            hf4      transformers v4: <1 = masked │
-│ Ctrl-R   redo                          soft     ln m: 0.5 halves a key       │
-│ s        semantics hf→hf4→soft→bias    bias     value added to the logits    │
-│                                                                              │
-│                                                                              │
+│ Select                                 < > , .  previous / next head         │
+│ ←/h      previous token (key column)   a        mean of heads on / off       │
+│ →/l      next token (key column)       z        dense: 2 query rows a line   │
+│ ↑/k      previous query row            t        next color theme             │
+│ ↓/j      next query row                Text                                  │
+│ Home/g   first token                   e        edit the text (Enter, Esc)   │
+│ End/G    last token                    App                                   │
+│ PgUp     query rows up a page          w        write view (SVG) + mask file │
+│ PgDn     query rows down a page        ?        this help                    │
+│ Mask                                   Esc      close / end span / quit      │
+│ 0        mask the token (value 0)      q        quit (Ctrl-C always quits)   │
+│ 5        mask value 0.5                mouse    click selects, wheel scrolls │
+│ 1        unmask (value 1)              Semantics (s)                         │
+│ +/-      value up / down by 0.1        hf       transformers v5: ≠0 = kept   │
+│ x        toggle between 0 and 1        hf4      transformers v4: <1 = masked │
+│ v        span: move, then set it all   soft     ln m: 0.5 halves a key       │
+│ r        reset every value to 1        bias     value added to the logits    │
+│ u        undo a mask change                                                  │
+│ Ctrl-R   redo                                                                │
+│ s        semantics hf→hf4→soft→bias                                          │
+│ View                                                                         │
+│ [ ]      previous / next layer                                               │
 └──────────────────────────────────────────────────────────────────────────────┘
 """)
     }
