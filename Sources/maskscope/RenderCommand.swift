@@ -92,7 +92,7 @@ struct RenderCommand: ParsableCommand {
             let text = try input.resolvedText()
             var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
                                         semantics: semantics.value)
-            if let mask { try explorer.apply(try MaskSpec(parsing: mask)) }
+            if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
