@@ -9,6 +9,25 @@ public enum Overlay: Equatable, Sendable {
     case editing(LineEditor)
 }
 
+/// What the main area shows. Every view has a key and a headless form.
+public enum ExplorerView: String, CaseIterable, Codable, Sendable {
+    /// The attention map of one layer and head (or their mean).
+    case heatmap
+    /// Masked minus unmasked weights on a diverging scale, with each row's mass moved (`d`).
+    case diff
+    /// The same mask under hf, hf4 and soft side by side (`S`).
+    case compare
+    /// The selected query row's softmax, stage by stage, with numbers (`m`).
+    case math
+    /// Every layer × head as a small map (`o`).
+    case overview
+    /// How the mask changes the model's output (`E`).
+    case effect
+
+    /// Views that need the unmasked run and the other semantics computed beside the main one.
+    public var needsComparison: Bool { self == .diff || self == .compare || self == .effect }
+}
+
 /// The explorer's whole state; `render` draws it and `reduce` changes it.
 public struct AppState: Sendable {
     /// The engine: text, tokens, mask, semantics and model.
@@ -39,6 +58,12 @@ public struct AppState: Sendable {
     public internal(set) var columnOffset = 0
     /// Two query rows per character cell (`z`), so twice as many rows fit.
     public internal(set) var dense = false
+
+    public internal(set) var view: ExplorerView = .heatmap
+    /// The unmasked run and the other semantics, for `diff`, `compare` and `effect`; belongs to
+    /// `comparisonGeneration`.
+    public internal(set) var comparison: Comparison?
+    public internal(set) var comparisonGeneration = -1
 
     public internal(set) var overlay: Overlay = .none
     public internal(set) var undoStack: [MaskSnapshot] = []

@@ -64,6 +64,14 @@ public final class ExplorerLoop: Sendable {
                 finished.withLock { $0.append(.notice(write(files))) }
                 continue
             }
+            if case let .compare(explorer, generation) = effect {
+                queue.async { [self] in
+                    let current = { self.latestGeneration.load(ordering: .acquiring) == generation }
+                    guard current(), let comparison = Comparison.compute(for: explorer, shouldContinue: current) else { return }
+                    finished.withLock { $0.append(.compared(generation: generation, comparison: comparison)) }
+                }
+                continue
+            }
             guard case let .recompute(explorer, generation) = effect else { continue }
             latestGeneration.store(generation, ordering: .releasing)
             queue.async { [self] in
@@ -99,8 +107,16 @@ public final class ExplorerLoop: Sendable {
     public static func settle(_ state: AppState, _ effects: [Effect]) -> AppState {
         var state = state
         for effect in effects {
-            guard case let .recompute(explorer, generation) = effect, let result = explorer.recompute() else { continue }
-            state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
+            switch effect {
+            case let .recompute(explorer, generation):
+                guard let result = explorer.recompute() else { continue }
+                state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
+            case let .compare(explorer, generation):
+                guard let comparison = Comparison.compute(for: explorer) else { continue }
+                state = reduce(state, .compared(generation: generation, comparison: comparison)).0
+            case .export, .quit:
+                continue
+            }
         }
         return state
     }

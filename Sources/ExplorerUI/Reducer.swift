@@ -5,6 +5,8 @@ public enum AppEvent: Sendable {
     case input(InputEvent)
     /// A background recompute of engine generation `generation` finished.
     case recomputed(generation: Int, result: ForwardResult, milliseconds: Double)
+    /// The comparison passes for engine generation `generation` finished.
+    case compared(generation: Int, comparison: Comparison)
     /// Something the app loop did that the user should hear about (where a file was written).
     case notice(Message)
 }
@@ -13,6 +15,8 @@ public enum AppEvent: Sendable {
 public enum Effect: Sendable {
     /// Run the engine on this state off the UI thread; a newer request supersedes it.
     case recompute(Explorer, generation: Int)
+    /// Run the comparison passes (unmasked, hf, hf4, soft) for this state, after the recompute.
+    case compare(Explorer, generation: Int)
     /// Write these files into the working folder, atomically, under unused names.
     case export([ExportFile])
     case quit
@@ -41,6 +45,11 @@ extension AppState {
             return []
         case .input(let input):
             return handle(input)
+        case let .compared(generation, comparison):
+            guard generation > comparisonGeneration, generation <= self.generation else { return [] }
+            self.comparison = comparison
+            comparisonGeneration = generation
+            return []
         case .notice(let notice):
             message = notice
             return []
@@ -261,7 +270,19 @@ extension AppState {
 
     private mutating func newGeneration() -> [Effect] {
         generation += 1
-        return [.recompute(explorer, generation: generation)]
+        return [.recompute(explorer, generation: generation)] + comparisonEffects
+    }
+
+    /// The comparison passes, when the view needs them and they are not current.
+    var comparisonEffects: [Effect] {
+        guard view.needsComparison, comparisonGeneration != generation else { return [] }
+        return [.compare(explorer, generation: generation)]
+    }
+
+    /// Shows `newView`, or the heatmap when it is already showing.
+    mutating func toggle(_ newView: ExplorerView) -> [Effect] {
+        view = view == newView ? .heatmap : newView
+        return comparisonEffects
     }
 
     /// ±0.1 steps, kept in 0…1 where the semantics reads values as a mask, free under `bias`;
