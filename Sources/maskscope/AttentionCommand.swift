@@ -20,6 +20,12 @@ struct AttentionCommand: ParsableCommand {
         occurrences), or an inclusive range of positions or tokens (3..7, lazy.., ..4, \
         quick..lazy). Quote tokens holding , or = or digits: \"','=0\".
 
+        --pattern adds a query × key pattern: each cell's mask value is the pattern's value \
+        (1 open, 0 closed) times the key's mask value, then --semantics makes it a bias \
+        (under bias semantics a closed cell gets float32's lowest value). Patterns: none, \
+        padding:K, causal, prefix:N, window:W, block, block:P1,P2, global:P1,P2[+PATTERN] \
+        (e.g. global:0+window:2), seed.
+
         JSON output: {"model", "model_reason", "semantics", "tokens", "ids", "type_ids", \
         "mask" (one value per token), "layers", "heads" (the model's totals), \
         "layer_indices", "head_indices" (which ones "attention" holds, in order), \
@@ -44,6 +50,7 @@ struct AttentionCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Text") var input: TextInput
+    @OptionGroup(title: "Pattern") var patternOption: PatternOption
 
     @Option(help: ArgumentHelp(
         "Mask values per token, e.g. \"quick=1,jumps=0.5,lazy..=0\" (syntax in the description above). Without it every token gets 1 and [PAD] 0.",
@@ -81,6 +88,7 @@ struct AttentionCommand: ParsableCommand {
             var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair,
                                         padTo: input.padTo, semantics: semantics.value)
             if let specification { try explorer.apply(specification) }
+            try patternOption.apply(to: &explorer)
             let info = loaded.model.info
             let selection = AttentionSelection(
                 layers: try layer?.resolve(count: info.layerCount, what: "layer", option: "--layer", model: loaded.name)

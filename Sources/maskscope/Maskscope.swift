@@ -18,6 +18,7 @@ struct Maskscope: ParsableCommand {
             ExploreCommand.self,
             TokensCommand.self,
             AttentionCommand.self,
+            ExplainCommand.self,
             BenchCommand.self,
             RenderCommand.self,
             ThemesCommand.self,
