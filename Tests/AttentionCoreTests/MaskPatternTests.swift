@@ -64,6 +64,16 @@ struct MaskPatternTests {
 
     @Test("every pattern's closed cells get weight exactly 0 in every layer and head under hf")
     func zerosInEveryHead() throws {
+        try checkZeros(model: model)
+    }
+
+    @Test("the same on MiniLM (6 layers × 12 heads)", .enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
+    func zerosInEveryHeadMiniLM() throws {
+        let folder = try #require(MiniLM.folder, "MASKSCOPE_REQUIRE_MINILM=1 but MiniLM was not found")
+        try checkZeros(model: try BertModel.load(folder: folder, name: "all-MiniLM-L6-v2"))
+    }
+
+    func checkZeros(model: EncoderModel) throws {
         for entry in MaskPattern.catalog + [.init(name: "block", example: "block:4", syntax: "", summary: "")] {
             let text = entry.name == "block" ? Self.packed : Self.seed
             var explorer = try Explorer(model: model, text: text)
