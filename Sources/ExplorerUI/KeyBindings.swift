@@ -6,6 +6,7 @@ public enum Action: Equatable, Sendable {
     case undo, redo
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
     case cycleSemantics, editText, cycleTheme, toggleDense, export
+    case showView(ExplorerView), open
     case scrollUp, scrollDown
     case toggleHelp, back, quit
 }
@@ -50,6 +51,12 @@ public enum KeyBindings {
         .init(keys: [.character("a")], label: "a", action: .toggleMeanOfHeads, help: "mean of heads on / off", group: "View"),
         .init(keys: [.character("z")], label: "z", action: .toggleDense, help: "dense: 2 query rows a line", group: "View"),
         .init(keys: [.character("t")], label: "t", action: .cycleTheme, help: "next color theme", group: "View"),
+        .init(keys: [.character("d")], label: "d S", action: .showView(.diff), help: "diff · compare semantics", group: "View"),
+        .init(keys: [.character("S")], label: "", action: .showView(.compare), help: "", group: "View"),
+        .init(keys: [.character("m")], label: "m o E", action: .showView(.math), help: "math · overview · effect", group: "View"),
+        .init(keys: [.character("o")], label: "", action: .showView(.overview), help: "", group: "View"),
+        .init(keys: [.character("E")], label: "", action: .showView(.effect), help: "", group: "View"),
+        .init(keys: [.enter], label: "", action: .open, help: "", group: "View"),
         .init(keys: [.character("e")], label: "e", action: .editText, help: "edit the text (Enter, Esc)", group: "Text"),
         .init(keys: [.character("w")], label: "w", action: .export, help: "write view (SVG) + mask file", group: "App"),
         .init(keys: [.character("?"), .function(1)], label: "?", action: .toggleHelp, help: "this help", group: "App"),

@@ -91,6 +91,7 @@ extension AppState {
 
     mutating func perform(_ action: Action) -> [Effect] {
         let count = tokenCount
+        if view == .overview, let moved = overviewMove(action) { return moved }
         switch action {
         case .previousToken: selectedKey = max(0, selectedKey - 1)
         case .nextToken: selectedKey = min(count - 1, selectedKey + 1)
@@ -151,6 +152,10 @@ extension AppState {
             message = .info("theme \(theme.name): \(theme.description)")
         case .editText:
             overlay = .editing(LineEditor(text: explorer.text))
+        case .showView(let newView):
+            return toggle(newView)
+        case .open:
+            if view == .overview { view = .heatmap }
         case .export:
             guard result != nil, !recomputePending else {
                 message = .info("the attention is still being computed; press w again in a moment")
@@ -162,6 +167,8 @@ extension AppState {
         case .back:
             if spanAnchor != nil {
                 spanAnchor = nil
+            } else if view != .heatmap {
+                view = .heatmap
             } else {
                 wantsToQuit = true
                 return [.quit]
@@ -277,6 +284,20 @@ extension AppState {
     var comparisonEffects: [Effect] {
         guard view.needsComparison, comparisonGeneration != generation else { return [] }
         return [.compare(explorer, generation: generation)]
+    }
+
+    /// In the overview the arrows pick a head (←→) and a layer (↑↓) instead of tokens.
+    private mutating func overviewMove(_ action: Action) -> [Effect]? {
+        let info = explorer.model.info
+        switch action {
+        case .previousToken: head = max(0, head - 1)
+        case .nextToken: head = min(info.headCount - 1, head + 1)
+        case .previousQuery: layer = max(0, layer - 1)
+        case .nextQuery: layer = min(info.layerCount - 1, layer + 1)
+        default: return nil
+        }
+        meanOfHeads = false
+        return []
     }
 
     /// Shows `newView`, or the heatmap when it is already showing.

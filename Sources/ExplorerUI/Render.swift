@@ -16,9 +16,27 @@ public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> Ce
     }
     renderStatus(&canvas, layout: layout)
     renderTokenStrip(&canvas, layout: layout)
-    renderHeatmap(&canvas, layout: layout)
-    renderDetail(&canvas, layout: layout)
-    renderLegend(&canvas, layout: layout)
+    switch state.view {
+    case .heatmap:
+        renderHeatmap(&canvas, layout: layout)
+        renderDetail(&canvas, layout: layout)
+        renderLegend(&canvas, layout: layout)
+    case .diff:
+        renderHeatmap(&canvas, layout: layout)
+        renderDetail(&canvas, layout: layout)
+        renderDiffPanel(&canvas, layout: layout)
+        renderDiffLegend(&canvas, layout: layout)
+    case .compare:
+        renderCompare(&canvas, layout: layout)
+        renderLegend(&canvas, layout: layout)
+    case .math:
+        renderMath(&canvas, layout: layout)
+    case .overview:
+        renderOverview(&canvas, layout: layout)
+        renderLegend(&canvas, layout: layout)
+    case .effect:
+        renderEffect(&canvas, layout: layout)
+    }
     guard chrome == .interactive else { return canvas.grid }
     renderHint(&canvas, layout: layout)
     switch state.overlay {
@@ -99,7 +117,10 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
     // The product name only where it does not push the head's name off the line.
     var x = canvas.text(layout.width >= 100 ? " Maskscope " : "", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
-    let parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head, "\(state.tokenCount) tokens"]
+    var parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head]
+    if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 1) }
+    if state.explorer.pattern != .none { parts.append("pattern \(state.explorer.pattern.description)") }
+    parts.append("\(state.tokenCount) tokens")
     // Drop trailing parts that do not fit rather than cutting one in half.
     let room = layout.width - x - DisplayWidth.of(timing) - 2
     var shown = parts

@@ -3,11 +3,26 @@ import AttentionCore
 /// The weights on screen, `[query][key]`: one head, or the layer's mean of heads. Nil until
 /// the first recompute finishes, or while the text just changed.
 func shownWeights(_ state: AppState) -> [[Float]]? {
-    guard let result = state.result, result.attention.length == state.tokenCount else { return nil }
+    guard let result = state.result else { return nil }
+    return weights(of: result, state)
+}
+
+/// One result's map for the state's layer and head (or mean of heads).
+func weights(of result: ForwardResult, _ state: AppState) -> [[Float]]? {
+    guard result.attention.length == state.tokenCount else { return nil }
     let layer = min(state.layer, result.attention.layerCount - 1)
     return state.meanOfHeads
         ? result.attention.meanWeights(layer: layer)
         : result.attention.headWeights(layer: layer, head: min(state.head, result.attention.headCount - 1))
+}
+
+/// What the map cells show: weights, or in the diff view masked − unmasked weights.
+func shownValues(_ state: AppState) -> (values: [[Float]], diverging: Bool)? {
+    guard let masked = shownWeights(state) else { return nil }
+    guard state.view == .diff else { return (masked, false) }
+    guard state.comparisonGeneration == state.generation, let comparison = state.comparison,
+          let unmasked = weights(of: comparison.unmasked, state) else { return nil }
+    return (zip(masked, unmasked).map { zip($0, $1).map { $0 - $1 } }, true)
 }
 
 func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
@@ -71,8 +86,8 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                     attributes: canvas.theme.labelAttributes.union(selected ? .reverse : []))
     }
 
-    guard let weights = shownWeights(state) else {
-        let note = state.recomputePending ? "computing attention…" : "no attention computed"
+    guard let (weights, diverging) = shownValues(state) else {
+        let note = state.recomputePending || state.view == .diff ? "computing attention…" : "no attention computed"
         canvas.text(note, x: layout.gridLeft, y: layout.gridTop, fg: canvas.color(canvas.theme.accents.dim))
         return
     }
@@ -86,12 +101,12 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
             if layout.dense {
                 drawDenseCell(&canvas, x: x, y: y, width: layout.cellWidth,
                               upper: weights[query][key],
-                              lower: query + 1 < rows.upperBound ? weights[query + 1][key] : nil)
+                              lower: query + 1 < rows.upperBound ? weights[query + 1][key] : nil, diverging: diverging)
                 continue
             }
             let crossed = query == state.selectedQuery || key == state.selectedKey
             for line in 0..<layout.rowHeight {
-                drawCell(&canvas, x: x, y: y + line, width: layout.cellWidth, weight: weights[query][key],
+                drawCell(&canvas, x: x, y: y + line, width: layout.cellWidth, weight: weights[query][key], diverging: diverging,
                          selected: query == state.selectedQuery && key == state.selectedKey,
                          crossed: crossed && line == layout.rowHeight / 2, noKeys: noKeys.contains(query) && line == layout.rowHeight / 2)
             }
@@ -99,7 +114,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
     }
     if layout.dense, let x = layout.columnX(state.selectedKey, offset: state.columnOffset),
        let y = layout.rowY(state.selectedQuery, offset: state.rowOffset) {
-        let fg = canvas.usesColor ? canvas.contrasting(on: canvas.theme.color(forWeight: Double(weights[state.selectedQuery][state.selectedKey]))) : canvas.foreground
+        let fg = canvas.usesColor ? canvas.contrasting(on: cellColor(canvas, weights[state.selectedQuery][state.selectedKey], diverging)) : canvas.foreground
         canvas.text("[", x: x, y: y, fg: fg, bg: canvas.grid[x, y].background)
         canvas.text("]", x: x + layout.cellWidth - 1, y: y, fg: fg, bg: canvas.grid[x + layout.cellWidth - 1, y].background)
     }
@@ -108,11 +123,10 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
 /// One weight as a cell: background color on color terminals, shade glyphs elsewhere. The
 /// selected cell is bracketed; the selected row and column carry a centre dot (underline in
 /// shades) so the cross is visible at any weight.
-private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight: Float,
+private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight: Float, diverging: Bool,
                       selected: Bool, crossed: Bool, noKeys: Bool) {
-    let w = Double(weight)
     if canvas.usesColor {
-        let rgb = canvas.theme.color(forWeight: w)
+        let rgb = cellColor(canvas, weight, diverging)
         let bg = rgb.cellColor
         let fg = canvas.contrasting(on: rgb)
         var glyphs = Array(repeating: " ", count: width)
@@ -124,7 +138,7 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
         if noKeys { glyphs[width / 2] = "∅" }
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg) }
     } else {
-        let shade = canvas.theme.glyph(forWeight: w)
+        let shade = diverging ? deltaGlyph(weight) : canvas.theme.glyph(forWeight: Double(weight))
         var glyphs = Array(repeating: shade, count: width)
         if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
         if noKeys { glyphs[width / 2] = "∅" }
@@ -134,10 +148,26 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
 }
 
 /// Two query rows in one line: `▀` painted with the upper row's color over the lower's.
-private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, upper: Float, lower: Float?) {
-    let top = canvas.theme.color(forWeight: Double(upper)).cellColor
-    let bottom = lower.map { canvas.theme.color(forWeight: Double($0)).cellColor } ?? canvas.background
+private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, upper: Float, lower: Float?, diverging: Bool) {
+    let top = cellColor(canvas, upper, diverging).cellColor
+    let bottom = lower.map { cellColor(canvas, $0, diverging).cellColor } ?? canvas.background
     for i in 0..<width { canvas.text("▀", x: x + i, y: y, fg: top, bg: bottom) }
+}
+
+/// A map value's color: the weight scale, or the diverging scale for differences in −1…1.
+func cellColor(_ canvas: Canvas, _ value: Float, _ diverging: Bool) -> RGB {
+    diverging ? canvas.theme.color(forDelta: Double(value)) : canvas.theme.color(forWeight: Double(value))
+}
+
+/// A difference as a shade where there is no color: ▼ ▽ for less weight, △ ▲ for more.
+func deltaGlyph(_ delta: Float) -> String {
+    switch delta {
+    case ...(-0.2): return "▼"
+    case ...(-0.02): return "▽"
+    case ..<0.02: return " "
+    case ..<0.2: return "△"
+    default: return "▲"
+    }
 }
 
 /// A token written top to bottom, one grapheme per line, cut with `…` when too long.

@@ -188,21 +188,21 @@ query ↓    ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  [
 │ ←/h      previous token (key column)   a        mean of heads on / off       │
 │ →/l      next token (key column)       z        dense: 2 query rows a line   │
 │ ↑/k      previous query row            t        next color theme             │
-│ ↓/j      next query row                Text                                  │
-│ Home/g   first token                   e        edit the text (Enter, Esc)   │
-│ End/G    last token                    App                                   │
-│ PgUp     query rows up a page          w        write view (SVG) + mask file │
-│ PgDn     query rows down a page        ?        this help                    │
-│ Mask                                   Esc      close / end span / quit      │
-│ 0        mask the token (value 0)      q        quit (Ctrl-C always quits)   │
-│ 5        mask value 0.5                mouse    click selects, wheel scrolls │
-│ 1        unmask (value 1)              Semantics (s)                         │
-│ +/-      value up / down by 0.1        hf       transformers v5: ≠0 = kept   │
-│ x        toggle between 0 and 1        hf4      transformers v4: <1 = masked │
-│ v        span: move, then set it all   soft     ln m: 0.5 halves a key       │
-│ r        reset every value to 1        bias     value added to the logits    │
-│ u        undo a mask change                                                  │
-│ Ctrl-R   redo                                                                │
+│ ↓/j      next query row                d S      diff · compare semantics     │
+│ Home/g   first token                   m o E    math · overview · effect     │
+│ End/G    last token                    Text                                  │
+│ PgUp     query rows up a page          e        edit the text (Enter, Esc)   │
+│ PgDn     query rows down a page        App                                   │
+│ Mask                                   w        write view (SVG) + mask file │
+│ 0        mask the token (value 0)      ?        this help                    │
+│ 5        mask value 0.5                Esc      close / end span / quit      │
+│ 1        unmask (value 1)              q        quit (Ctrl-C always quits)   │
+│ +/-      value up / down by 0.1        mouse    click selects, wheel scrolls │
+│ x        toggle between 0 and 1        Semantics (s)                         │
+│ v        span: move, then set it all   hf       transformers v5: ≠0 = kept   │
+│ r        reset every value to 1        hf4      transformers v4: <1 = masked │
+│ u        undo a mask change            soft     ln m: 0.5 halves a key       │
+│ Ctrl-R   redo                          bias     value added to the logits    │
 │ s        semantics hf→hf4→soft→bias                                          │
 │ View                                                                         │
 │ [ ]      previous / next layer                                               │

@@ -1,0 +1,96 @@
+import AttentionCore
+import Testing
+@testable import ExplorerUI
+
+@Suite struct ViewTests {
+    /// The blog post's mask, layer 1 head 3 of the built-in model.
+    func blogState(width: Int = 100, height: Int = 30) throws -> AppState {
+        press(try makeState(width: width, height: height), .right, .right, .right, .right, .character("5"),
+              .right, .right, .right, .character("v"), .end, .character("0"), .home, .right,
+              .character("]"), .character(">"), .character(">"), .character(">"))
+    }
+
+    @Test func viewKeysToggleAndEscReturnsToTheHeatmap() throws {
+        var state = try blogState()
+        for (key, view) in [("d", ExplorerView.diff), ("S", .compare), ("m", .math), ("o", .overview), ("E", .effect)] {
+            state = press(state, .character(Character(key)))
+            #expect(state.view == view)
+            #expect(render(state).textLines[0].contains("\(view.rawValue) view"))
+            state = press(state, .character(Character(key)))
+            #expect(state.view == .heatmap)
+        }
+        state = press(state, .character("d"), .escape)
+        #expect(state.view == .heatmap && !state.wantsToQuit)
+    }
+
+    @Test func comparisonPassesRunOnlyForViewsThatNeedThemAndFollowEdits() throws {
+        var state = try blogState()
+        #expect(state.comparison == nil)
+        let (_, heatmapEffects) = reduce(state, .input(.character("0")))
+        #expect(!heatmapEffects.contains { if case .compare = $0 { return true } else { return false } })
+        state = press(state, .character("d"))
+        #expect(state.comparisonGeneration == state.generation)
+        state = press(state, .character("1"))
+        #expect(state.comparisonGeneration == state.generation, "an edit in the diff view recomputes the comparison")
+    }
+
+    @Test func diffShowsMaskedMinusUnmaskedAndMassMoved() throws {
+        let state = press(try blogState(), .character("d"))
+        let (deltas, diverging) = try #require(shownValues(state))
+        #expect(diverging)
+        let masked = try #require(shownWeights(state))
+        let comparison = try #require(state.comparison)
+        let unmasked = try #require(weights(of: comparison.unmasked, state))
+        #expect(abs(deltas[3][2] - (masked[3][2] - unmasked[3][2])) < 1e-7)
+        // Masked keys lose all their weight: their delta is minus their unmasked weight.
+        #expect(deltas[9][9] == -unmasked[9][9])
+        let moved = massMoved(deltas[9])
+        #expect(moved > 0 && moved <= 1)
+        let lines = render(state).textLines
+        #expect(lines.contains { $0.contains("mass moved") })
+        #expect(lines.contains { $0.contains(String(format: "%.3f", Double(moved))) })
+        // Rows sum to 1 before and after, so each row's deltas sum to 0.
+        for row in deltas { #expect(abs(row.reduce(0, +)) < 1e-5) }
+    }
+
+    @Test func compareShowsHFHF4AndSoftSideBySide() throws {
+        let state = press(try blogState(), .character("S"))
+        let comparison = try #require(state.comparison)
+        #expect(comparison.bySemantics.map(\.semantics) == [.hf, .hf4, .soft])
+        let hf = try #require(weights(of: comparison.bySemantics[0].result, state))
+        let hf4 = try #require(weights(of: comparison.bySemantics[1].result, state))
+        // jumps (position 5) at 0.5: kept under hf, masked under hf4.
+        #expect(hf[1][5] > 0 && hf4[1][5] == 0)
+        let lines = render(state).textLines
+        #expect(lines.contains { $0.contains("hf (current)") && $0.contains("hf4") && $0.contains("soft") })
+    }
+
+    @Test func mathWalksTheSelectedRowsSoftmax() throws {
+        let state = press(try blogState(), .character("m"))
+        let lines = render(state).textLines
+        #expect(lines.contains { $0.contains("q·k/√d") && $0.contains("+ bias") && $0.contains("exp(x−max)") })
+        #expect(lines.contains { $0.contains("lazy") && $0.contains("-3.40e+38") })
+        let result = try #require(state.result)
+        let math = try SoftmaxBreakdown(result: result, tokens: state.tokens, layer: 1, head: 3, query: 1)
+        #expect(lines.contains { $0.contains(String(format: "%.4f", Double(math.weights[0]))) })
+        #expect(lines.contains { $0.contains("row max") })
+    }
+
+    @Test func overviewPicksHeadsWithArrowsAndEnterOpensThem() throws {
+        var state = press(try blogState(), .character("o"))
+        #expect(render(state).textLines.contains { $0.contains("h5") && $0.contains("h0") })
+        state = press(state, .left, .left, .up)
+        #expect(state.layer == 0 && state.head == 1)
+        state = press(state, .enter)
+        #expect(state.view == .heatmap && state.layer == 0 && state.head == 1)
+    }
+
+    @Test func effectComparesTheOutputWithTheUnmaskedRun() throws {
+        let unmasked = press(try makeState(width: 100, height: 30), .character("E"))
+        #expect(render(unmasked).textLines.contains { $0.contains("cosine 1.0000") })
+        let state = press(try blogState(), .character("E"))
+        let lines = render(state).textLines
+        #expect(lines.contains { $0.contains("sentence embedding") && !$0.contains("cosine 1.0000") })
+        #expect(lines.contains { $0.contains("no masked-LM head") })
+    }
+}
