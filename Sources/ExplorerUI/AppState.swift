@@ -77,6 +77,8 @@ public struct AppState: Sendable {
     /// A one-line notice shown in the status area until the next key (a warning or what a key did).
     public internal(set) var message: Message?
     public internal(set) var wantsToQuit = false
+    /// The lesson being played (`maskscope lesson`), nil in free exploration.
+    public internal(set) var lesson: LessonPlayer?
 
     /// - Parameters:
     ///   - layer, head: the map shown first, 0-based (clamped to the model).

@@ -79,6 +79,7 @@ extension AppState {
             break
         }
         message = nil
+        if let effects = handleLessonKey(input) { return effects }
         if case .mouse(let mouse) = input { return handle(mouse) }
         guard let action = KeyBindings.action(for: input) else {
             if case .character(let c) = input, !c.isWhitespace {

@@ -39,6 +39,7 @@ public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> Ce
     }
     guard chrome == .interactive else { return canvas.grid }
     renderHint(&canvas, layout: layout)
+    renderLessonCaption(&canvas, layout: layout)
     switch state.overlay {
     case .help: renderHelp(&canvas)
     case .editing(let editor): renderEditor(&canvas, editor: editor, layout: layout)
