@@ -5,6 +5,8 @@ public enum Overlay: Equatable, Sendable {
     case none
     /// The full key table (`?`).
     case help
+    /// Choosing a query × key pattern (`p`): the catalog, with a line to edit its arguments.
+    case patternPicker(PatternPicker)
     /// Editing the sentence in place (`e`).
     case editing(LineEditor)
 }
@@ -60,6 +62,8 @@ public struct AppState: Sendable {
     public internal(set) var dense = false
 
     public internal(set) var view: ExplorerView = .heatmap
+    /// Cell mode (`c`): the mask keys set the selected query × key cell instead of the token.
+    public internal(set) var cellMode = false
     /// The unmasked run and the other semantics, for `diff`, `compare` and `effect`; belongs to
     /// `comparisonGeneration`.
     public internal(set) var comparison: Comparison?
@@ -112,10 +116,32 @@ public struct AppState: Sendable {
     }
 }
 
-/// What undo and redo restore: the mask and the semantics it was read under.
+/// What undo and redo restore: the mask, the semantics it was read under, the pattern and
+/// the cell-mode edits.
 public struct MaskSnapshot: Equatable, Sendable {
     public let mask: [Float]
     public let semantics: MaskSemantics
+    public let pattern: MaskPattern
+    public let cellOverrides: [Int: Float]
+
+    init(_ explorer: Explorer) {
+        mask = explorer.mask
+        semantics = explorer.semantics
+        pattern = explorer.pattern
+        cellOverrides = explorer.cellOverrides
+    }
+
+    /// Puts this snapshot back into `explorer` (same text).
+    func restore(into explorer: inout Explorer) throws {
+        explorer.semantics = semantics
+        try explorer.setMask(mask)
+        try explorer.setPattern(pattern)
+        explorer.clearCells()
+        let length = explorer.tokens.count
+        for (cell, value) in cellOverrides.sorted(by: { $0.key < $1.key }) {
+            try explorer.setCell(query: cell / length, key: cell % length, value: value)
+        }
+    }
 }
 
 /// A notice on the status line.
@@ -126,4 +152,16 @@ public struct Message: Equatable, Sendable {
 
     public static func info(_ text: String) -> Message { Message(text: text, kind: .info) }
     public static func warning(_ text: String) -> Message { Message(text: text, kind: .warning) }
+}
+
+/// The pattern picker's state: which catalog entry is highlighted, and the pattern text.
+public struct PatternPicker: Equatable, Sendable {
+    public internal(set) var selection: Int
+    public internal(set) var editor: LineEditor
+
+    init(current: MaskPattern) {
+        let catalog = MaskPattern.catalog
+        selection = catalog.firstIndex { $0.name == current.name } ?? 0
+        editor = LineEditor(text: current == .none ? catalog[selection].example : current.description)
+    }
 }

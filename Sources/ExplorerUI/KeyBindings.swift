@@ -6,7 +6,7 @@ public enum Action: Equatable, Sendable {
     case undo, redo
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
     case cycleSemantics, editText, cycleTheme, toggleDense, export
-    case showView(ExplorerView), open
+    case showView(ExplorerView), open, toggleCellMode, pickPattern
     case scrollUp, scrollDown
     case toggleHelp, back, quit
 }
@@ -43,6 +43,8 @@ public enum KeyBindings {
         .init(keys: [.character("r")], label: "r", action: .resetMasks, help: "reset every value to 1", group: "Mask"),
         .init(keys: [.character("u")], label: "u", action: .undo, help: "undo a mask change", group: "Mask"),
         .init(keys: [.control("r")], label: "Ctrl-R", action: .redo, help: "redo", group: "Mask"),
+        .init(keys: [.character("p")], label: "p", action: .pickPattern, help: "pattern: causal, window, …", group: "Mask"),
+        .init(keys: [.character("c")], label: "c", action: .toggleCellMode, help: "cell mode: edit q × k cells", group: "Mask"),
         .init(keys: [.character("s")], label: "s", action: .cycleSemantics, help: "semantics hf→hf4→soft→bias", group: "Mask"),
         .init(keys: [.character("[")], label: "[ ]", action: .previousLayer, help: "previous / next layer", group: "View"),
         .init(keys: [.character("]")], label: "", action: .nextLayer, help: "", group: "View"),

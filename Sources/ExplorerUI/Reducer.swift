@@ -32,7 +32,7 @@ public func reduce(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect])
 
 extension AppState {
     /// The effect that computes the current engine state; the app loop sends it at start.
-    public var initialEffects: [Effect] { [.recompute(explorer, generation: generation)] }
+    public var initialEffects: [Effect] { [.recompute(explorer, generation: generation)] + comparisonEffects }
 
     mutating func apply(_ event: AppEvent) -> [Effect] {
         switch event {
@@ -70,6 +70,8 @@ extension AppState {
         switch overlay {
         case .editing(var editor):
             return handleEditing(input, editor: &editor)
+        case .patternPicker(var picker):
+            return handlePicker(input, picker: &picker)
         case .help:
             if input == .escape || input == .character("?") || input == .character("q") || input == .function(1) {
                 overlay = .none
@@ -116,22 +118,26 @@ extension AppState {
             if spanAnchor != nil { message = .info("span: move with ←/→, then 0/5/1/x/+/- set every token in it; Esc cancels") }
         case .resetMasks:
             spanAnchor = nil
-            return replaceMask(with: Array(repeating: 1, count: count), semantics: explorer.semantics, record: true)
+            if cellMode { return edit { $0.clearCells() } }
+            return edit { try $0.setMask(Array(repeating: 1, count: count)) }
         case .undo:
             guard let snapshot = undoStack.popLast() else { message = .info("nothing to undo"); break }
-            redoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
-            return replaceMask(with: snapshot.mask, semantics: snapshot.semantics, record: false)
+            redoStack.append(MaskSnapshot(explorer))
+            return edit(record: false) { try snapshot.restore(into: &$0) }
         case .redo:
             guard let snapshot = redoStack.popLast() else { message = .info("nothing to redo"); break }
-            undoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
-            return replaceMask(with: snapshot.mask, semantics: snapshot.semantics, record: false)
+            undoStack.append(MaskSnapshot(explorer))
+            return edit(record: false) { try snapshot.restore(into: &$0) }
         case .cycleSemantics:
             let all = MaskSemantics.allCases
             let next = all[((all.firstIndex(of: explorer.semantics) ?? 0) + 1) % all.count]
             var mask = explorer.mask
             var clamped = false
             for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = 0; clamped = true }
-            let effects = replaceMask(with: mask, semantics: next, record: true)
+            let effects = edit { engine in
+                engine.semantics = next
+                try engine.setMask(mask)
+            }
             message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0") : nil
             return effects
         case .previousLayer: layer = max(0, layer - 1)
@@ -155,6 +161,14 @@ extension AppState {
             overlay = .editing(LineEditor(text: explorer.text))
         case .showView(let newView):
             return toggle(newView)
+        case .toggleCellMode:
+            cellMode.toggle()
+            spanAnchor = nil
+            message = .info(cellMode
+                ? "cell mode: 0/5/1/x/± set the selected query × key cell; r clears every cell edit; c leaves"
+                : "token mode: the mask keys set the selected token's value")
+        case .pickPattern:
+            overlay = .patternPicker(PatternPicker(current: explorer.pattern))
         case .open:
             if view == .overview { view = .heatmap }
         case .export:
@@ -245,31 +259,78 @@ extension AppState {
         return []
     }
 
-    /// Applies `value(semantics, old)` to every mask target, recording undo.
-    private mutating func changeMask(_ value: (MaskSemantics, Float) -> Float) -> [Effect] {
-        var mask = explorer.mask
-        for position in maskTargets { mask[position] = value(explorer.semantics, mask[position]) }
+    private mutating func handlePicker(_ input: InputEvent, picker: inout PatternPicker) -> [Effect] {
+        let catalog = MaskPattern.catalog
+        switch input {
+        case .escape:
+            overlay = .none
+            return []
+        case .up, .down:
+            picker.selection = (picker.selection + (input == .up ? catalog.count - 1 : 1)) % catalog.count
+            picker.editor = LineEditor(text: catalog[picker.selection].example)
+        case .enter:
+            do {
+                let pattern = try MaskPattern(parsing: picker.editor.text)
+                _ = try pattern.values(for: explorer.encoding)
+                overlay = .none
+                let effects = edit { try $0.setPattern(pattern) }
+                message = .info("pattern \(pattern.description): \(pattern.summary)")
+                return effects
+            } catch {
+                picker.editor.error = "\(error)"
+            }
+        case .left: picker.editor.moveLeft()
+        case .right: picker.editor.moveRight()
+        case .home: picker.editor.moveHome()
+        case .end: picker.editor.moveEnd()
+        case .backspace: picker.editor.deleteBackward()
+        case .delete: picker.editor.deleteForward()
+        case .control("u"): picker.editor.deleteToStart()
+        case .character(let c): picker.editor.insert(c)
+        default: break
+        }
+        overlay = .patternPicker(picker)
+        return []
+    }
+
+    /// Applies `value(semantics, old)` to every mask target — the selected cell in cell mode,
+    /// else the selected token or span — recording undo.
+    private mutating func changeMask(_ value: @escaping (MaskSemantics, Float) -> Float) -> [Effect] {
+        let (query, key, targets) = (selectedQuery, selectedKey, maskTargets)
+        let cells = cellMode
         spanAnchor = nil
         keepSelectionInView()
-        return replaceMask(with: mask, semantics: explorer.semantics, record: true)
+        return edit { engine in
+            if cells {
+                let old = engine.cellMask[query * engine.tokens.count + key]
+                try engine.setCell(query: query, key: key, value: value(engine.semantics, old))
+            } else {
+                var mask = engine.mask
+                for position in targets { mask[position] = value(engine.semantics, mask[position]) }
+                try engine.setMask(mask)
+            }
+        }
     }
 
     private mutating func changeMask(_ value: @escaping (Float) -> Float) -> [Effect] {
         changeMask { _, old in value(old) }
     }
 
-    private mutating func replaceMask(with mask: [Float], semantics: MaskSemantics, record: Bool) -> [Effect] {
-        guard mask != explorer.mask || semantics != explorer.semantics else { return [] }
+    /// Applies `change` to a copy of the engine; when it succeeds and changes the mask field,
+    /// records undo (unless `record` is false) and asks for a recompute. A refused change
+    /// leaves everything as it was and says why.
+    private mutating func edit(record: Bool = true, _ change: (inout Explorer) throws -> Void) -> [Effect] {
         var engine = explorer
-        engine.semantics = semantics
         do {
-            try engine.setMask(mask)
+            try change(&engine)
         } catch {
             message = .warning("\(error)")
             return []
         }
+        let before = MaskSnapshot(explorer)
+        guard MaskSnapshot(engine) != before else { return [] }
         if record {
-            undoStack.append(MaskSnapshot(mask: explorer.mask, semantics: explorer.semantics))
+            undoStack.append(before)
             redoStack.removeAll()
         }
         explorer = engine

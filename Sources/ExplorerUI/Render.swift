@@ -43,6 +43,7 @@ public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> Ce
     switch state.overlay {
     case .help: renderHelp(&canvas)
     case .editing(let editor): renderEditor(&canvas, editor: editor, layout: layout)
+    case .patternPicker(let picker): renderPatternPicker(&canvas, picker: picker)
     case .none: break
     }
     return canvas.grid
@@ -120,7 +121,7 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
     var parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head]
     if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 1) }
-    if state.explorer.pattern != .none { parts.append("pattern \(state.explorer.pattern.description)") }
+    if state.cellMode { parts.insert("cell mode", at: 1) }
     parts.append("\(state.tokenCount) tokens")
     // Drop trailing parts that do not fit rather than cutting one in half.
     let room = layout.width - x - DisplayWidth.of(timing) - 2
@@ -137,7 +138,8 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
     let name = " \(semantics.rawValue) "
     x = canvas.text(name, x: 0, y: layout.semanticsRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.label) : nil,
                     bg: canvas.color(canvas.theme.accents.label), attributes: canvas.usesColor ? .bold : [.bold, .reverse])
-    canvas.text(" " + semanticsLine(state), x: x, y: layout.semanticsRow, maxWidth: layout.width - x)
+    let pattern = state.explorer.pattern == .none ? "" : "pattern \(state.explorer.pattern.description) │ "
+    canvas.text(" " + pattern + semanticsLine(state), x: x, y: layout.semanticsRow, maxWidth: layout.width - x)
 }
 
 /// What the current semantics does with the values on screen, or its summary when every

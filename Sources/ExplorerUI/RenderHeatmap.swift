@@ -105,10 +105,12 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                 continue
             }
             let crossed = query == state.selectedQuery || key == state.selectedKey
+            let edited = state.explorer.cellOverrides[query * state.tokenCount + key] != nil
             for line in 0..<layout.rowHeight {
                 drawCell(&canvas, x: x, y: y + line, width: layout.cellWidth, weight: weights[query][key], diverging: diverging,
                          selected: query == state.selectedQuery && key == state.selectedKey,
-                         crossed: crossed && line == layout.rowHeight / 2, noKeys: noKeys.contains(query) && line == layout.rowHeight / 2)
+                         crossed: crossed && line == layout.rowHeight / 2, noKeys: noKeys.contains(query) && line == layout.rowHeight / 2,
+                         edited: edited && line == layout.rowHeight / 2)
             }
         }
     }
@@ -124,7 +126,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
 /// selected cell is bracketed; the selected row and column carry a centre dot (underline in
 /// shades) so the cross is visible at any weight.
 private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight: Float, diverging: Bool,
-                      selected: Bool, crossed: Bool, noKeys: Bool) {
+                      selected: Bool, crossed: Bool, noKeys: Bool, edited: Bool) {
     if canvas.usesColor {
         let rgb = cellColor(canvas, weight, diverging)
         let bg = rgb.cellColor
@@ -135,12 +137,14 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
         } else if crossed {
             glyphs[width / 2] = "·"
         }
+        if edited { glyphs[width / 2] = "◆" }
         if noKeys { glyphs[width / 2] = "∅" }
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg) }
     } else {
         let shade = diverging ? deltaGlyph(weight) : canvas.theme.glyph(forWeight: Double(weight))
         var glyphs = Array(repeating: shade, count: width)
         if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
+        if edited { glyphs[width / 2] = "◆" }
         if noKeys { glyphs[width / 2] = "∅" }
         let attributes: CellAttributes = selected ? .bold : (crossed ? .underline : [])
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, attributes: attributes) }

@@ -85,3 +85,33 @@ func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
         canvas.text(error, x: inner.x, y: inner.y + 1, fg: canvas.color(canvas.theme.accents.warning), attributes: .bold, maxWidth: inner.width)
     }
 }
+
+/// The pattern catalog with the highlighted entry, and the line that will be applied.
+func renderPatternPicker(_ canvas: inout Canvas, picker: PatternPicker) {
+    let state = canvas.state
+    let catalog = MaskPattern.catalog
+    let height = min(state.height, catalog.count + 6 + (picker.editor.error == nil ? 0 : 1))
+    let rect = CellRect(x: 0, y: max(0, (state.height - height) / 2), width: state.width, height: height)
+    let inner = drawBox(&canvas, rect, title: "Pattern — ↑↓ choose · edit the arguments · Enter applies · Esc cancels")
+    canvas.text("cell mask = pattern(query, key) × the key's mask value; then the semantics", x: inner.x, y: inner.y,
+                fg: canvas.color(canvas.theme.accents.dim), maxWidth: inner.width)
+    for (index, entry) in catalog.enumerated() {
+        let y = inner.y + 1 + index
+        guard y < inner.y + inner.height - 2 else { break }
+        let selected = index == picker.selection
+        let used = canvas.text(DisplayWidth.pad(entry.syntax, toWidth: 22), x: inner.x, y: y,
+                               attributes: selected ? [.bold, .reverse] : .bold, maxWidth: inner.width)
+        canvas.text(entry.summary, x: inner.x + used + 1, y: y, attributes: selected ? .reverse : [], maxWidth: inner.width - used - 1)
+    }
+    let lineY = inner.y + inner.height - (picker.editor.error == nil ? 1 : 2)
+    let prompt = canvas.text("pattern: ", x: inner.x, y: lineY, fg: canvas.color(canvas.theme.accents.label), attributes: .bold)
+    let characters = Array(picker.editor.text)
+    var x = inner.x + prompt
+    for (index, character) in characters.enumerated() {
+        x += canvas.text(String(character), x: x, y: lineY, attributes: index == picker.editor.cursor ? .reverse : [])
+    }
+    if picker.editor.cursor == characters.count { canvas.text(" ", x: x, y: lineY, attributes: .reverse) }
+    if let error = picker.editor.error {
+        canvas.text(error, x: inner.x, y: lineY + 1, fg: canvas.color(canvas.theme.accents.warning), attributes: .bold, maxWidth: inner.width)
+    }
+}

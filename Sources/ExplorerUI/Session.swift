@@ -14,6 +14,11 @@ public struct Session: Codable, Equatable, Sendable {
     /// One value per token position.
     public var mask: [Float]
     public var semantics: MaskSemantics
+    /// The query × key pattern, in `--pattern` syntax ("causal", "window:2").
+    public var pattern: String?
+    /// Cell-mode edits as `[query, key, value]` triples.
+    public var cells: [[Float]]?
+    public var view: ExplorerView?
     public var layer: Int
     public var head: Int
     public var meanOfHeads: Bool
@@ -23,7 +28,7 @@ public struct Session: Codable, Equatable, Sendable {
     public var selectedQuery: Int
 
     enum CodingKeys: String, CodingKey {
-        case version, text, pair, model, mask, semantics, layer, head, theme, dense
+        case version, text, pair, model, mask, semantics, pattern, cells, view, layer, head, theme, dense
         case padTo = "pad_to", meanOfHeads = "mean_of_heads"
         case selectedKey = "selected_key", selectedQuery = "selected_query"
     }
@@ -85,8 +90,11 @@ public enum SessionError: Error, CustomStringConvertible, Equatable {
 extension AppState {
     /// This state as a session, naming the model the way `--model` was given.
     public func session(model: String) -> Session {
-        Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo, model: model, mask: explorer.mask,
-                semantics: explorer.semantics, layer: layer, head: head, meanOfHeads: meanOfHeads, dense: dense,
+        let length = explorer.tokens.count
+        let cells = explorer.cellOverrides.sorted { $0.key < $1.key }.map { [Float($0.key / length), Float($0.key % length), $0.value] }
+        return Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo, model: model, mask: explorer.mask,
+                semantics: explorer.semantics, pattern: explorer.pattern == .none ? nil : explorer.pattern.description,
+                cells: cells.isEmpty ? nil : cells, view: view, layer: layer, head: head, meanOfHeads: meanOfHeads, dense: dense,
                 theme: theme.name, selectedKey: selectedKey, selectedQuery: selectedQuery)
     }
 
@@ -99,10 +107,28 @@ extension AppState {
             throw SessionError.doesNotFit(source.path, "its mask has \(session.mask.count) values but the text has \(explorer.tokens.count) tokens under \(model.info.name)")
         }
         try explorer.setMask(session.mask)
+        if let pattern = session.pattern {
+            do {
+                try explorer.setPattern(try MaskPattern(parsing: pattern))
+            } catch {
+                throw SessionError.doesNotFit(source.path, "its pattern '\(pattern)': \(error)")
+            }
+        }
+        for cell in session.cells ?? [] {
+            guard cell.count == 3, let query = Int(exactly: cell[0]), let key = Int(exactly: cell[1]) else {
+                throw SessionError.corrupt(source.path, "each cell is [query, key, value]")
+            }
+            do {
+                try explorer.setCell(query: query, key: key, value: cell[2])
+            } catch {
+                throw SessionError.doesNotFit(source.path, "cell [\(query), \(key)]: \(error)")
+            }
+        }
         let themes = ThemeCatalog.all
         self.init(explorer: explorer, themes: themes, themeIndex: themes.firstIndex { $0.name == session.theme } ?? 0,
                   colors: colors, width: width, height: height, layer: session.layer, head: session.head)
         meanOfHeads = session.meanOfHeads
+        view = session.view ?? .heatmap
         dense = session.dense
         selectedKey = min(max(0, session.selectedKey), tokenCount - 1)
         selectedQuery = min(max(0, session.selectedQuery), tokenCount - 1)

@@ -84,7 +84,7 @@ struct AttentionCommand: ParsableCommand {
         try ErrorReporting.run(command: "attention") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let specification = try mask.map { try MaskSpec(parsing: $0) }
+            let specification = try mask.map { try MaskArgument.parse($0) }
             var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair,
                                         padTo: input.padTo, semantics: semantics.value)
             if let specification { try explorer.apply(specification) }

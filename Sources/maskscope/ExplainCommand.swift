@@ -61,7 +61,7 @@ struct ExplainCommand: ParsableCommand {
         try ErrorReporting.run(command: "explain") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let specification = try mask.map { try MaskSpec(parsing: $0) }
+            let specification = try mask.map { try MaskArgument.parse($0) }
             var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair,
                                         padTo: input.padTo, semantics: semantics.value)
             if let specification { try explorer.apply(specification) }

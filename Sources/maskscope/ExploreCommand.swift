@@ -20,6 +20,7 @@ struct ExploreCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
+    @OptionGroup(title: "Pattern") var patternOption: PatternOption
 
     @Argument(help: ArgumentHelp("The sentence to explore.", valueName: "text"))
     var text: String = ExploreCommand.seedSentence
@@ -65,6 +66,7 @@ struct ExploreCommand: ParsableCommand {
             let loaded = try modelOptions.load()
             var explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo, semantics: semantics.value)
             if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
+            try patternOption.apply(to: &explorer)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")

@@ -45,6 +45,7 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Text") var input: TextInput
+    @OptionGroup(title: "Pattern") var patternOption: PatternOption
 
     @Option(help: ArgumentHelp("Mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help').", valueName: "spec"))
     var mask: String?
@@ -93,6 +94,7 @@ struct RenderCommand: ParsableCommand {
             var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
                                         semantics: semantics.value)
             if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
+            try patternOption.apply(to: &explorer)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")

@@ -184,28 +184,28 @@ query ↓    ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  [
     @Test func helpOverlayListsEveryKey() throws {
         expectScreen(press(try makeState(), .character("?")), """
 ┌─ Maskscope keys — Esc or ? closes ───────────────────────────────────────────┐
-│ Select                                 < > , .  previous / next head         │
-│ ←/h      previous token (key column)   a        mean of heads on / off       │
-│ →/l      next token (key column)       z        dense: 2 query rows a line   │
-│ ↑/k      previous query row            t        next color theme             │
-│ ↓/j      next query row                d S      diff · compare semantics     │
-│ Home/g   first token                   m o E    math · overview · effect     │
-│ End/G    last token                    Text                                  │
-│ PgUp     query rows up a page          e        edit the text (Enter, Esc)   │
-│ PgDn     query rows down a page        App                                   │
-│ Mask                                   w        write view (SVG) + mask file │
-│ 0        mask the token (value 0)      ?        this help                    │
-│ 5        mask value 0.5                Esc      close / end span / quit      │
-│ 1        unmask (value 1)              q        quit (Ctrl-C always quits)   │
-│ +/-      value up / down by 0.1        mouse    click selects, wheel scrolls │
-│ x        toggle between 0 and 1        Semantics (s)                         │
-│ v        span: move, then set it all   hf       transformers v5: ≠0 = kept   │
-│ r        reset every value to 1        hf4      transformers v4: <1 = masked │
-│ u        undo a mask change            soft     ln m: 0.5 halves a key       │
-│ Ctrl-R   redo                          bias     value added to the logits    │
+│ Select                                 View                                  │
+│ ←/h      previous token (key column)   [ ]      previous / next layer        │
+│ →/l      next token (key column)       < > , .  previous / next head         │
+│ ↑/k      previous query row            a        mean of heads on / off       │
+│ ↓/j      next query row                z        dense: 2 query rows a line   │
+│ Home/g   first token                   t        next color theme             │
+│ End/G    last token                    d S      diff · compare semantics     │
+│ PgUp     query rows up a page          m o E    math · overview · effect     │
+│ PgDn     query rows down a page        Text                                  │
+│ Mask                                   e        edit the text (Enter, Esc)   │
+│ 0        mask the token (value 0)      App                                   │
+│ 5        mask value 0.5                w        write view (SVG) + mask file │
+│ 1        unmask (value 1)              ?        this help                    │
+│ +/-      value up / down by 0.1        Esc      close / end span / quit      │
+│ x        toggle between 0 and 1        q        quit (Ctrl-C always quits)   │
+│ v        span: move, then set it all   mouse    click selects, wheel scrolls │
+│ r        reset every value to 1        Semantics (s)                         │
+│ u        undo a mask change            hf       transformers v5: ≠0 = kept   │
+│ Ctrl-R   redo                          hf4      transformers v4: <1 = masked │
+│ p        pattern: causal, window, …    soft     ln m: 0.5 halves a key       │
+│ c        cell mode: edit q × k cells   bias     value added to the logits    │
 │ s        semantics hf→hf4→soft→bias                                          │
-│ View                                                                         │
-│ [ ]      previous / next layer                                               │
 └──────────────────────────────────────────────────────────────────────────────┘
 """)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import AttentionCore
 import Testing
 @testable import ExplorerUI
@@ -92,5 +93,77 @@ import Testing
         let lines = render(state).textLines
         #expect(lines.contains { $0.contains("sentence embedding") && !$0.contains("cosine 1.0000") })
         #expect(lines.contains { $0.contains("no masked-LM head") })
+    }
+}
+
+@Suite struct PatternAndCellModeTests {
+    @Test func thePickerAppliesAPatternAndUndoRemovesIt() throws {
+        var state = try makeState()
+        state = press(state, .character("p"))
+        guard case .patternPicker(let picker) = state.overlay else { Issue.record("no picker"); return }
+        #expect(picker.editor.text == "none")
+        state = press(state, .down, .down)
+        guard case .patternPicker(let causal) = state.overlay else { Issue.record("picker closed"); return }
+        #expect(causal.editor.text == "causal")
+        state = press(state, .enter)
+        #expect(state.overlay == .none)
+        #expect(state.explorer.pattern == .causal)
+        #expect(render(state).textLines[1].contains("pattern causal"))
+        // Causal: no query sees a later key, in any layer or head.
+        let maps = try #require(state.result).attention
+        for layer in 0..<maps.layerCount {
+            for head in 0..<maps.headCount {
+                for query in 0..<maps.length {
+                    for key in (query + 1)..<maps.length { #expect(maps.weight(layer: layer, head: head, query: query, key: key) == 0) }
+                }
+            }
+        }
+        state = press(state, .character("u"))
+        #expect(state.explorer.pattern == .none)
+        state = press(state, .control("r"))
+        #expect(state.explorer.pattern == .causal)
+    }
+
+    @Test func aBadPatternStaysInThePickerWithItsError() throws {
+        var state = press(try makeState(), .character("p"), .control("u"))
+        state = press(state, type("window:x"))
+        state = press(state, .enter)
+        guard case .patternPicker(let picker) = state.overlay else { Issue.record("picker closed on a bad pattern"); return }
+        #expect(picker.editor.error != nil)
+        #expect(render(state).textLines.contains { $0.contains("pattern: window:x") })
+        state = press(state, .escape)
+        #expect(state.overlay == .none && state.explorer.pattern == .none)
+    }
+
+    @Test func cellModeEditsOneQueryKeyCell() throws {
+        var state = press(try makeState(), .down, .right, .right, .character("c"))
+        #expect(state.cellMode)
+        #expect(render(state).textLines[0].contains("cell mode"))
+        state = press(state, .character("0"))
+        let length = state.tokenCount
+        #expect(state.explorer.cellOverrides == [2 * length + 3: 0])
+        #expect(state.explorer.mask.allSatisfy { $0 == 1 }, "the token's own value is untouched")
+        let maps = try #require(state.result).attention
+        #expect(maps.weight(layer: 0, head: 5, query: 2, key: 3) == 0)
+        #expect(maps.weight(layer: 0, head: 5, query: 1, key: 3) > 0, "other queries still see the key")
+        #expect(render(state).textLines.joined().contains("◆"))
+        state = press(state, .character("r"))
+        #expect(state.explorer.cellOverrides.isEmpty)
+        state = press(state, .character("u"))
+        #expect(state.explorer.cellOverrides == [2 * length + 3: 0])
+        state = press(state, .character("c"), .character("0"))
+        #expect(state.explorer.mask[3] == 0 && !state.cellMode)
+    }
+
+    @Test func sessionsKeepPatternCellsAndView() throws {
+        var state = press(try makeState(), .character("p"), .down, .down, .enter, .down, .character("c"), .character("0"), .character("d"))
+        state = press(state, .character("c"))
+        let session = state.session(model: "builtin")
+        #expect(session.pattern == "causal" && session.view == .diff && session.cells?.count == 1)
+        let resumed = try AppState(session: session, model: BuiltinModel.make(), source: URL(fileURLWithPath: "/tmp/s.json"))
+        #expect(resumed.explorer.pattern == .causal)
+        #expect(resumed.explorer.cellOverrides == state.explorer.cellOverrides)
+        #expect(resumed.view == .diff)
+        #expect(resumed.initialEffects.count == 2, "a resumed comparison view asks for its passes")
     }
 }
