@@ -21,10 +21,13 @@ public enum HeadlessRender {
     ///   - width: columns; below `Layout.minimumWidth` the picture says "terminal too small".
     ///   - height: lines, or nil for `fittingHeight`.
     ///   - layer, head: 0-based, clamped to the model.
+    ///   - view: which view to draw; the comparison views get their extra passes here too.
     public static func state(explorer: Explorer, theme: Theme, colors: ColorCapability,
-                             width: Int, height: Int? = nil, layer: Int = 0, head: Int = 0) -> AppState {
+                             width: Int, height: Int? = nil, layer: Int = 0, head: Int = 0,
+                             view: ExplorerView = .heatmap) -> AppState {
         var state = AppState(explorer: explorer, themes: [theme], themeIndex: 0, colors: colors,
                              width: width, height: Layout.minimumHeight, layer: layer, head: head)
+        state.view = view
         state.height = height ?? fittingHeight(for: state)
         return ExplorerLoop.settle(state, state.initialEffects)
     }

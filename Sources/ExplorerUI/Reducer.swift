@@ -75,6 +75,12 @@ extension AppState {
         case .help:
             if input == .escape || input == .character("?") || input == .character("q") || input == .function(1) {
                 overlay = .none
+                return []
+            }
+            // A view's key picks that view straight from the help overlay.
+            if case .showView? = KeyBindings.action(for: input) {
+                overlay = .none
+                break
             }
             return []
         case .none:

@@ -62,6 +62,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. See 'maskscope themes'.", valueName: "theme"))
     var theme: String?
 
+    @Option(help: ArgumentHelp("What to draw: heatmap, diff (masked − unmasked, mass moved per row), compare (hf, hf4 and soft side by side), overview (every layer × head) or effect (output against the unmasked run); svg draws the heatmap only. The math view's headless form is 'maskscope explain'.", valueName: "view"))
+    var view: ViewArgument = .heatmap
+
     @Option(help: ArgumentHelp("Output format: ansi, text or svg. Default: ansi on a terminal, else text.", valueName: "format"))
     var format: Format?
 
@@ -101,7 +104,10 @@ struct RenderCommand: ParsableCommand {
             }
             loaded.noteDefaultChoiceOnStandardError()
             let format = format ?? (isatty(STDOUT_FILENO) == 1 ? .ansi : .text)
-            let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, layer: layer, head: head,
+            if format == .svg, view != .heatmap {
+                throw ValidationError("--format svg draws the heatmap; use --format text or ansi for --view \(view.rawValue)")
+            }
+            let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, view: view.value, layer: layer, head: head,
                                          width: width ?? Self.width(environment: environment), height: height,
                                          environment: environment)
             var stream = OutputStream.standardOutput
@@ -111,21 +117,21 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// The whole output for `format`, drawn by the explorer's renderer.
-    static func output(format: Format, explorer: Explorer, theme: Theme, layer: Int, head: Int,
+    static func output(format: Format, explorer: Explorer, theme: Theme, view: ExplorerView = .heatmap, layer: Int, head: Int,
                        width: Int, height: Int?, environment: [String: String]) throws -> String {
         switch format {
         case .svg:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
-                                             width: width, height: height, layer: layer, head: head)
+                                             width: width, height: height, layer: layer, head: head, view: view)
             return svgDocument(for: state)
         case .text:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
-                                             width: width, height: height, layer: layer, head: head)
+                                             width: width, height: height, layer: layer, head: head, view: view)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
-                                             width: width, height: height, layer: layer, head: head)
+                                             width: width, height: height, layer: layer, head: head, view: view)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
         }
@@ -168,4 +174,19 @@ struct RenderCommand: ParsableCommand {
 struct ThemeLoadFailure: Error, CustomStringConvertible {
     let error: ThemeError
     var description: String { "theme not loaded: \(error)" }
+}
+
+/// `--view` values: the explorer's views that draw as a still picture.
+enum ViewArgument: String, ExpressibleByArgument, CaseIterable {
+    case heatmap, diff, compare, overview, effect
+
+    var value: ExplorerView {
+        switch self {
+        case .heatmap: return .heatmap
+        case .diff: return .diff
+        case .compare: return .compare
+        case .overview: return .overview
+        case .effect: return .effect
+        }
+    }
 }

@@ -167,3 +167,11 @@ import Testing
         #expect(resumed.initialEffects.count == 2, "a resumed comparison view asks for its passes")
     }
 }
+
+@Suite struct HelpToViewTests {
+    @Test func aViewKeyPicksTheViewStraightFromHelp() throws {
+        let state = press(try makeState(), .character("?"), .character("d"))
+        #expect(state.overlay == .none && state.view == .diff)
+        #expect(press(try makeState(), .character("?"), .character("x")).overlay == .help)
+    }
+}
