@@ -39,10 +39,10 @@ public struct Lesson: Equatable, Sendable {
         self.steps = steps
     }
 
-    /// Reads a lesson file. Errors name `url.path`, the line, the step and the key.
+    /// Reads a lesson file. Errors name the file as given (`url.relativePath`), the line, the step and the key.
     /// - Throws: `LessonError` (`.invalid` lists every problem found, not only the first).
     public static func load(contentsOf url: URL) throws(LessonError) -> Lesson {
-        try parse(toml: try readText(of: url), source: url.path)
+        try parse(toml: try readText(of: url), source: url.relativePath)
     }
 
     /// Parses lesson TOML. `source` names the text in problems. Checks everything that needs no
@@ -59,7 +59,7 @@ public struct Lesson: Equatable, Sendable {
     /// and, in the steps it could read, what `check(model:)` finds. Empty when the lesson plays.
     public static func problems(inFile url: URL, model: EncoderModel) -> [LessonProblem] {
         do {
-            return problems(inTOML: try readText(of: url), source: url.path, model: model)
+            return problems(inTOML: try readText(of: url), source: url.relativePath, model: model)
         } catch {
             return error.problems
         }
@@ -77,7 +77,7 @@ public struct Lesson: Equatable, Sendable {
     }
 
     private static func readText(of url: URL) throws(LessonError) -> String {
-        let source = url.path
+        let source = url.relativePath
         guard FileManager.default.fileExists(atPath: source) else {
             throw .unreadable(source: source, reason: "no such file")
         }

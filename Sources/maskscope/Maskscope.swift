@@ -22,6 +22,7 @@ struct Maskscope: ParsableCommand {
             BenchCommand.self,
             RenderCommand.self,
             ThemesCommand.self,
+            LessonCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )
