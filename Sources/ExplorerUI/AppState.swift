@@ -109,6 +109,11 @@ public struct AppState: Sendable {
     public var tokenCount: Int { explorer.tokens.count }
     /// Whether the heatmap on screen is older than the engine state.
     public var recomputePending: Bool { shownGeneration != generation }
+    /// Whether a background result is still to come (the recompute, or the comparison passes
+    /// the view needs), so the app loop keeps polling for it instead of waiting for a key.
+    public var backgroundWorkPending: Bool {
+        recomputePending || (view.needsComparison && comparisonGeneration != generation)
+    }
     /// The positions the mask keys act on: the span when one is being selected, else the selected token.
     public var maskTargets: ClosedRange<Int> {
         guard let anchor = spanAnchor else { return selectedKey...selectedKey }

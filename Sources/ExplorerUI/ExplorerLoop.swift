@@ -33,7 +33,7 @@ public final class ExplorerLoop: Sendable {
         terminal.draw(render(state))
         var idlePolls = 0
         while !state.wantsToQuit {
-            let waiting = state.recomputePending
+            let waiting = state.backgroundWorkPending
             var changed = false
             if let input = terminal.nextEvent(timeout: waiting ? 4 : (maxIdlePolls == nil ? nil : 4)) {
                 idlePolls = 0

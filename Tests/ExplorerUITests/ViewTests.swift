@@ -175,3 +175,15 @@ import Testing
         #expect(press(try makeState(), .character("?"), .character("x")).overlay == .help)
     }
 }
+
+@Suite struct LoopTests {
+    /// The loop must keep polling after the main recompute while the comparison passes run,
+    /// or the compare view waits for a key press before it shows anything.
+    @Test func theLoopDrawsTheComparisonWithoutAnotherKey() throws {
+        let state = try makeState(width: 100, height: 30)
+        let terminal = InMemoryTerminal(width: 100, height: 30, colorCapability: .none, events: [.character("S")])
+        let final = ExplorerLoop().run(state, on: terminal, maxIdlePolls: 2000)
+        #expect(final.comparisonGeneration == final.generation)
+        #expect(terminal.lastGrid?.textLines.contains { $0.contains("hf (current)") } == true)
+    }
+}
