@@ -18,16 +18,17 @@ enum AttentionKernels {
     /// Allocation-free.
     ///
     /// - Parameters:
-    ///   - query, key, value: the head's first element; rows `*Stride` floats apart, `length` rows.
+    ///   - query, key: the head's first element; rows `*Stride` floats apart, `length` rows.
+    ///   - values: the head's value vectors and where its context goes, `length × headSize`
+    ///     each at its row stride; nil computes the weights alone (a last layer whose output
+    ///     nobody reads), which are bit-identical to those computed with the context.
     ///   - bias: `[query][key]`, `length × length`.
     ///   - weights: receives the probabilities, `length × length` row-major.
-    ///   - context: receives `length × headSize`, rows `contextStride` apart.
     ///   - scratch: `scratchCount(keys: length, headSize: headSize)` floats of this thread's own.
     static func attend(
         query: UnsafePointer<Float>, queryStride: Int, key: UnsafePointer<Float>, keyStride: Int,
-        value: UnsafePointer<Float>, valueStride: Int, length: Int, headSize: Int, scale: Float,
-        bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>,
-        context: UnsafeMutablePointer<Float>, contextStride: Int, scratch: UnsafeMutablePointer<Float>,
+        values: HeadValues?, length: Int, headSize: Int, scale: Float,
+        bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>,
         kernel: MatrixKernel = .best
     ) {
         guard length > 0, headSize > 0 else { return }
@@ -36,7 +37,9 @@ enum AttentionKernels {
         let packedKeys = scratch
         let packedValues = scratch + HeadProducts.scratchCount(keys: length, headSize: headSize, kernel: kernel)
         keysLayout.pack(from: key, depthStride: 1, columnStride: keyStride, into: packedKeys)
-        valuesLayout.pack(from: value, depthStride: valueStride, columnStride: 1, into: packedValues)
+        if let values {
+            valuesLayout.pack(from: values.value, depthStride: values.valueStride, columnStride: 1, into: packedValues)
+        }
         let scores = PanelMultiply(kernel: kernel, layout: keysLayout, panels: packedKeys, bias: nil, scale: scale)
         let weighted = PanelMultiply(kernel: kernel, layout: valuesLayout, panels: packedValues, bias: nil, scale: 1)
         var start = 0
@@ -47,9 +50,20 @@ enum AttentionKernels {
             for row in rows {
                 maskedSoftmaxRow(weights + row * length, bias: bias + row * length, count: length)
             }
-            weighted.runShare(a: weights, aStride: length, c: context, cStride: contextStride,
-                              rowRange: rows, panelRange: 0..<valuesLayout.panelCount)
+            if let values {
+                weighted.runShare(a: weights, aStride: length, c: values.context, cStride: values.contextStride,
+                                  rowRange: rows, panelRange: 0..<valuesLayout.panelCount)
+            }
             start = rows.upperBound
         }
     }
+}
+
+/// One head's value vectors and where its context (`weights · V`) goes: the head's first
+/// element of each, rows `*Stride` floats apart.
+struct HeadValues {
+    let value: UnsafePointer<Float>
+    let valueStride: Int
+    let context: UnsafeMutablePointer<Float>
+    let contextStride: Int
 }

@@ -71,20 +71,43 @@ public struct EncoderLayer: Sendable {
 
     /// Writes the query, key and value projections of `x` (`rows × inputSize`, packed rows),
     /// each at its own pointer and row stride; one pool job, each thread computing its share
-    /// of the output columns of all three.
+    /// of the output columns of all three. With `values` nil only the queries and keys are
+    /// computed (enough for the attention probabilities).
     func project(
         _ x: UnsafePointer<Float>, rows: Int,
         queries: UnsafeMutablePointer<Float>, queryStride: Int,
         keys: UnsafeMutablePointer<Float>, keyStride: Int,
-        values: UnsafeMutablePointer<Float>, valueStride: Int, workers: WorkerPool
+        values: UnsafeMutablePointer<Float>?, valueStride: Int, workers: WorkerPool
     ) {
-        let work = rows * query.inputSize * (query.outputSize + key.outputSize + value.outputSize)
+        let valueColumns = values == nil ? 0 : value.outputSize
+        let work = rows * query.inputSize * (query.outputSize + key.outputSize + valueColumns)
         let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
         dispatch(ProjectionJob(
             query: LinearShareJob(linear: query, input: x, rows: rows, output: queries, outputStride: queryStride, parts: parts),
             key: LinearShareJob(linear: key, input: x, rows: rows, output: keys, outputStride: keyStride, parts: parts),
-            value: LinearShareJob(linear: value, input: x, rows: rows, output: values, outputStride: valueStride, parts: parts)),
+            value: values.map {
+                LinearShareJob(linear: value, input: x, rows: rows, output: $0, outputStride: valueStride, parts: parts)
+            }),
             parts: parts, workers: workers)
+    }
+
+    /// This layer's attention probabilities alone, from its queries and keys: what the last
+    /// layer of a pass that only shows attention needs. The weights are bit-identical to
+    /// those `forward` writes; `workspace.hidden` is left as it was.
+    ///
+    /// - Parameters:
+    ///   - bias: `[query][key]`, `length × length`.
+    ///   - weights: receives `[head][query][key]`, `headCount × length × length` floats.
+    func attentionWeights(
+        length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
+        bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
+    ) {
+        let heads = HeadsJob(
+            queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
+            values: nil, valueStride: 0, length: length, headCount: headCount, headSize: headSize,
+            bias: bias, weights: weights, context: nil, contextStride: 0,
+            workspace: workspace, parts: workers.threads)
+        dispatch(heads, parts: workers.threads, workers: workers)
     }
 
     /// Runs the block on the `length × hidden` activations in `workspace.hidden`, whose query,
@@ -186,12 +209,12 @@ private struct LinearShareJob: PoolJob {
 private struct ProjectionJob: PoolJob {
     let query: LinearShareJob
     let key: LinearShareJob
-    let value: LinearShareJob
+    let value: LinearShareJob?
 
     func run(part: Int) {
         query.run(part: part)
         key.run(part: part)
-        value.run(part: part)
+        value?.run(part: part)
     }
 }
 
@@ -199,11 +222,12 @@ private struct ProjectionJob: PoolJob {
 private struct HeadsJob: PoolJob {
     let queries: UnsafePointer<Float>, queryStride: Int
     let keys: UnsafePointer<Float>, keyStride: Int
-    let values: UnsafePointer<Float>, valueStride: Int
+    /// Nil (with `context`) when only the weights are wanted.
+    let values: UnsafePointer<Float>?, valueStride: Int
     let length: Int, headCount: Int, headSize: Int
     let bias: UnsafePointer<Float>
     let weights: UnsafeMutablePointer<Float>
-    let context: UnsafeMutablePointer<Float>, contextStride: Int
+    let context: UnsafeMutablePointer<Float>?, contextStride: Int
     let workspace: ForwardWorkspace
     let parts: Int
 
@@ -211,11 +235,15 @@ private struct HeadsJob: PoolJob {
         let d = headSize
         let scale = 1 / Float(d).squareRoot()
         for head in share(part, of: parts, count: headCount) {
+            var headValues: HeadValues?
+            if let values, let context {
+                headValues = HeadValues(value: values + head * d, valueStride: valueStride,
+                                        context: context + head * d, contextStride: contextStride)
+            }
             AttentionKernels.attend(
                 query: queries + head * d, queryStride: queryStride, key: keys + head * d, keyStride: keyStride,
-                value: values + head * d, valueStride: valueStride, length: length, headSize: d, scale: scale,
-                bias: bias, weights: weights + head * length * length,
-                context: context + head * d, contextStride: contextStride, scratch: workspace.scratch(part: part))
+                values: headValues, length: length, headSize: d, scale: scale,
+                bias: bias, weights: weights + head * length * length, scratch: workspace.scratch(part: part))
         }
     }
 }

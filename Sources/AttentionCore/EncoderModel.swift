@@ -134,17 +134,25 @@ public final class EncoderModel: Sendable {
 
     /// Runs every layer with the given bias.
     ///
-    /// Allocates only the result (the attention maps, the kept query/key projections and the
-    /// last hidden state): activations live in a workspace reused across calls, and matrix
-    /// products, heads and row-wise steps are split across a persistent pool of `threads`
-    /// threads. Overlapping calls from several threads are safe; each gets its own workspace.
+    /// Allocates only the result (the attention maps, the kept query/key projections and,
+    /// when asked for, the last hidden state): activations live in a workspace reused across
+    /// calls, and matrix products, heads and row-wise steps are split across a persistent pool
+    /// of `threads` threads. Overlapping calls from several threads are safe; each gets its
+    /// own workspace.
     ///
     /// - Parameters:
     ///   - threads: threads to use, the caller's included; nil means `defaultThreads`. Every
     ///     thread count gives bit-identical results.
+    ///   - needs: `.attention` skips what only the last hidden state needs (the last layer's
+    ///     value projection, context, output projection, norms and feed-forward block) and
+    ///     leaves `hidden` nil; the attention maps are bit-identical either way.
+    ///   - earlyLayers: when set, the attention of layers `0...earlyLayers.throughLayer` is
+    ///     handed to `earlyLayers.publish` as soon as it is computed (see `EarlyLayers`),
+    ///     before the pass goes on.
     ///   - shouldContinue: asked before each layer; returning false abandons the pass (a newer
     ///     mask edit superseded it) and the function returns nil.
     public func forward(_ input: PreparedInput, bias: AttentionBias, threads: Int? = nil,
+                        needs: ForwardNeeds = .attentionAndHidden, earlyLayers: EarlyLayers? = nil,
                         shouldContinue: () -> Bool = { true }) -> ForwardResult? {
         let length = input.encoding.count
         precondition(bias.length == length, "forward: bias for \(bias.length) tokens, input has \(length)")
@@ -153,43 +161,51 @@ public final class EncoderModel: Sendable {
         let width = layers[0].query.outputSize
         let hiddenWidth = input.embeddings.columns
         let keptCount = (layers.count - 1) * length * 2 * width
+        var finished = false
         var hidden: [Float]?
         var laterQueriesAndKeys: [Float] = []
         let maps = AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
             laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { kept, initialized in
                 initialized = keptCount
                 if let base = kept.baseAddress { adviseHugePages(base, count: keptCount) }
-                hidden = workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
-                    run(input, bias: bias, weights: weights, kept: kept.baseAddress, workspace: workspace,
-                        workers: workers, shouldContinue: shouldContinue)
+                workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
+                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: kept.baseAddress,
+                                    workspace: workspace, workers: workers)
+                    finished = run(pass, needs: needs, shouldContinue: shouldContinue) { completed in
+                        guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
+                        if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
+                                                        headCount: info.headCount, width: width,
+                                                        headSize: layers[0].headSize, previous: earlyLayers.previous) {
+                            earlyLayers.publish(early)
+                        }
+                    }
+                    if finished, needs == .attentionAndHidden {
+                        hidden = Array(UnsafeBufferPointer(start: workspace.hidden, count: length * hiddenWidth))
+                    }
                 }
             }
         }
-        guard let hidden else { return nil }
+        guard finished else { return nil }
         return ForwardResult(
-            attention: maps, hidden: Matrix(rows: length, columns: hiddenWidth, values: hidden), bias: bias,
+            attention: maps, hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
             firstLayer: input.firstLayerProjections, laterQueriesAndKeys: laterQueriesAndKeys,
-            width: width, headSize: layers[0].headSize)
+            width: width, headSize: layers[0].headSize, completedLayers: layers.count)
     }
 
-    /// The layers of `forward`, on a workspace; returns a copy of the last hidden state, or nil
-    /// when `shouldContinue` stopped the pass.
-    ///
-    /// - Parameters:
-    ///   - weights: `layers × heads × L × L` floats to fill.
-    ///   - kept: `(layers − 1) × L × 2·width` floats receiving the queries and keys of layers 1….
-    private func run(
-        _ input: PreparedInput, bias: AttentionBias, weights: UnsafeMutablePointer<Float>,
-        kept: UnsafeMutablePointer<Float>?, workspace: ForwardWorkspace, workers: WorkerPool,
-        shouldContinue: () -> Bool
-    ) -> [Float]? {
+    /// The layers of `forward` on `pass.workspace`, leaving the last hidden state in
+    /// `workspace.hidden` when `needs` asks for it. Calls `layerDone(n)` after each of the
+    /// first `n` layers is complete except the last. Returns false when `shouldContinue`
+    /// stopped the pass.
+    private func run(_ pass: ForwardPass, needs: ForwardNeeds, shouldContinue: () -> Bool,
+                     layerDone: (_ completedLayers: Int) -> Void) -> Bool {
+        let input = pass.input, workspace = pass.workspace, workers = pass.workers
         let length = input.encoding.count
         let hiddenCount = length * input.embeddings.columns
         input.embeddings.values.withUnsafeBufferPointer { embeddings in
             if let source = embeddings.baseAddress { workspace.hidden.update(from: source, count: hiddenCount) }
         }
         let first = input.firstLayerProjections
-        let finished: Bool = bias.values.withUnsafeBufferPointer { biasValues in
+        return pass.bias.values.withUnsafeBufferPointer { biasValues in
             first.queries.values.withUnsafeBufferPointer { firstQueries in
                 first.keys.values.withUnsafeBufferPointer { firstKeys in
                     first.values.values.withUnsafeBufferPointer { firstValues in
@@ -197,25 +213,31 @@ public final class EncoderModel: Sendable {
                               let k0 = firstKeys.baseAddress, let v0 = firstValues.baseAddress else { return false }
                         for (index, layer) in layers.enumerated() {
                             guard shouldContinue() else { return false }
+                            if index > 0 { layerDone(index) }
                             let width = layer.query.outputSize
-                            let layerWeights = weights + index * layer.headCount * length * length
-                            if index == 0 {
-                                layer.forward(
-                                    length: length, queries: q0, queryStride: width, keys: k0, keyStride: width,
-                                    values: v0, valueStride: width, bias: biasBase, weights: layerWeights,
-                                    workspace: workspace, workers: workers)
+                            let layerWeights = pass.weights + index * layer.headCount * length * length
+                            let weightsOnly = needs == .attention && index == layers.count - 1
+                            var queries = UnsafePointer(q0), keys = UnsafePointer(k0), stride = width
+                            if index > 0 {
+                                guard let kept = pass.kept else { return false }
+                                let keptQueries = kept + (index - 1) * length * 2 * width
+                                layer.project(
+                                    workspace.hidden, rows: length, queries: keptQueries, queryStride: 2 * width,
+                                    keys: keptQueries + width, keyStride: 2 * width,
+                                    values: weightsOnly ? nil : workspace.values, valueStride: width, workers: workers)
+                                queries = UnsafePointer(keptQueries)
+                                keys = UnsafePointer(keptQueries + width)
+                                stride = 2 * width
+                            }
+                            if weightsOnly {
+                                layer.attentionWeights(
+                                    length: length, queries: queries, queryStride: stride, keys: keys, keyStride: stride,
+                                    bias: biasBase, weights: layerWeights, workspace: workspace, workers: workers)
                                 continue
                             }
-                            guard let kept else { return false }
-                            let queries = kept + (index - 1) * length * 2 * width
-                            let keys = queries + width
-                            layer.project(
-                                workspace.hidden, rows: length, queries: queries, queryStride: 2 * width,
-                                keys: keys, keyStride: 2 * width, values: workspace.values, valueStride: width,
-                                workers: workers)
                             layer.forward(
-                                length: length, queries: queries, queryStride: 2 * width, keys: keys,
-                                keyStride: 2 * width, values: workspace.values, valueStride: width, bias: biasBase,
+                                length: length, queries: queries, queryStride: stride, keys: keys, keyStride: stride,
+                                values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: width, bias: biasBase,
                                 weights: layerWeights, workspace: workspace, workers: workers)
                         }
                         return true
@@ -223,17 +245,21 @@ public final class EncoderModel: Sendable {
                 }
             }
         }
-        guard finished else { return nil }
-        return Array(UnsafeBufferPointer(start: workspace.hidden, count: hiddenCount))
     }
 
     /// Multiply-adds of one forward pass over `length` tokens, times 2 (FLOP): every dense
     /// layer `2·L·in·out`, and per layer `Q·Kᵀ` and `P·V`, `4·L²·width`. For MiniLM
-    /// ≈ 6·(3,538,944·L + 1,536·L²). Softmax, GELU and LayerNorm are not counted.
-    public func forwardFLOPs(length: Int) -> Double {
+    /// ≈ 6·(3,538,944·L + 1,536·L²). With `.attention` the last layer counts only its query
+    /// and key projections and `Q·Kᵀ`. Softmax, GELU and LayerNorm are not counted.
+    public func forwardFLOPs(length: Int, needs: ForwardNeeds = .attentionAndHidden) -> Double {
         let tokens = Double(length)
         var total = 0.0
-        for layer in layers {
+        for (index, layer) in layers.enumerated() {
+            if needs == .attention, index == layers.count - 1 {
+                for linear in [layer.query, layer.key] { total += 2 * tokens * Double(linear.inputSize * linear.outputSize) }
+                total += 2 * tokens * tokens * Double(layer.query.outputSize)
+                continue
+            }
             var dense = [layer.query, layer.key, layer.value, layer.attentionOutput]
             if let feedForward = layer.feedForward { dense += [feedForward.intermediate, feedForward.output] }
             for linear in dense { total += 2 * tokens * Double(linear.inputSize * linear.outputSize) }

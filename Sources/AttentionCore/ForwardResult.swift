@@ -6,8 +6,9 @@ import Glibc
 public struct ForwardResult: Sendable {
     /// Attention probabilities, `[layer][head][query][key]`.
     public let attention: AttentionMaps
-    /// The last layer's output, `[token][hidden]`.
-    public let hidden: Matrix
+    /// The last layer's output, `[token][hidden]`; nil when the pass was asked for the
+    /// attention alone (`ForwardNeeds.attention`).
+    public let hidden: Matrix?
     /// The bias that was added to the logits, `[query][key]`.
     public let bias: AttentionBias
     /// The first layer's projections, shared with the `PreparedInput` (a mask cannot change them).
@@ -19,6 +20,12 @@ public struct ForwardResult: Sendable {
     /// Features of one token's queries (all heads), `heads × headSize`.
     let width: Int
     let headSize: Int
+    /// Layers `0..<completedLayers` are this pass's; the rest (in an early result, see
+    /// `EarlyLayers`) are copied from the previous result and not yet recomputed.
+    public let completedLayers: Int
+
+    /// Whether every layer is this pass's own (false for an early result).
+    public var isComplete: Bool { completedLayers == attention.layerCount }
 
     /// Raw scores `q·k/√d` of one query row before the mask bias, one per key.
     public func rawScores(layer: Int, head: Int, query: Int) -> [Float] {
@@ -51,6 +58,55 @@ public struct ForwardResult: Sendable {
 
     /// Queries left with no key to attend to (every key's bias −∞); their rows are zeros.
     public var queriesWithNoKeys: [Int] { bias.queriesWithNoKeys }
+}
+
+/// A forward pass in flight: its input, bias, and the result memory its layers fill.
+struct ForwardPass {
+    let input: PreparedInput
+    let bias: AttentionBias
+    /// `layers × heads × L × L` floats being filled, layer by layer.
+    let weights: UnsafeMutablePointer<Float>
+    /// `(layers − 1) × L × 2·width` floats: the queries and keys of layers 1….
+    let kept: UnsafeMutablePointer<Float>?
+    let workspace: ForwardWorkspace
+    let workers: WorkerPool
+
+    /// The early result once layers `0..<completedLayers` are done: those layers copied from
+    /// this pass, the rest from `previous` (see `EarlyLayers`); nil when `previous` does not
+    /// have this pass's shape.
+    func earlyResult(completedLayers: Int, layerCount: Int, headCount: Int, width: Int, headSize: Int,
+                     previous: ForwardResult?) -> ForwardResult? {
+        let length = input.encoding.count
+        guard let previous, previous.attention.layerCount == layerCount, previous.attention.headCount == headCount,
+              previous.attention.length == length, previous.width == width, previous.headSize == headSize,
+              previous.laterQueriesAndKeys.count == (layerCount - 1) * length * 2 * width,
+              (1..<layerCount).contains(completedLayers) else { return nil }
+        let layerWeights = headCount * length * length
+        let maps = AttentionMaps(layerCount: layerCount, headCount: headCount, length: length) { target in
+            target.update(from: weights, count: completedLayers * layerWeights)
+            previous.attention.weights.withUnsafeBufferPointer { old in
+                guard let old = old.baseAddress else { return }
+                (target + completedLayers * layerWeights).update(
+                    from: old + completedLayers * layerWeights, count: (layerCount - completedLayers) * layerWeights)
+            }
+        }
+        let layerKept = length * 2 * width
+        let keptCount = (layerCount - 1) * layerKept
+        let ownKept = (completedLayers - 1) * layerKept
+        let laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { target, initialized in
+            initialized = keptCount
+            guard let target = target.baseAddress else { return }
+            if let kept { target.update(from: kept, count: ownKept) }
+            previous.laterQueriesAndKeys.withUnsafeBufferPointer { old in
+                guard let old = old.baseAddress else { return }
+                (target + ownKept).update(from: old + ownKept, count: keptCount - ownKept)
+            }
+        }
+        return ForwardResult(
+            attention: maps, hidden: nil, bias: bias, firstLayer: input.firstLayerProjections,
+            laterQueriesAndKeys: laterQueriesAndKeys, width: width, headSize: headSize,
+            completedLayers: completedLayers)
+    }
 }
 
 extension AttentionMaps {

@@ -26,20 +26,32 @@ public struct OutputEffect: Sendable {
     /// Compares two passes of the explorer's text. Use this form when the unmasked run is
     /// cached (it changes only with the text).
     /// - Parameters:
-    ///   - masked: the pass under the explorer's mask (`explorer.recompute()`).
-    ///   - unmasked: the pass under `OutputEffect.unmaskedBias(length:)`.
+    ///   - masked: the pass under the explorer's mask (`explorer.recompute()`), with its
+    ///     hidden state (`.attentionAndHidden`).
+    ///   - unmasked: the pass under `OutputEffect.unmaskedBias(length:)`, with its hidden state.
     ///   - top: predictions kept per `[MASK]`.
+    ///
+    /// When either pass was run for its attention alone (`hidden` nil) there is nothing to
+    /// compare: the sentence cosine is NaN and the per-token cosines and predictions are empty.
     public init(explorer: Explorer, masked: ForwardResult, unmasked: ForwardResult, top: Int = 5) {
         let encoding = explorer.encoding
         tokens = encoding.tokens
-        sentenceCosine = Self.cosine(Self.meanPooled(masked.hidden, isPadding: encoding.isPadding),
-                                     Self.meanPooled(unmasked.hidden, isPadding: encoding.isPadding))
-        tokenCosines = (0..<masked.hidden.rows).map { Self.cosine(masked.hidden.row($0), unmasked.hidden.row($0)) }
+        guard let maskedHidden = masked.hidden, let unmaskedHidden = unmasked.hidden,
+              maskedHidden.rows == unmaskedHidden.rows, maskedHidden.columns == unmaskedHidden.columns else {
+            sentenceCosine = .nan
+            tokenCosines = []
+            hasMaskedLMHead = explorer.model.maskedLMHead != nil
+            maskPredictions = []
+            return
+        }
+        sentenceCosine = Self.cosine(Self.meanPooled(maskedHidden, isPadding: encoding.isPadding),
+                                     Self.meanPooled(unmaskedHidden, isPadding: encoding.isPadding))
+        tokenCosines = (0..<maskedHidden.rows).map { Self.cosine(maskedHidden.row($0), unmaskedHidden.row($0)) }
         if let head = explorer.model.maskedLMHead {
             hasMaskedLMHead = true
             let positions = encoding.tokens.indices.filter { encoding.tokens[$0] == head.maskToken }
-            let before = head.topPredictions(hidden: unmasked.hidden, positions: positions, count: top)
-            let after = head.topPredictions(hidden: masked.hidden, positions: positions, count: top)
+            let before = head.topPredictions(hidden: unmaskedHidden, positions: positions, count: top)
+            let after = head.topPredictions(hidden: maskedHidden, positions: positions, count: top)
             maskPredictions = positions.indices.map {
                 MaskPrediction(position: positions[$0], before: before[$0], after: after[$0])
             }
@@ -52,9 +64,9 @@ public struct OutputEffect: Sendable {
     /// Runs both passes and compares them. Nil only when `shouldContinue` abandons a pass.
     public static func compute(for explorer: Explorer, top: Int = 5,
                                shouldContinue: () -> Bool = { true }) -> OutputEffect? {
-        guard let masked = explorer.recompute(shouldContinue: shouldContinue),
+        guard let masked = explorer.recompute(needs: .attentionAndHidden, shouldContinue: shouldContinue),
               let unmasked = explorer.model.forward(explorer.prepared, bias: unmaskedBias(length: explorer.tokens.count),
-                                                    shouldContinue: shouldContinue)
+                                                    needs: .attentionAndHidden, shouldContinue: shouldContinue)
         else { return nil }
         return OutputEffect(explorer: explorer, masked: masked, unmasked: unmasked, top: top)
     }

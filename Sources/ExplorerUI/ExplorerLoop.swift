@@ -29,7 +29,7 @@ public final class ExplorerLoop: Sendable {
         state.height = terminal.size.height
         state.colors = terminal.colorCapability
         state.keepSelectionInView()
-        perform(state.initialEffects)
+        perform(state.initialEffects, for: state)
         terminal.draw(render(state))
         var idlePolls = 0
         while !state.wantsToQuit {
@@ -39,7 +39,7 @@ public final class ExplorerLoop: Sendable {
                 idlePolls = 0
                 let (next, effects) = reduce(state, .input(input))
                 state = next
-                perform(effects)
+                perform(effects, for: state)
                 changed = true
                 if case .resize = input { terminal.invalidate() }
             } else if let limit = maxIdlePolls, !waiting {
@@ -58,7 +58,13 @@ public final class ExplorerLoop: Sendable {
     /// Waits for every requested recompute to finish (tests use this to see the final map).
     public func drain() { queue.sync {} }
 
-    private func perform(_ effects: [Effect]) {
+    /// Runs `effects`, which reducing to `state` produced: a recompute publishes the attention
+    /// up to `state.layer` early (over `state.result`'s deeper layers) and computes the hidden
+    /// state only when `state.view` needs it.
+    private func perform(_ effects: [Effect], for state: AppState) {
+        let shownLayer = state.layer
+        let previous = state.result
+        let needs = Self.needs(state)
         for effect in effects {
             if case .export(let files) = effect {
                 finished.withLock { $0.append(.notice(write(files))) }
@@ -78,13 +84,27 @@ public final class ExplorerLoop: Sendable {
                 guard latestGeneration.load(ordering: .acquiring) == generation else { return }
                 let clock = ContinuousClock()
                 let start = clock.now
-                let result = explorer.recompute { self.latestGeneration.load(ordering: .acquiring) == generation }
-                let elapsed = clock.now - start
+                func milliseconds() -> Double {
+                    let elapsed = clock.now - start
+                    return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+                }
+                let early = EarlyLayers(throughLayer: shownLayer, previous: previous) { partial in
+                    let event = AppEvent.recomputed(generation: generation, result: partial, milliseconds: milliseconds())
+                    self.finished.withLock { $0.append(event) }
+                }
+                let result = explorer.recompute(needs: needs, earlyLayers: early) {
+                    self.latestGeneration.load(ordering: .acquiring) == generation
+                }
                 guard let result else { return }
-                let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                finished.withLock { $0.append(.recomputed(generation: generation, result: result, milliseconds: milliseconds)) }
+                let event = AppEvent.recomputed(generation: generation, result: result, milliseconds: milliseconds())
+                finished.withLock { $0.append(event) }
             }
         }
+    }
+
+    /// What a recompute for `state` must produce: the hidden state only for the output effect.
+    static func needs(_ state: AppState) -> ForwardNeeds {
+        state.view == .effect ? .attentionAndHidden : .attention
     }
 
     /// Writes export files atomically under unused names and says where they went.
@@ -109,7 +129,7 @@ public final class ExplorerLoop: Sendable {
         for effect in effects {
             switch effect {
             case let .recompute(explorer, generation):
-                guard let result = explorer.recompute() else { continue }
+                guard let result = explorer.recompute(needs: needs(state)) else { continue }
                 state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
             case let .compare(explorer, generation):
                 guard let comparison = Comparison.compute(for: explorer) else { continue }

@@ -3,7 +3,8 @@ import AttentionCore
 /// Something that happened: a key, a mouse action, a resize, or a recompute finishing.
 public enum AppEvent: Sendable {
     case input(InputEvent)
-    /// A background recompute of engine generation `generation` finished.
+    /// A background recompute of engine generation `generation` finished, or (when
+    /// `result.isComplete` is false) computed the layers up to the one shown and goes on.
     case recomputed(generation: Int, result: ForwardResult, milliseconds: Double)
     /// The comparison passes for engine generation `generation` finished.
     case compared(generation: Int, comparison: Comparison)
@@ -40,6 +41,9 @@ extension AppState {
             // A result for an older state than one already shown is dropped.
             guard generation > shownGeneration, generation <= self.generation else { return [] }
             self.result = result
+            // An early result (layers up to the shown one are new, deeper ones the previous
+            // result's) is shown, but the generation stays pending until the full one arrives.
+            guard result.isComplete else { return [] }
             shownGeneration = generation
             lastRecomputeMilliseconds = milliseconds
             return []
@@ -371,6 +375,9 @@ extension AppState {
     /// Shows `newView`, or the heatmap when it is already showing.
     mutating func toggle(_ newView: ExplorerView) -> [Effect] {
         view = view == newView ? .heatmap : newView
+        // The output effect reads the masked run's hidden state, which the usual
+        // attention-only recompute leaves out.
+        if view == .effect, result?.hidden == nil { return newGeneration() }
         return comparisonEffects
     }
 

@@ -95,7 +95,7 @@ struct AttentionCommand: ParsableCommand {
                     ?? Array(0..<info.layerCount),
                 heads: try head?.resolve(count: info.headCount, what: "head", option: "--head", model: loaded.name)
                     ?? Array(0..<info.headCount))
-            guard let result = explorer.recompute() else { return }
+            guard let result = explorer.recompute(needs: hidden ? .attentionAndHidden : .attention) else { return }
             let report = AttentionReport(model: loaded, explorer: explorer, result: result,
                                          selection: selection, includeHidden: hidden)
             switch format {

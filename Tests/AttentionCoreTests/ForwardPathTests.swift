@@ -23,7 +23,7 @@ import Testing
     static func largestDifference(_ a: ForwardResult, _ b: ForwardResult) -> Float {
         var worst: Float = 0
         for (x, y) in zip(a.attention.weights, b.attention.weights) { worst = max(worst, abs(x - y)) }
-        for (x, y) in zip(a.hidden.values, b.hidden.values) { worst = max(worst, abs(x - y)) }
+        for (x, y) in zip(a.hidden?.values ?? [], b.hidden?.values ?? []) { worst = max(worst, abs(x - y)) }
         return worst
     }
 
@@ -130,6 +130,117 @@ import Testing
                     }
                 }
             }
+        }
+    }
+
+    /// Every layer's maps and raw scores from an attention-only pass, bit for bit against a
+    /// pass that also computes the hidden state; on one and two threads.
+    func expectAttentionOnlyMatchesFull(model: EncoderModel, text: String) throws {
+        let prepared = try model.prepare(try model.encode(text))
+        let length = prepared.encoding.count
+        for semantics in [MaskSemantics.hf, .soft] {
+            let bias = AttentionBias(keyMask: Self.mask(length: length), semantics: semantics)
+            for threads in [1, 2] {
+                let full = try #require(model.forward(prepared, bias: bias, threads: threads, needs: .attentionAndHidden))
+                let attentionOnly = try #require(model.forward(prepared, bias: bias, threads: threads, needs: .attention))
+                #expect(full.hidden != nil)
+                #expect(attentionOnly.hidden == nil)
+                #expect(attentionOnly.isComplete && full.isComplete)
+                #expect(attentionOnly.attention == full.attention, "\(model.info.name), \(semantics), \(threads) threads")
+                for layer in 0..<full.attention.layerCount {
+                    for query in [0, length - 1] {
+                        let head = full.attention.headCount - 1
+                        #expect(attentionOnly.rawScores(layer: layer, head: head, query: query)
+                                == full.rawScores(layer: layer, head: head, query: query), "raw scores, layer \(layer)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [sentence, mediumText])
+    func tinyBERTAttentionOnlyIsBitIdentical(text: String) throws {
+        try expectAttentionOnlyMatchesFull(model: try Self.tinyBERT(), text: text)
+    }
+
+    @Test func builtinAttentionOnlyIsBitIdentical() throws {
+        try expectAttentionOnlyMatchesFull(model: BuiltinModel.make(), text: Self.longText)
+    }
+
+    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed"))
+    func miniLMAttentionOnlyIsBitIdentical() throws {
+        let model = try BertModel.load(folder: Fixtures.miniLM, name: "all-MiniLM-L6-v2")
+        try expectAttentionOnlyMatchesFull(model: model, text: Self.longText)
+    }
+
+    /// The early result: layers up to the shown one from this pass (equal to the full
+    /// result's), deeper ones the previous result's, published once, before the full result.
+    func expectEarlyLayers(model: EncoderModel, text: String) throws {
+        let prepared = try model.prepare(try model.encode(text))
+        let length = prepared.encoding.count
+        let layerCount = model.info.layerCount
+        let previous = try #require(model.forward(
+            prepared, bias: AttentionBias(keyMask: prepared.encoding.defaultMask, semantics: .hf), needs: .attention))
+        let bias = AttentionBias(keyMask: Self.mask(length: length), semantics: .hf)
+        let perLayer = model.info.headCount * length * length
+        for shown in 0..<(layerCount - 1) {
+            var published: [ForwardResult] = []
+            let full = try #require(model.forward(
+                prepared, bias: bias, needs: .attention,
+                earlyLayers: EarlyLayers(throughLayer: shown, previous: previous) { published.append($0) }))
+            try #require(published.count == 1, "layer \(shown): one early result")
+            let early = published[0]
+            #expect(early.completedLayers == shown + 1)
+            #expect(!early.isComplete)
+            #expect(full.isComplete)
+            #expect(early.hidden == nil)
+            #expect(early.attention.layerCount == layerCount)
+            let split = (shown + 1) * perLayer
+            #expect(Array(early.attention.weights[..<split]) == Array(full.attention.weights[..<split]), "new layers")
+            #expect(Array(early.attention.weights[split...]) == Array(previous.attention.weights[split...]), "old layers")
+            for layer in 0..<layerCount {
+                let source = layer <= shown ? full : previous
+                #expect(early.rawScores(layer: layer, head: 0, query: length - 1)
+                        == source.rawScores(layer: layer, head: 0, query: length - 1), "raw scores, layer \(layer)")
+            }
+        }
+        var publishedCount = 0
+        let count = { (_: ForwardResult) in publishedCount += 1 }
+        _ = model.forward(prepared, bias: bias, needs: .attention,
+                          earlyLayers: EarlyLayers(throughLayer: layerCount - 1, previous: previous, publish: count))
+        _ = model.forward(prepared, bias: bias, needs: .attention,
+                          earlyLayers: EarlyLayers(throughLayer: 0, previous: nil, publish: count))
+        let other = try model.prepare(try model.encode(Self.sentence + " And more words."))
+        _ = model.forward(other, bias: AttentionBias(keyMask: other.encoding.defaultMask, semantics: .hf), needs: .attention,
+                          earlyLayers: EarlyLayers(throughLayer: 0, previous: previous, publish: count))
+        #expect(publishedCount == 0, "nothing early for the last layer, without a previous result, or one of another length")
+        _ = model.forward(prepared, bias: bias, needs: .attention,
+                          earlyLayers: EarlyLayers(throughLayer: 0, previous: previous, publish: count)) { false }
+        #expect(publishedCount == 0, "a pass stopped before its first layer publishes nothing")
+    }
+
+    @Test func tinyBERTPublishesTheShownLayerEarly() throws {
+        try expectEarlyLayers(model: try Self.tinyBERT(), text: Self.mediumText)
+    }
+
+    @Test func builtinPublishesTheShownLayerEarly() throws {
+        let model = BuiltinModel.make()
+        try #require(model.info.layerCount >= 2)
+        try expectEarlyLayers(model: model, text: Self.longText)
+    }
+
+    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed"))
+    func miniLMPublishesTheShownLayerEarly() throws {
+        try expectEarlyLayers(model: try BertModel.load(folder: Fixtures.miniLM, name: "all-MiniLM-L6-v2"), text: Self.longText)
+    }
+
+    @Test func attentionOnlyFLOPsLeaveOutTheLastLayersRest() throws {
+        let model = try Self.tinyBERT()
+        for length in [1, 7, 40] {
+            let l = Double(length)
+            let full = 2 * (8 * l * 32 * 32 + 4 * l * 32 * 64 + 4 * l * l * 32)
+            let last = 2 * (2 * l * 32 * 32 + l * l * 32)
+            #expect(model.forwardFLOPs(length: length, needs: .attention) == full / 2 + last)
         }
     }
 

@@ -91,7 +91,7 @@ struct OutputEffectTests {
             #expect(explorer.tokens == item.tokens)
             try explorer.setMask(item.mask)
             let result = try #require(explorer.recompute())
-            let predictions = head.topPredictions(hidden: result.hidden, positions: item.predictions.map(\.position), count: 5)
+            let predictions = head.topPredictions(hidden: try #require(result.hidden), positions: item.predictions.map(\.position), count: 5)
             for (ours, theirs) in zip(predictions, item.predictions) {
                 #expect(ours.count == theirs.top.count)
                 for (rank, (mine, expected)) in zip(ours, theirs.top).enumerated() {
