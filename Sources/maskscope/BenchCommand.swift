@@ -8,7 +8,7 @@ import Tokenizers
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Time full attention recomputes after a mask change, per text length and thread count.",
+        abstract: "Time attention recomputes after a mask change, per text length and thread count, and the explorer's latency.",
         discussion: """
         For each length, builds a text of exactly that many tokens ([CLS] and [SEP] included, \
         no padding) by repeating a sentence, prepares it once (embeddings and the first \
@@ -16,19 +16,31 @@ struct BenchCommand: ParsableCommand {
         layer, alternating two masks so nothing can be reused. Each recompute includes \
         building the mask's logit bias, as the explorer does.
 
-        Reported per length and thread count: median and 90th-percentile latency, GFLOP/s \
-        (from the model's multiply-add count, 2 FLOP each, counting the first layer's \
-        query/key/value projections although a recompute reuses them, as in the usual \
-        N·(8·L·H² + 4·L·H·I + 4·L²·H)) and its share of the machine's \
+        Reported per length and thread count: median and 90th-percentile latency of a \
+        recompute of every layer's attention (what the explorer runs: the last layer stops \
+        after its softmax, since only the last hidden state needs the rest), GFLOP/s of it \
+        (from the model's multiply-add count for that work, 2 FLOP each, counting the first \
+        layer's query/key/value projections although a recompute reuses them; the full \
+        pass is the usual N·(8·L·H² + 4·L·H·I + 4·L²·H)) and its share of the machine's \
         matrix-multiply peak: the best GFLOP/s of the same kernel on a 512×384 · 384×1536 \
         product with that many threads, measured here. Also: model load time, and the time \
         from the command's start (model load, tokenizing, preparing, one pass at the first \
-        length) to the first attention; process start-up before the command is not included.
+        length) to the first attention; process start-up before the command is not included. \
+        Beside it, the same recompute with the last hidden state too ("+hidden"), as the \
+        output-effect view and attention --hidden run it.
+
+        Explorer latency, at --latency-length tokens (default 128) per thread count: the \
+        time from a mask change to the attention of the layer on screen being ready, as the \
+        explorer's background recompute publishes it: layer 0 comes early (its maps, with \
+        the deeper layers copied from the previous result), the last layer with the full \
+        result. Median and 95th percentile over --latency-repeats changes. Not included: the \
+        terminal loop's wait for the result (at most 4 ms) and drawing.
 
         JSON output: {"model", "machine", "cores", "kernel", "load_ms", \
         "first_attention_ms", "peak_gflops" (object: thread count → GFLOP/s), "results": \
         [{"length", "threads", "repeats", "median_ms", "p90_ms", "gflops", "peak_gflops", \
-        "percent_of_peak"}]}.
+        "percent_of_peak", "hidden_median_ms", "hidden_p90_ms"}], "explorer_latency": \
+        [{"length", "threads", "layer", "repeats", "median_ms", "p95_ms"}]}.
 
         Compare with transformers: python3 Tests/Reference/bench_torch.py (same options).
         """
@@ -49,6 +61,12 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Timed recomputes per length and thread count.", valueName: "n"))
     var repeats: Int = 30
 
+    @Option(help: ArgumentHelp("Tokens of the text the explorer latency is measured on (capped at the model's limit).", valueName: "n"))
+    var latencyLength: Int = 128
+
+    @Option(help: ArgumentHelp("Mask changes timed for the explorer latency, per shown layer and thread count.", valueName: "n"))
+    var latencyRepeats: Int = 100
+
     @Option(help: "Output format: table or json.")
     var format: Format = .table
 
@@ -61,13 +79,20 @@ struct BenchCommand: ParsableCommand {
             let lengthList = try Self.positiveInts(lengths, option: "--lengths")
             let threadList = try Self.positiveInts(threads, option: "--threads")
             guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
+            guard latencyRepeats >= 1 else {
+                throw ValidationError("--latency-repeats must be at least 1, got \(latencyRepeats)")
+            }
+            guard latencyLength >= 2 else {
+                throw ValidationError("--latency-length must be at least 2 ([CLS] and [SEP]), got \(latencyLength)")
+            }
             let loaded = try modelOptions.load()
             let loadMs = (BenchClock.now() - start) * 1e3
             let model = loaded.model
             for length in lengthList where length < 2 || length > model.info.maxPositions {
                 throw ValidationError("--lengths: \(length) tokens is outside 2…\(model.info.maxPositions) for \(loaded.name) ([CLS] and [SEP] count, and its max_position_embeddings is \(model.info.maxPositions))")
             }
-            let longest = lengthList.max() ?? 2
+            let latencyTokens = min(latencyLength, model.info.maxPositions)
+            let longest = max(lengthList.max() ?? 2, latencyTokens)
             var repeated = try model.tokenizer.encode(Self.sentence, pair: nil)
             var copies = 1
             while repeated.count < longest {
@@ -83,36 +108,79 @@ struct BenchCommand: ParsableCommand {
 
             var peaks: [Int: Double] = [:]
             var results: [BenchResult] = []
+            var latencies: [LatencyResult] = []
             for threadCount in threadList {
                 let peak = peaks[threadCount] ?? MatrixMultiplyPeak.measure(threads: threadCount)
                 peaks[threadCount] = peak
                 for length in lengthList {
                     let prepared = try model.prepare(Self.encoding(repeated, cutTo: length))
-                    let masks = Self.alternatingMasks(length: length)
-                    var times: [Double] = []
-                    for run in -2..<repeats {
-                        let begin = BenchClock.now()
-                        let bias = AttentionBias(keyMask: masks[(run + 2) % 2], semantics: .hf)
-                        guard model.forward(prepared, bias: bias, threads: threadCount) != nil else { continue }
-                        let end = BenchClock.now()
-                        if run >= 0 { times.append((end - begin) * 1e3) }
-                    }
+                    let times = Self.recomputeTimes(model, prepared, threads: threadCount, needs: .attention, repeats: repeats)
+                    let withHidden = Self.recomputeTimes(
+                        model, prepared, threads: threadCount, needs: .attentionAndHidden, repeats: repeats)
                     let median = BenchStatistics.percentile(times, 0.5)
-                    let gflops = model.forwardFLOPs(length: length) / (median * 1e-3) / 1e9
+                    let gflops = model.forwardFLOPs(length: length, needs: .attention) / (median * 1e-3) / 1e9
                     results.append(BenchResult(
                         length: length, threads: threadCount, repeats: repeats, medianMs: median,
-                        p90Ms: BenchStatistics.percentile(times, 0.9), gflops: gflops, peakGflops: peak))
+                        p90Ms: BenchStatistics.percentile(times, 0.9), gflops: gflops, peakGflops: peak,
+                        hiddenMedianMs: BenchStatistics.percentile(withHidden, 0.5),
+                        hiddenP90Ms: BenchStatistics.percentile(withHidden, 0.9)))
+                }
+                let prepared = try model.prepare(Self.encoding(repeated, cutTo: latencyTokens))
+                for layer in Set([0, model.info.layerCount - 1]).sorted() {
+                    let times = Self.latencyTimes(model, prepared, threads: threadCount, shownLayer: layer, repeats: latencyRepeats)
+                    latencies.append(LatencyResult(
+                        length: latencyTokens, threads: threadCount, layer: layer, repeats: latencyRepeats,
+                        medianMs: BenchStatistics.percentile(times, 0.5), p95Ms: BenchStatistics.percentile(times, 0.95)))
                 }
             }
             let report = BenchReport(
                 model: loaded.name, machine: BenchMachine.cpuName(), cores: BenchMachine.cores(),
                 kernel: MatrixKernel.best.description, loadMs: loadMs,
-                firstAttentionMs: firstAttentionMs, peaks: peaks, results: results)
+                firstAttentionMs: firstAttentionMs, peaks: peaks, results: results, latencies: latencies)
             switch format {
             case .json: try report.writeJSON()
             case .table: try report.writeTable(headline: loaded.headline)
             }
         }
+    }
+
+    /// Milliseconds of `repeats` recomputes after a mask change (two warm-up runs first),
+    /// each from building the bias to the result.
+    static func recomputeTimes(_ model: EncoderModel, _ prepared: PreparedInput, threads: Int, needs: ForwardNeeds,
+                               repeats: Int) -> [Double] {
+        let masks = alternatingMasks(length: prepared.encoding.count)
+        var times: [Double] = []
+        for run in -2..<repeats {
+            let begin = BenchClock.now()
+            let bias = AttentionBias(keyMask: masks[(run + 2) % 2], semantics: .hf)
+            guard model.forward(prepared, bias: bias, threads: threads, needs: needs) != nil else { continue }
+            let end = BenchClock.now()
+            if run >= 0 { times.append((end - begin) * 1e3) }
+        }
+        return times
+    }
+
+    /// Milliseconds from a mask change to the attention of `shownLayer` being published, as
+    /// the explorer's recompute does it: early (over the previous result) for a layer before
+    /// the last, with the full attention-only result for the last.
+    static func latencyTimes(_ model: EncoderModel, _ prepared: PreparedInput, threads: Int, shownLayer: Int,
+                             repeats: Int) -> [Double] {
+        let masks = alternatingMasks(length: prepared.encoding.count)
+        var previous = model.forward(prepared, bias: AttentionBias(keyMask: masks[1], semantics: .hf),
+                                     threads: threads, needs: .attention)
+        var times: [Double] = []
+        for run in -2..<repeats {
+            var published: Double?
+            let begin = BenchClock.now()
+            let bias = AttentionBias(keyMask: masks[(run + 2) % 2], semantics: .hf)
+            let early = EarlyLayers(throughLayer: shownLayer, previous: previous) { _ in published = BenchClock.now() }
+            guard let result = model.forward(prepared, bias: bias, threads: threads, needs: .attention, earlyLayers: early)
+            else { continue }
+            let end = published ?? BenchClock.now()
+            previous = result
+            if run >= 0 { times.append((end - begin) * 1e3) }
+        }
+        return times
     }
 
     /// The first `length - 1` positions of `encoding` and its last one (`[SEP]`), so the text

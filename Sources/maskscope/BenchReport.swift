@@ -15,8 +15,22 @@ struct BenchResult {
     let gflops: Double
     /// The matrix-multiply peak measured with the same thread count.
     let peakGflops: Double
+    /// The same recompute with the last hidden state too.
+    let hiddenMedianMs: Double
+    let hiddenP90Ms: Double
 
     var percentOfPeak: Double { peakGflops > 0 ? 100 * gflops / peakGflops : 0 }
+}
+
+/// Mask change to the shown layer's attention, as the explorer publishes it.
+struct LatencyResult {
+    let length: Int
+    let threads: Int
+    /// The layer on screen, 0-based.
+    let layer: Int
+    let repeats: Int
+    let medianMs: Double
+    let p95Ms: Double
 }
 
 /// Everything `maskscope bench` prints.
@@ -30,6 +44,7 @@ struct BenchReport {
     /// Thread count → GFLOP/s.
     let peaks: [Int: Double]
     let results: [BenchResult]
+    let latencies: [LatencyResult]
 
     func writeJSON() throws {
         var json = JSONOutput()
@@ -58,6 +73,21 @@ struct BenchReport {
             try json.key("gflops"); try json.float(Float(result.gflops))
             try json.key("peak_gflops"); try json.float(Float(result.peakGflops))
             try json.key("percent_of_peak"); try json.float(Float(result.percentOfPeak))
+            try json.key("hidden_median_ms"); try json.float(Float(result.hiddenMedianMs))
+            try json.key("hidden_p90_ms"); try json.float(Float(result.hiddenP90Ms))
+            try json.endObject()
+        }
+        try json.endArray()
+        try json.key("explorer_latency")
+        try json.beginArray()
+        for latency in latencies {
+            try json.beginObject()
+            try json.key("length"); try json.int(latency.length)
+            try json.key("threads"); try json.int(latency.threads)
+            try json.key("layer"); try json.int(latency.layer)
+            try json.key("repeats"); try json.int(latency.repeats)
+            try json.key("median_ms"); try json.float(Float(latency.medianMs))
+            try json.key("p95_ms"); try json.float(Float(latency.p95Ms))
             try json.endObject()
         }
         try json.endArray()
@@ -74,18 +104,36 @@ struct BenchReport {
         let peakText = peaks.sorted { $0.key < $1.key }
             .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
         try stream.append("matmul peak (GFLOP/s): \(peakText.joined(separator: ", "))\n\n")
+        try stream.append("every layer's attention after a mask change (+hidden: with the last hidden state too)\n")
         var table = TextTable([
             .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
             .init(title: "median ms", alignment: .right), .init(title: "p90 ms", alignment: .right),
             .init(title: "GFLOP/s", alignment: .right), .init(title: "% of peak", alignment: .right),
+            .init(title: "+hidden median", alignment: .right), .init(title: "+hidden p90", alignment: .right),
         ])
         for result in results {
             table.add([
                 String(result.length), String(result.threads), fixed(result.medianMs, 2),
                 fixed(result.p90Ms, 2), fixed(result.gflops, 1), fixed(result.percentOfPeak, 0),
+                fixed(result.hiddenMedianMs, 2), fixed(result.hiddenP90Ms, 2),
             ])
         }
         for line in table.render() { try stream.append(line + "\n") }
+        if !latencies.isEmpty {
+            try stream.append("\nexplorer: mask change to the shown layer's attention (engine only, not drawing)\n")
+            var latencyTable = TextTable([
+                .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
+                .init(title: "layer", alignment: .right), .init(title: "median ms", alignment: .right),
+                .init(title: "p95 ms", alignment: .right),
+            ])
+            for latency in latencies {
+                latencyTable.add([
+                    String(latency.length), String(latency.threads), String(latency.layer),
+                    fixed(latency.medianMs, 2), fixed(latency.p95Ms, 2),
+                ])
+            }
+            for line in latencyTable.render() { try stream.append(line + "\n") }
+        }
         try stream.flush()
     }
 }
