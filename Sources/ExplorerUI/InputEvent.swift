@@ -21,6 +21,9 @@ public enum InputEvent: Equatable, Hashable, Sendable {
     /// The terminal now has this many columns and rows; the next frame must be drawn at this
     /// size and painted in full.
     case resize(width: Int, height: Int)
+    /// The terminal went away (its window closed, the ssh connection dropped): nothing more
+    /// can be read, so the explorer ends instead of waiting on input that never comes.
+    case hangup
 }
 
 /// A mouse action at a screen cell, in columns (`x`, 0 at the left) and rows (`y`, 0 at the top).

@@ -7,6 +7,8 @@ public enum Action: Equatable, Sendable {
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
     case cycleSemantics, editText, cycleTheme, toggleDense, export
     case showView(ExplorerView), open, toggleCellMode, pickPattern
+    /// n, N, C: handled by the lesson player while a lesson plays; otherwise they say how to start one.
+    case lessonKey
     case scrollUp, scrollDown
     case toggleHelp, back, quit
 }
@@ -43,7 +45,7 @@ public enum KeyBindings {
         .init(keys: [.character("r")], label: "r", action: .resetMasks, help: "reset every value to 1", group: "Mask"),
         .init(keys: [.character("u")], label: "u", action: .undo, help: "undo a mask change", group: "Mask"),
         .init(keys: [.control("r")], label: "Ctrl-R", action: .redo, help: "redo", group: "Mask"),
-        .init(keys: [.character("p")], label: "p", action: .pickPattern, help: "pattern: causal, window, …", group: "Mask"),
+        .init(keys: [.character("p")], label: "p", action: .pickPattern, help: "pattern; cell = pattern×key", group: "Mask"),
         .init(keys: [.character("c")], label: "c", action: .toggleCellMode, help: "cell mode: edit q × k cells", group: "Mask"),
         .init(keys: [.character("s")], label: "s", action: .cycleSemantics, help: "semantics hf→hf4→soft→bias", group: "Mask"),
         .init(keys: [.character("[")], label: "[ ]", action: .previousLayer, help: "previous / next layer", group: "View"),
@@ -60,6 +62,7 @@ public enum KeyBindings {
         .init(keys: [.character("E")], label: "", action: .showView(.effect), help: "", group: "View"),
         .init(keys: [.enter], label: "", action: .open, help: "", group: "View"),
         .init(keys: [.character("e")], label: "e", action: .editText, help: "edit the text (Enter, Esc)", group: "Text"),
+        .init(keys: [.character("n"), .character("N"), .character("C")], label: "n N C", action: .lessonKey, help: "lesson: next · back · caption", group: "Text"),
         .init(keys: [.character("w")], label: "w", action: .export, help: "write view (SVG) + mask file", group: "App"),
         .init(keys: [.character("?"), .function(1)], label: "?", action: .toggleHelp, help: "this help", group: "App"),
         .init(keys: [.escape], label: "Esc", action: .back, help: "close / end span / quit", group: "App"),

@@ -1,13 +1,14 @@
 import AttentionCore
 
-/// Lesson keys, checked before the main view's: they exist only while a lesson plays. PgUp and
-/// PgDn keep scrolling the query rows, so stepping has keys of its own.
+/// Lesson keys, checked before the main view's: they exist only while a lesson plays. PgDn and
+/// PgUp step too, since that is what a presentation clicker sends; while a lesson plays the
+/// query rows still scroll with the arrows and the mouse wheel.
 enum LessonKeys {
     static let nextStep = InputEvent.character("n")
     static let previousStep = InputEvent.character("N")
     static let toggleCaption = InputEvent.character("C")
     /// How the caption box writes them.
-    static let hint = "n next · N back · C hide"
+    static let hint = "n/PgDn next · N/PgUp back · C hide"
 }
 
 extension AppState {
@@ -31,13 +32,13 @@ extension AppState {
     mutating func handleLessonKey(_ input: InputEvent) -> [Effect]? {
         guard var player = lesson else { return nil }
         switch input {
-        case LessonKeys.nextStep:
+        case LessonKeys.nextStep, .pageDown:
             guard player.stepIndex + 1 < player.stepCount else {
                 message = .info("this is the last step (\(player.stepCount) of \(player.stepCount)); N goes back, q quits")
                 return []
             }
             return showLessonStep(player.stepIndex + 1)
-        case LessonKeys.previousStep:
+        case LessonKeys.previousStep, .pageUp:
             guard player.stepIndex > 0 else {
                 message = .info("this is the first step; n goes on")
                 return []

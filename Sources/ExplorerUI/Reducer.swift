@@ -67,6 +67,10 @@ extension AppState {
             keepSelectionInView()
             return []
         }
+        if input == .hangup {
+            wantsToQuit = true
+            return [.quit]
+        }
         if case .control("c") = input {
             wantsToQuit = true
             return [.quit]
@@ -171,6 +175,8 @@ extension AppState {
             overlay = .editing(LineEditor(text: explorer.text))
         case .showView(let newView):
             return toggle(newView)
+        case .lessonKey:
+            message = .info("n, N and C step through a lesson: maskscope lesson lessons/what-does-half-mean.toml")
         case .toggleCellMode:
             cellMode.toggle()
             spanAnchor = nil

@@ -267,10 +267,19 @@ public final class NCursesTerminal: TerminalBackend {
             } else if status == OK {
                 if let event = KeyDecoding.character(UInt32(code)) { return event }
             } else {
-                return nil
+                // ERR is also what a read on a closed terminal returns, at once and forever:
+                // report the hang-up rather than letting the caller spin on it.
+                return Self.inputHasHungUp() ? .hangup : nil
             }
             if let deadline, Self.monotonicMilliseconds() >= deadline { return nil }
         }
+    }
+
+    /// Whether standard input's terminal is gone: poll reports a hang-up or an error on it.
+    private static func inputHasHungUp() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) >= 0 else { return errno != EINTR }
+        return descriptor.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     private func keyEvent(_ code: Int32) -> InputEvent? {

@@ -264,10 +264,18 @@ private func builtin() -> EncoderModel { BuiltinModel.make() }
         #expect(state.message?.text.contains("first step") == true)
     }
 
+    @Test func pageDownAndPageUpStepLikeAClicker() throws {
+        var state = try lessonState()
+        state = press(state, .pageDown)
+        #expect(state.lesson?.stepIndex == 1)
+        state = press(state, .pageUp)
+        #expect(state.lesson?.stepIndex == 0)
+    }
+
     @Test func lessonKeysDoNothingSpecialOutsideALesson() throws {
         let state = press(try makeState(), .character("n"))
         #expect(state.lesson == nil)
-        #expect(state.message?.text.contains("does nothing") == true)
+        #expect(state.message?.text.contains("maskscope lesson") == true)
     }
 
     @Test func revisitingAStepRestoresItsEditedState() throws {
@@ -294,7 +302,7 @@ private func builtin() -> EncoderModel { BuiltinModel.make() }
         let lines = render(state).textLines
         let titleRow = try #require(lines.firstIndex { $0.contains("step 1 of 3 — Three steps") })
         #expect(lines[titleRow + 1].contains("One: the sentence."))
-        #expect(lines[titleRow + 2].contains("n next · N back · C hide"))
+        #expect(lines[titleRow + 2].contains(LessonKeys.hint))
         #expect(lines[titleRow + 2].contains("└"))
         #expect(titleRow + 3 == lines.count - 1, "the box sits right above the hint line")
         let second = render(press(state, .character("n"))).textLines

@@ -278,3 +278,11 @@ import AttentionCore
         #expect(!line.contains("×0×0"))
     }
 }
+
+@Suite struct HangupTests {
+    @Test func aHangupEndsTheExplorer() throws {
+        let (state, effects) = reduce(try makeState(), .input(.hangup))
+        #expect(state.wantsToQuit)
+        if case .quit? = effects.first {} else { Issue.record("no quit effect") }
+    }
+}

@@ -194,18 +194,18 @@ query ↓    ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  w  x  ,  [
 │ PgUp     query rows up a page          m o E    math · overview · effect     │
 │ PgDn     query rows down a page        Text                                  │
 │ Mask                                   e        edit the text (Enter, Esc)   │
-│ 0        mask the token (value 0)      App                                   │
-│ 5        mask value 0.5                w        write view (SVG) + mask file │
-│ 1        unmask (value 1)              ?        this help                    │
-│ +/-      value up / down by 0.1        Esc      close / end span / quit      │
-│ x        toggle between 0 and 1        q        quit (Ctrl-C always quits)   │
-│ v        span: move, then set it all   mouse    click selects, wheel scrolls │
-│ r        reset every value to 1        Semantics (s)                         │
-│ u        undo a mask change            hf       transformers v5: ≠0 = kept   │
-│ Ctrl-R   redo                          hf4      transformers v4: <1 = masked │
-│ p        pattern: causal, window, …    soft     ln m: 0.5 halves a key       │
-│ c        cell mode: edit q × k cells   bias     value added to the logits    │
-│ s        semantics hf→hf4→soft→bias                                          │
+│ 0        mask the token (value 0)      n N C    lesson: next · back · captio │
+│ 5        mask value 0.5                App                                   │
+│ 1        unmask (value 1)              w        write view (SVG) + mask file │
+│ +/-      value up / down by 0.1        ?        this help                    │
+│ x        toggle between 0 and 1        Esc      close / end span / quit      │
+│ v        span: move, then set it all   q        quit (Ctrl-C always quits)   │
+│ r        reset every value to 1        mouse    click selects, wheel scrolls │
+│ u        undo a mask change            Semantics (s)                         │
+│ Ctrl-R   redo                          hf       transformers v5: ≠0 = kept   │
+│ p        pattern; cell = pattern×key   hf4      transformers v4: <1 = masked │
+│ c        cell mode: edit q × k cells   soft     ln m: 0.5 halves a key       │
+│ s        semantics hf→hf4→soft→bias    bias     value added to the logits    │
 └──────────────────────────────────────────────────────────────────────────────┘
 """)
     }

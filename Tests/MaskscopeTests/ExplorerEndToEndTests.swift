@@ -113,6 +113,37 @@ struct ExplorerEndToEndTests {
         #expect(try session.exitStatus() == "0")
     }
 
+    /// Closing the terminal under the explorer (window closed, connection dropped) must end it,
+    /// not leave it spinning on reads that fail.
+    @Test func theExplorerEndsWhenItsTerminalGoesAway() throws {
+        let marker = "hangup-\(UUID().uuidString.prefix(8))"
+        let session = try TmuxSession(term: "tmux-256color", arguments: "--model builtin '\(marker) the quick fox'")
+        _ = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
+        #expect(Self.isRunning(marker))
+        session.close()
+        var running = true
+        for _ in 0..<100 where running {
+            usleep(50_000)
+            running = Self.isRunning(marker)
+        }
+        #expect(!running, "maskscope kept running after its terminal closed")
+        if running { _ = try? Self.pgrep(["-f", marker], kill: true) }
+    }
+
+    static func isRunning(_ marker: String) -> Bool { (try? pgrep(["-f", "maskscope.*\(marker)"])) ?? false }
+
+    /// Whether a process matches (pgrep), or kills the matches (pkill).
+    static func pgrep(_ arguments: [String], kill: Bool = false) throws -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: kill ? "/usr/bin/pkill" : "/usr/bin/pgrep")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
     @Test func anUnknownTerminalIsAClearErrorNotACrash() throws {
         let session = try TmuxSession(term: "no-such-terminal", arguments: "--model builtin")
         defer { session.close() }
