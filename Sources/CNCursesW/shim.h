@@ -9,6 +9,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <termios.h>
@@ -97,6 +98,17 @@ static void ms_restore_and_reraise(int signal_number) {
     if (state->saved_termios_valid) tcsetattr(STDIN_FILENO, TCSAFLUSH, &state->saved_termios);
     signal(signal_number, SIG_DFL);
     raise(signal_number);
+}
+
+/* Unblocks the signals the explorer relies on (Ctrl-C, hang-up, termination, resize, job
+   control) on the calling thread. A process can inherit them blocked from whatever started it;
+   then Ctrl-C would do nothing and resizing would go unnoticed. */
+static inline int ms_unblock_terminal_signals(void) {
+    sigset_t set;
+    sigemptyset(&set);
+    int signals[7] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT, SIGQUIT };
+    for (int i = 0; i < 7; i++) sigaddset(&set, signals[i]);
+    return pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* Installs the handler for SIGINT, SIGTERM and SIGHUP, keeping the previous actions in

@@ -343,6 +343,7 @@ public final class NCursesTerminal: TerminalBackend {
             }
         }
         _ = ms_install_restore_handlers(previousSignalActions)
+        _ = ms_unblock_terminal_signals()
     }
 
     /// A terminfo string without its `$<…>` delay specifications, which only tputs understands.

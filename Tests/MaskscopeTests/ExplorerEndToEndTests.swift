@@ -144,6 +144,25 @@ struct ExplorerEndToEndTests {
         return process.terminationStatus == 0
     }
 
+    /// Ctrl-C always quits, with the shell's usual status for it, even when the process was
+    /// started with the signal blocked; a resize redraws at the new size at once.
+    @Test func ctrlCQuitsAndResizingRedraws() throws {
+        let session = try TmuxSession(term: "tmux-256color", arguments: "--model builtin")
+        defer { session.close() }
+        _ = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
+        try Tmux.run(["resize-window", "-t", session.name, "-x", "62", "-y", "18"])
+        let small = try session.waitFor("the smaller layout") { lines in
+            lines.count <= 19 && lines.contains { $0.contains("[CLS]") }
+        }
+        #expect(small.allSatisfy { $0.count <= 62 })
+        try Tmux.run(["resize-window", "-t", session.name, "-x", "40", "-y", "10"])
+        _ = try session.waitFor("the too-small message") { $0.joined().contains("terminal too small") }
+        try Tmux.run(["resize-window", "-t", session.name, "-x", "100", "-y", "30"])
+        _ = try session.waitFor("the full layout again") { $0.joined().contains("weight 0") }
+        try session.send("C-c")
+        #expect(try session.exitStatus() == "130")
+    }
+
     @Test func anUnknownTerminalIsAClearErrorNotACrash() throws {
         let session = try TmuxSession(term: "no-such-terminal", arguments: "--model builtin")
         defer { session.close() }
