@@ -10,13 +10,18 @@ enum Tmux {
     static let required = ProcessInfo.processInfo.environment["MASKSCOPE_REQUIRE_TMUX"] == "1"
     static var available: Bool { path != nil || required }
 
-    /// Runs a tmux client command. Only `capture` commands read output: a new session's server
-    /// inherits the client's descriptors, so reading those to the end would never finish.
+    /// Runs a tmux client command. When the command starts the tmux server, the server (a
+    /// daemon) would inherit every descriptor the client has, including the ones `Process`
+    /// watches to learn that the client exited, and the call would never return. So the client
+    /// runs under bash with every descriptor above 2 closed, and only `capture` commands read
+    /// standard output.
     @discardableResult
     static func run(_ arguments: [String], capture: Bool = false) throws -> String {
+        let tmux = try #require(path, "tmux is not installed (apt-get install tmux)")
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(path, "tmux is not installed (apt-get install tmux)"))
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] 2>/dev/null && eval \"exec $n>&-\"; done; exec \"$0\" \"$@\"",
+                             tmux] + arguments
         let output = Pipe()
         process.standardOutput = capture ? output : FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
