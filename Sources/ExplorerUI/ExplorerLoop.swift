@@ -35,7 +35,8 @@ public final class ExplorerLoop: Sendable {
         while !state.wantsToQuit {
             let waiting = state.backgroundWorkPending
             var changed = false
-            if let input = terminal.nextEvent(timeout: waiting ? 4 : (maxIdlePolls == nil ? nil : 4)) {
+            // While a result is on its way, poll every millisecond so it is drawn as soon as it lands.
+            if let input = terminal.nextEvent(timeout: waiting ? 1 : (maxIdlePolls == nil ? nil : 1)) {
                 idlePolls = 0
                 let (next, effects) = reduce(state, .input(input))
                 state = next
