@@ -84,11 +84,8 @@ struct AttentionCommand: ParsableCommand {
         try ErrorReporting.run(command: "attention") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let specification = try mask.map { try MaskArgument.parse($0) }
-            var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair,
-                                        padTo: input.padTo, semantics: semantics.value)
-            if let specification { try explorer.apply(specification) }
-            try patternOption.apply(to: &explorer)
+            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
+                                        semantics: semantics.value, mask: mask, pattern: patternOption)
             let info = loaded.model.info
             let selection = AttentionSelection(
                 layers: try layer?.resolve(count: info.layerCount, what: "layer", option: "--layer", model: loaded.name)

@@ -61,11 +61,8 @@ struct ExplainCommand: ParsableCommand {
         try ErrorReporting.run(command: "explain") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let specification = try mask.map { try MaskArgument.parse($0) }
-            var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair,
-                                        padTo: input.padTo, semantics: semantics.value)
-            if let specification { try explorer.apply(specification) }
-            try patternOption.apply(to: &explorer)
+            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
+                                        semantics: semantics.value, mask: mask, pattern: patternOption)
             let info = loaded.model.info
             try Self.check(layer, count: info.layerCount, option: "--layer", what: "layers", model: loaded.name)
             try Self.check(head, count: info.headCount, option: "--head", what: "heads", model: loaded.name)

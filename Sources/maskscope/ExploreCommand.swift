@@ -64,9 +64,8 @@ struct ExploreCommand: ParsableCommand {
                 return try Self.resume(sessionURL, model: modelOptions.model)
             }
             let loaded = try modelOptions.load()
-            var explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo, semantics: semantics.value)
-            if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
-            try patternOption.apply(to: &explorer)
+            let explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo,
+                                        semantics: semantics.value, mask: mask, pattern: patternOption)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")

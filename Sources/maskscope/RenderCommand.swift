@@ -94,10 +94,8 @@ struct RenderCommand: ParsableCommand {
             let chosenTheme = try Self.theme(requested: theme)
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            var explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
-                                        semantics: semantics.value)
-            if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
-            try patternOption.apply(to: &explorer)
+            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
+                                        semantics: semantics.value, mask: mask, pattern: patternOption)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
