@@ -50,17 +50,9 @@ struct AttentionCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Text") var input: TextInput
-    @OptionGroup(title: "Pattern") var patternOption: PatternOption
+    @OptionGroup(title: "Mask") var maskOptions: MaskOptions
 
-    @Option(help: ArgumentHelp(
-        "Mask values per token, e.g. \"quick=1,jumps=0.5,lazy..=0\" (syntax in the description above). Without it every token gets 1 and [PAD] 0.",
-        valueName: "spec"))
-    var mask: String?
 
-    @Option(help: ArgumentHelp(
-        "How mask values become logit biases: hf (transformers 5: non-zero keeps, 0 masks), hf4 (transformers 4: (1-m)·float32 lowest), soft (bias ln m: weight scaled by m), bias (value added to logits).",
-        valueName: "semantics"))
-    var semantics: SemanticsArgument = .hf
 
     @Option(help: ArgumentHelp("Only these layers (0-based): 2, 0,3 or 1..4. Default: all.", valueName: "layers"))
     var layer: IndexSelection?
@@ -84,8 +76,7 @@ struct AttentionCommand: ParsableCommand {
         try ErrorReporting.run(command: "attention") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
-                                        semantics: semantics.value, mask: mask, pattern: patternOption)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             let info = loaded.model.info
             let selection = AttentionSelection(
                 layers: try layer?.resolve(count: info.layerCount, what: "layer", option: "--layer", model: loaded.name)

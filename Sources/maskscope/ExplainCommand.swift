@@ -35,15 +35,9 @@ struct ExplainCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Text") var input: TextInput
-    @OptionGroup(title: "Pattern") var patternOption: PatternOption
+    @OptionGroup(title: "Mask") var maskOptions: MaskOptions
 
-    @Option(help: ArgumentHelp(
-        "Mask values per token, e.g. \"quick=1,jumps=0.5,lazy..=0\" (as in maskscope attention). Without it every token gets 1 and [PAD] 0.",
-        valueName: "spec"))
-    var mask: String?
 
-    @Option(help: ArgumentHelp("How mask values become logit biases: hf, hf4, soft or bias.", valueName: "semantics"))
-    var semantics: SemanticsArgument = .hf
 
     @Option(help: ArgumentHelp("The layer (0-based).", valueName: "layer"))
     var layer: Int
@@ -61,8 +55,7 @@ struct ExplainCommand: ParsableCommand {
         try ErrorReporting.run(command: "explain") {
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
-                                        semantics: semantics.value, mask: mask, pattern: patternOption)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             let info = loaded.model.info
             try Self.check(layer, count: info.layerCount, option: "--layer", what: "layers", model: loaded.name)
             try Self.check(head, count: info.headCount, option: "--head", what: "heads", model: loaded.name)

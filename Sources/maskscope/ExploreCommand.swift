@@ -20,7 +20,7 @@ struct ExploreCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
-    @OptionGroup(title: "Pattern") var patternOption: PatternOption
+    @OptionGroup(title: "Mask") var maskOptions: MaskOptions
 
     @Argument(help: ArgumentHelp("The sentence to explore.", valueName: "text"))
     var text: String = ExploreCommand.seedSentence
@@ -31,11 +31,7 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .customLong("pad-to"), help: ArgumentHelp("Append [PAD] tokens (mask 0) until there are N positions.", valueName: "n"))
     var padTo: Int?
 
-    @Option(help: ArgumentHelp("Starting mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help'), or @FILE for a preset written by w.", valueName: "spec"))
-    var mask: String?
 
-    @Option(help: ArgumentHelp("Starting semantics: hf, hf4, soft or bias (s cycles them inside).", valueName: "semantics"))
-    var semantics: SemanticsArgument = .hf
 
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. t cycles themes inside.", valueName: "theme"))
     var theme: String?
@@ -64,8 +60,7 @@ struct ExploreCommand: ParsableCommand {
                 return try Self.resume(sessionURL, model: modelOptions.model)
             }
             let loaded = try modelOptions.load()
-            let explorer = try Explorer(model: loaded.model, text: text, pair: pair, padTo: padTo,
-                                        semantics: semantics.value, mask: mask, pattern: patternOption)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: pair, padTo: padTo)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")

@@ -32,15 +32,3 @@ enum MaskPresetError: Error, CustomStringConvertible {
         }
     }
 }
-
-extension Explorer {
-    /// The engine as a command line describes it: the text (and pair, padding) under the
-    /// semantics, then the `--mask` SPEC or @FILE, then the `--pattern` on top. Every command
-    /// that runs the model builds its engine here, so they read the options the same way.
-    init(model: EncoderModel, text: String, pair: String?, padTo: Int?, semantics: MaskSemantics,
-         mask: String?, pattern: PatternOption) throws {
-        try self.init(model: model, text: text, pair: pair, padTo: padTo, semantics: semantics)
-        if let mask { try apply(try MaskArgument.parse(mask)) }
-        try pattern.apply(to: &self)
-    }
-}

@@ -45,13 +45,9 @@ struct RenderCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Text") var input: TextInput
-    @OptionGroup(title: "Pattern") var patternOption: PatternOption
+    @OptionGroup(title: "Mask") var maskOptions: MaskOptions
 
-    @Option(help: ArgumentHelp("Mask values, e.g. \"quick=1,jumps=0.5,lazy..=0\" (see 'maskscope attention --help').", valueName: "spec"))
-    var mask: String?
 
-    @Option(help: ArgumentHelp("How mask values become logit biases: hf, hf4, soft or bias (see 'maskscope attention --help').", valueName: "semantics"))
-    var semantics: SemanticsArgument = .hf
 
     @Option(help: ArgumentHelp("Layer shown, 0-based.", valueName: "layer"))
     var layer: Int = 0
@@ -94,8 +90,7 @@ struct RenderCommand: ParsableCommand {
             let chosenTheme = try Self.theme(requested: theme)
             let loaded = try modelOptions.load()
             let text = try input.resolvedText()
-            let explorer = try Explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo,
-                                        semantics: semantics.value, mask: mask, pattern: patternOption)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
