@@ -2,7 +2,8 @@ import AttentionCore
 
 /// What the comparison views need beside the main result: the same text unmasked, and the
 /// current mask read under hf, hf4 and soft. Computed in the background only while such a
-/// view is open, since it costs four more forward passes.
+/// view is open, since it costs up to four more forward passes; the unmasked pass depends only
+/// on the text, so it is reused across mask edits.
 public struct Comparison: Sendable {
     /// All-ones mask, no pattern: the reference the diff and the output effect measure against
     /// (with its hidden state, which the output effect reads).
@@ -10,12 +11,22 @@ public struct Comparison: Sendable {
     /// The current mask (pattern and cells included) under each of hf, hf4 and soft; their
     /// attention only (`hidden` nil).
     public let bySemantics: [(semantics: MaskSemantics, result: ForwardResult)]
+    /// The per-text input these passes ran on: `unmasked` holds while the text does.
+    let prepared: PreparedInput
 
     public static let comparedSemantics: [MaskSemantics] = [.hf, .hf4, .soft]
 
-    /// Runs the passes; nil when `shouldContinue` abandons them for a newer edit.
-    public static func compute(for explorer: Explorer, shouldContinue: () -> Bool = { true }) -> Comparison? {
-        guard let unmasked = explorer.model.forward(
+    /// The unmasked run of `previous`, when it was made for the same text as `explorer`.
+    static func reusableUnmasked(_ previous: Comparison?, for explorer: Explorer) -> ForwardResult? {
+        guard let previous, previous.prepared === explorer.prepared else { return nil }
+        return previous.unmasked
+    }
+
+    /// Runs the passes, reusing `unmasked` when given; nil when `shouldContinue` abandons them
+    /// for a newer edit.
+    public static func compute(for explorer: Explorer, unmasked reused: ForwardResult? = nil,
+                               shouldContinue: () -> Bool = { true }) -> Comparison? {
+        guard let unmasked = reused ?? explorer.model.forward(
             explorer.prepared, bias: OutputEffect.unmaskedBias(length: explorer.tokens.count),
             needs: .attentionAndHidden, shouldContinue: shouldContinue)
         else { return nil }
@@ -26,6 +37,6 @@ public struct Comparison: Sendable {
             guard let result = variant.recompute(needs: .attention, shouldContinue: shouldContinue) else { return nil }
             results.append((semantics, result))
         }
-        return Comparison(unmasked: unmasked, bySemantics: results)
+        return Comparison(unmasked: unmasked, bySemantics: results, prepared: explorer.prepared)
     }
 }

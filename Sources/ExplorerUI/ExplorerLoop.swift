@@ -71,10 +71,10 @@ public final class ExplorerLoop: Sendable {
                 finished.withLock { $0.append(.notice(write(files))) }
                 continue
             }
-            if case let .compare(explorer, generation) = effect {
+            if case let .compare(explorer, generation, unmasked) = effect {
                 queue.async { [self] in
                     let current = { self.latestGeneration.load(ordering: .acquiring) == generation }
-                    guard current(), let comparison = Comparison.compute(for: explorer, shouldContinue: current) else { return }
+                    guard current(), let comparison = Comparison.compute(for: explorer, unmasked: unmasked, shouldContinue: current) else { return }
                     finished.withLock { $0.append(.compared(generation: generation, comparison: comparison)) }
                 }
                 continue
@@ -132,8 +132,8 @@ public final class ExplorerLoop: Sendable {
             case let .recompute(explorer, generation):
                 guard let result = explorer.recompute(needs: needs(state)) else { continue }
                 state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
-            case let .compare(explorer, generation):
-                guard let comparison = Comparison.compute(for: explorer) else { continue }
+            case let .compare(explorer, generation, unmasked):
+                guard let comparison = Comparison.compute(for: explorer, unmasked: unmasked) else { continue }
                 state = reduce(state, .compared(generation: generation, comparison: comparison)).0
             case .export, .quit:
                 continue

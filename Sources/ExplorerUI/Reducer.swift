@@ -17,7 +17,7 @@ public enum Effect: Sendable {
     /// Run the engine on this state off the UI thread; a newer request supersedes it.
     case recompute(Explorer, generation: Int)
     /// Run the comparison passes (unmasked, hf, hf4, soft) for this state, after the recompute.
-    case compare(Explorer, generation: Int)
+    case compare(Explorer, generation: Int, unmasked: ForwardResult?)
     /// Write these files into the working folder, atomically, under unused names.
     case export([ExportFile])
     case quit
@@ -361,7 +361,7 @@ extension AppState {
     /// The comparison passes, when the view needs them and they are not current.
     var comparisonEffects: [Effect] {
         guard view.needsComparison, comparisonGeneration != generation else { return [] }
-        return [.compare(explorer, generation: generation)]
+        return [.compare(explorer, generation: generation, unmasked: Comparison.reusableUnmasked(comparison, for: explorer))]
     }
 
     /// In the overview the arrows pick a head (←→) and a layer (↑↓) instead of tokens.

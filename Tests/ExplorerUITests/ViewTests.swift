@@ -187,3 +187,24 @@ import Testing
         #expect(terminal.lastGrid?.textLines.contains { $0.contains("hf (current)") } == true)
     }
 }
+
+@Suite struct ComparisonReuseTests {
+    func unmaskedReused(_ effects: [Effect]) -> Bool? {
+        for effect in effects { if case let .compare(_, _, unmasked) = effect { return unmasked != nil } }
+        return nil
+    }
+
+    @Test func theUnmaskedPassIsReusedUntilTheTextChanges() throws {
+        let first = press(try makeState(), .character("d"))
+        #expect(first.comparison != nil)
+        let (_, afterMask) = reduce(first, .input(.character("0")))
+        #expect(unmaskedReused(afterMask) == true, "a mask edit keeps the unmasked run")
+        var edited = press(first, .character("e"), .backspace)
+        let (_, afterText) = reduce(edited, .input(.enter))
+        #expect(unmaskedReused(afterText) == false, "a new text needs a new unmasked run")
+        edited = press(edited, .enter)
+        let reused = try #require(edited.comparison)
+        let fresh = try #require(Comparison.compute(for: edited.explorer))
+        #expect(reused.unmasked.attention == fresh.unmasked.attention)
+    }
+}
