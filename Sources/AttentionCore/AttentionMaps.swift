@@ -48,9 +48,4 @@ public struct AttentionMaps: Equatable, Sendable {
         }
         return mean
     }
-
-    /// The four-level nested form `[layer][head][query][key]` used by JSON output.
-    public var nested: [[[[Float]]]] {
-        (0..<layerCount).map { layer in (0..<headCount).map { headWeights(layer: layer, head: $0) } }
-    }
 }

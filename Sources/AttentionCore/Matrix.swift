@@ -27,7 +27,4 @@ public struct Matrix: Equatable, Sendable {
     public func row(_ index: Int) -> [Float] {
         Array(values[index * columns ..< (index + 1) * columns])
     }
-
-    /// The rows as nested arrays, `[row][column]`, for JSON output.
-    public var nestedRows: [[Float]] { (0..<rows).map(row) }
 }
