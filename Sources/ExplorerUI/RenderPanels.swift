@@ -49,7 +49,8 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     let tokens = state.tokens
     let q = state.selectedQuery, k = state.selectedKey
     let semantics = state.explorer.semantics
-    let value = state.explorer.mask[k]
+    // The cell's own value: the key's mask through the pattern and any cell-mode edit.
+    let value = state.explorer.cellMask[q * tokens.count + k]
     var lines: [(String, String)] = [("query → key", "\(q) \(tokens[q]) → \(k) \(tokens[k])")]
     guard let result = state.result, result.attention.length == tokens.count, let weights = shownWeights(state) else {
         return lines + [("weight", "computing…")]

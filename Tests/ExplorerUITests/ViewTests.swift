@@ -208,3 +208,13 @@ import Testing
         #expect(reused.unmasked.attention == fresh.unmasked.attention)
     }
 }
+
+@Suite struct DetailPanelTests {
+    @Test func theDetailShowsTheCellsOwnMaskValue() throws {
+        let edited = press(try makeState(), .down, .down, .right, .character("c"), .character("0"))
+        #expect(render(edited).textLines.contains { $0.contains("mask 0 → masked") })
+        let causal = press(try makeState(), .character("p"), .down, .down, .enter, .right, .right)
+        #expect(causal.selectedKey > causal.selectedQuery)
+        #expect(render(causal).textLines.contains { $0.contains("mask 0 → masked") })
+    }
+}
