@@ -8,14 +8,26 @@ public struct ExportFile: Equatable, Sendable {
 }
 
 extension AppState {
-    /// What `w` saves: the view as SVG (the headless renderer's picture of this state) and the
+    /// What `w` saves: the view on screen as SVG and the
     /// mask as a preset that `--mask @FILE` reads back.
     public var exportFiles: [ExportFile] {
         let base = exportBaseName
         return [
-            ExportFile(baseName: base, fileExtension: "svg", contents: svgDocument(for: self)),
+            ExportFile(baseName: base, fileExtension: "svg", contents: viewSVG),
             ExportFile(baseName: base, fileExtension: "mask", contents: maskPreset),
         ]
+    }
+
+    /// The view on screen as SVG: the heatmap's own picture (labels, legend, tooltips), and for
+    /// the other views the rendered screen itself, in the theme's true colors.
+    var viewSVG: String {
+        guard view != .heatmap else { return svgDocument(for: self) }
+        var picture = self
+        picture.colors = .truecolor
+        picture.overlay = .none
+        picture.message = nil
+        let title = "Maskscope \(view.rawValue) view: \(explorer.model.info.name), layer \(layer), head \(head), \(explorer.semantics.rawValue)"
+        return svgDocument(for: render(picture), title: title, background: theme.background, foreground: theme.foreground)
     }
 
     /// `maskscope-the-quick-brown-l2h5-hf`: the text's first words, the view and semantics.
@@ -25,8 +37,9 @@ extension AppState {
             .prefix(3)
             .map { String($0.unicodeScalars.filter { $0.isASCII }.map(Character.init)) }
             .filter { !$0.isEmpty }
-        let view = meanOfHeads ? "l\(layer)-mean" : "l\(layer)h\(head)"
-        return (["maskscope"] + words + [view, explorer.semantics.rawValue]).joined(separator: "-")
+        let map = meanOfHeads ? "l\(layer)-mean" : "l\(layer)h\(head)"
+        let shown = view == .heatmap ? [map] : [map, view.rawValue]
+        return (["maskscope"] + words + shown + [explorer.semantics.rawValue]).joined(separator: "-")
     }
 
     /// The mask as a SPEC by position, one assignment per line, each commented with its token,

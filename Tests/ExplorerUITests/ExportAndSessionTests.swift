@@ -92,3 +92,38 @@ import Testing
         }
     }
 }
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+@Suite struct ViewExportTests {
+    /// Counts elements by name while checking the document parses as XML.
+    final class Counter: NSObject, XMLParserDelegate {
+        var counts: [String: Int] = [:]
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?,
+                    qualifiedName: String?, attributes: [String: String] = [:]) {
+            counts[name, default: 0] += 1
+        }
+    }
+
+    @Test func wExportsTheViewOnScreenNotOnlyTheHeatmap() throws {
+        let state = press(try makeState(width: 100, height: 30, colors: .truecolor), .right, .right, .right, .right, .character("5"), .character("S"))
+        let (_, effects) = reduce(state, .input(.character("w")))
+        guard case .export(let files)? = effects.first else { Issue.record("w did not export"); return }
+        #expect(files[0].baseName == "maskscope-the-quick-brown-l0h0-compare-hf")
+        let svg = files[0].contents
+        #expect(svg.contains("<title>Maskscope compare view"))
+        let counter = Counter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        #expect(parser.parse(), "the SVG parses")
+        // Every non-blank cell of the screen is a glyph in the SVG.
+        let glyphs = render(state).cells.filter { !$0.isContinuation && $0.glyph != " " }.count
+        #expect(counter.counts["text"] == glyphs)
+        #expect((counter.counts["rect"] ?? 0) > 0)
+        // The heatmap keeps its own picture, with one rect per weight.
+        let heatmap = press(state, .character("S"))
+        #expect(heatmap.exportFiles[0].contents.contains("class=\"weight\""))
+    }
+}
