@@ -6,13 +6,17 @@ public struct AttentionMaps: Equatable, Sendable {
     /// Number of token positions `L`.
     public let length: Int
     /// `layerCount × headCount × L × L` floats.
-    public internal(set) var weights: [Float]
+    public let weights: AttentionWeights
 
-    init(layerCount: Int, headCount: Int, length: Int) {
+    /// Maps whose weights `fill` writes completely before anyone reads them (the memory may
+    /// be a recycled result's, so it starts out stale, not zeroed).
+    init(layerCount: Int, headCount: Int, length: Int, filling fill: (UnsafeMutablePointer<Float>) -> Void) {
         self.layerCount = layerCount
         self.headCount = headCount
         self.length = length
-        weights = Array(repeating: 0, count: layerCount * headCount * length * length)
+        let storage = ResultBuffer.uninitialized(count: layerCount * headCount * length * length)
+        fill(storage.base)
+        weights = AttentionWeights(storage: storage)
     }
 
     /// Offset of `[layer][head][0][0]` in `weights`.

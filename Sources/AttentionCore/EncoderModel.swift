@@ -163,14 +163,13 @@ public final class EncoderModel: Sendable {
         let keptCount = (layers.count - 1) * length * 2 * width
         var finished = false
         var hidden: [Float]?
-        var laterQueriesAndKeys: [Float] = []
-        let maps = AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
-            laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { kept, initialized in
-                initialized = keptCount
-                if let base = kept.baseAddress { adviseHugePages(base, count: keptCount) }
+        let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
+        // The pass writes through `.base`; keep the buffer alive (not recycled) until it is done.
+        let maps = withExtendedLifetime(laterQueriesAndKeys) {
+            AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
                 workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
-                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: kept.baseAddress,
-                                    workspace: workspace, workers: workers)
+                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: laterQueriesAndKeys.base,
+                                           workspace: workspace, workers: workers)
                     finished = run(pass, needs: needs, shouldContinue: shouldContinue) { completed in
                         guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
                         if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
@@ -219,8 +218,7 @@ public final class EncoderModel: Sendable {
                             let weightsOnly = needs == .attention && index == layers.count - 1
                             var queries = UnsafePointer(q0), keys = UnsafePointer(k0), stride = width
                             if index > 0 {
-                                guard let kept = pass.kept else { return false }
-                                let keptQueries = kept + (index - 1) * length * 2 * width
+                                let keptQueries = pass.kept + (index - 1) * length * 2 * width
                                 layer.project(
                                     workspace.hidden, rows: length, queries: keptQueries, queryStride: 2 * width,
                                     keys: keptQueries + width, keyStride: 2 * width,

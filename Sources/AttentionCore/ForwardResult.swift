@@ -16,7 +16,7 @@ public struct ForwardResult: Sendable {
     /// Query and key projections of layers 1…, `[layer − 1][token][2 · width]` with the
     /// queries in columns `0..<width` and the keys in `width..<2·width`: kept so raw scores
     /// can be shown on demand without storing `layers × heads × L²` of them.
-    let laterQueriesAndKeys: [Float]
+    let laterQueriesAndKeys: ResultBuffer
     /// Features of one token's queries (all heads), `heads × headSize`.
     let width: Int
     let headSize: Int
@@ -49,9 +49,8 @@ public struct ForwardResult: Sendable {
                 }
             }
         }
-        return laterQueriesAndKeys.withUnsafeBufferPointer { kept in
-            guard let base = kept.baseAddress else { return [] }
-            let layerStart = base + (layer - 1) * length * 2 * width
+        return withExtendedLifetime(laterQueriesAndKeys) {
+            let layerStart = laterQueriesAndKeys.base + (layer - 1) * length * 2 * width
             return scores(layerStart, layerStart + width, stride: 2 * width)
         }
     }
@@ -67,7 +66,7 @@ struct ForwardPass {
     /// `layers × heads × L × L` floats being filled, layer by layer.
     let weights: UnsafeMutablePointer<Float>
     /// `(layers − 1) × L × 2·width` floats: the queries and keys of layers 1….
-    let kept: UnsafeMutablePointer<Float>?
+    let kept: UnsafeMutablePointer<Float>
     let workspace: ForwardWorkspace
     let workers: WorkerPool
 
@@ -93,50 +92,15 @@ struct ForwardPass {
         let layerKept = length * 2 * width
         let keptCount = (layerCount - 1) * layerKept
         let ownKept = (completedLayers - 1) * layerKept
-        let laterQueriesAndKeys = [Float](unsafeUninitializedCapacity: keptCount) { target, initialized in
-            initialized = keptCount
-            guard let target = target.baseAddress else { return }
-            if let kept { target.update(from: kept, count: ownKept) }
-            previous.laterQueriesAndKeys.withUnsafeBufferPointer { old in
-                guard let old = old.baseAddress else { return }
-                (target + ownKept).update(from: old + ownKept, count: keptCount - ownKept)
-            }
+        let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
+        let target = laterQueriesAndKeys.base
+        target.update(from: kept, count: ownKept)
+        withExtendedLifetime(previous.laterQueriesAndKeys) {
+            (target + ownKept).update(from: previous.laterQueriesAndKeys.base + ownKept, count: keptCount - ownKept)
         }
         return ForwardResult(
             attention: maps, hidden: nil, bias: bias, firstLayer: input.firstLayerProjections,
             laterQueriesAndKeys: laterQueriesAndKeys, width: width, headSize: headSize,
             completedLayers: completedLayers)
     }
-}
-
-extension AttentionMaps {
-    /// Maps whose weights the caller fills completely before anyone reads them: a 512-token
-    /// MiniLM pass writes 75 MB of weights, and zeroing them first would cost a pass over it.
-    init(layerCount: Int, headCount: Int, length: Int, filling fill: (UnsafeMutablePointer<Float>) -> Void) {
-        self.layerCount = layerCount
-        self.headCount = headCount
-        self.length = length
-        let count = layerCount * headCount * length * length
-        weights = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if let base = buffer.baseAddress {
-                adviseHugePages(base, count: count)
-                fill(base)
-            }
-            initialized = count
-        }
-    }
-}
-
-/// Asks Linux to back a large fresh buffer with 2 MiB pages before it is first written: a
-/// 512-token pass writes ~80 MB of new result memory, and with 4 KiB pages its ~20,000 page
-/// faults cost about a sixth of the pass. Only the whole 2 MiB pages inside the buffer are
-/// advised; a refusal (THP off, other systems) just leaves the default pages.
-func adviseHugePages(_ base: UnsafeMutablePointer<Float>, count: Int) {
-    #if os(Linux)
-    let hugePage = 2 << 20
-    let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
-    let end = (Int(bitPattern: base) + count * MemoryLayout<Float>.stride) & ~(hugePage - 1)
-    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
-    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
-    #endif
 }

@@ -24,17 +24,18 @@ enum SIMDMath {
         // Adding 1.5·2^23 rounds to the nearest integer, which then sits in the low mantissa bits.
         let roundingMagic: Float = 12_582_912
         let clamped = minimum(maximum(x, Vector(repeating: expLowerLimit)), Vector(repeating: 88.37))
-        let shifted = clamped * log2e + roundingMagic
+        // Fused multiply-adds (one `vfmadd` each with the host CPU target) halve the
+        // dependent steps of the reduction and of Horner's rule.
+        let shifted = Vector(repeating: roundingMagic).addingProduct(clamped, log2e)
         let n = shifted - roundingMagic
-        var r = clamped - n * ln2High
-        r = r - n * ln2Low
-        var p = Vector(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        p = p * (r * r) + r + 1
+        var r = clamped.addingProduct(n, -ln2High)
+        r = r.addingProduct(n, -ln2Low)
+        var p = Vector(repeating: 1.398_199_95e-3).addingProduct(Vector(repeating: 1.987_569_15e-4), r)
+        p = Vector(repeating: 8.333_451_9e-3).addingProduct(p, r)
+        p = Vector(repeating: 4.166_579_59e-2).addingProduct(p, r)
+        p = Vector(repeating: 1.666_666_55e-1).addingProduct(p, r)
+        p = Vector(repeating: 5.000_000_12e-1).addingProduct(p, r)
+        p = (r + 1).addingProduct(p, r * r)
         let exponentBits = (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(exponentBits, to: Vector.self)
     }
@@ -46,13 +47,12 @@ enum SIMDMath {
         let signBit = SIMD16<UInt32>(repeating: 0x8000_0000)
         let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
         let magnitude = unsafeBitCast(bits & ~signBit, to: Vector.self)
-        let t = 1 / (magnitude * 0.327_591_1 + 1)
-        var r = Vector(repeating: 1.061_405_429)
-        r = r * t - 1.453_152_027
-        r = r * t + 1.421_413_741
-        r = r * t - 0.284_496_736
-        r = r * t + 0.254_829_592
-        let positive = 1 - r * t * exp(-(x * x))
+        let t = 1 / Vector(repeating: 1).addingProduct(magnitude, 0.327_591_1)
+        var r = Vector(repeating: -1.453_152_027).addingProduct(Vector(repeating: 1.061_405_429), t)
+        r = Vector(repeating: 1.421_413_741).addingProduct(r, t)
+        r = Vector(repeating: -0.284_496_736).addingProduct(r, t)
+        r = Vector(repeating: 0.254_829_592).addingProduct(r, t)
+        let positive = Vector(repeating: 1).addingProduct(-(r * t), exp(-(x * x)))
         return unsafeBitCast(unsafeBitCast(positive, to: SIMD16<UInt32>.self) | (bits & signBit), to: Vector.self)
     }
 

@@ -1,0 +1,135 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Float memory for the large results every recompute makes (the attention maps, the kept
+/// queries and keys): 80 MB at 512 MiniLM tokens.
+///
+/// Fresh memory of that size comes from `mmap` each time, and the kernel zeroes every page of
+/// it on first touch: about a tenth of a 512-token recompute. A buffer whose last user lets
+/// go is instead kept by `ResultBufferRecycler` and handed to the next pass of the same size,
+/// already mapped. Its contents are stale: whoever takes one fills all `count` floats before
+/// anyone reads them.
+final class ResultBuffer: @unchecked Sendable {
+    // Sendable: written only by the pass that took it, before the result is published.
+    let base: UnsafeMutablePointer<Float>
+    /// Floats in use.
+    let count: Int
+    /// Floats allocated, `≥ count`.
+    let capacity: Int
+    private let recycler: ResultBufferRecycler?
+
+    fileprivate init(base: UnsafeMutablePointer<Float>, count: Int, capacity: Int, recycler: ResultBufferRecycler?) {
+        self.base = base
+        self.count = count
+        self.capacity = capacity
+        self.recycler = recycler
+    }
+
+    /// A buffer of `count` floats with unspecified contents, from `recycler` when it holds one
+    /// that fits.
+    static func uninitialized(count: Int, recycler: ResultBufferRecycler? = .shared) -> ResultBuffer {
+        if let recycler, let (base, capacity) = recycler.take(count: count) {
+            return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
+        }
+        let capacity = max(16, count)
+        let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+            .bindMemory(to: Float.self, capacity: capacity)
+        adviseHugePages(base, count: capacity)
+        return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
+    }
+
+    deinit {
+        if let recycler, recycler.keep(base, capacity: capacity) { return }
+        UnsafeMutableRawPointer(base).deallocate()
+    }
+
+    var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: base, count: count) }
+}
+
+/// Idle `ResultBuffer` memory of the process, kept for the next pass of the same size.
+///
+/// Holds at most `limitBytes` (two 512-token MiniLM results); a buffer is reused only for a
+/// request at least half its size, and a request nothing fits frees every idle buffer, since
+/// the text's length has changed and those sizes will not come back soon.
+final class ResultBufferRecycler: @unchecked Sendable {
+    // Sendable: `idle` is read and written only with `mutex` held.
+    static let shared = ResultBufferRecycler(limitBytes: 192 << 20)
+
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var idle: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    private let limitFloats: Int
+
+    init(limitBytes: Int) {
+        limitFloats = limitBytes / MemoryLayout<Float>.stride
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// Floats held idle now.
+    var idleFloats: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return idle.reduce(0) { $0 + $1.capacity }
+    }
+
+    /// The smallest idle buffer of `count...2·count` floats, or nil.
+    fileprivate func take(count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
+        pthread_mutex_lock(mutex)
+        var best: Int?
+        for index in idle.indices where idle[index].capacity >= count && idle[index].capacity <= 2 * max(16, count) {
+            if let current = best, idle[current].capacity <= idle[index].capacity { continue }
+            best = index
+        }
+        var stale: [UnsafeMutablePointer<Float>] = []
+        var taken: (UnsafeMutablePointer<Float>, Int)?
+        if let best {
+            let entry = idle.remove(at: best)
+            taken = (entry.base, entry.capacity)
+        } else {
+            stale = idle.map(\.base)
+            idle.removeAll(keepingCapacity: true)
+        }
+        pthread_mutex_unlock(mutex)
+        for base in stale { UnsafeMutableRawPointer(base).deallocate() }
+        return taken
+    }
+
+    /// Keeps `base` for a later `take`; false when it would exceed the limit (the caller frees it).
+    fileprivate func keep(_ base: UnsafeMutablePointer<Float>, capacity: Int) -> Bool {
+        guard capacity <= limitFloats else { return false }
+        var evicted: [UnsafeMutablePointer<Float>] = []
+        pthread_mutex_lock(mutex)
+        var held = idle.reduce(0) { $0 + $1.capacity }
+        while held + capacity > limitFloats, !idle.isEmpty {
+            let oldest = idle.removeFirst()
+            held -= oldest.capacity
+            evicted.append(oldest.base)
+        }
+        idle.append((base, capacity))
+        pthread_mutex_unlock(mutex)
+        for pointer in evicted { UnsafeMutableRawPointer(pointer).deallocate() }
+        return true
+    }
+}
+
+/// Asks Linux to back a large fresh buffer with 2 MiB pages before it is first written: with
+/// 4 KiB pages the ~20,000 page faults of a 512-token pass's first use of its result memory
+/// cost several milliseconds. Only the whole 2 MiB pages inside the buffer are advised; a
+/// refusal (THP off, other systems) just leaves the default pages.
+func adviseHugePages(_ base: UnsafeMutablePointer<Float>, count: Int) {
+    #if os(Linux)
+    let hugePage = 2 << 20
+    let start = (Int(bitPattern: base) + hugePage - 1) & ~(hugePage - 1)
+    let end = (Int(bitPattern: base) + count * MemoryLayout<Float>.stride) & ~(hugePage - 1)
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+    #endif
+}
