@@ -39,8 +39,11 @@ public struct AppState: Sendable {
     public internal(set) var result: ForwardResult?
     /// Counts engine states: every mask, semantics or text change makes a new generation.
     public internal(set) var generation = 0
-    /// The generation `result` was computed for.
+    /// The latest generation whose complete result has arrived; `result` may already hold an
+    /// early result of a newer one (see `resultGeneration`).
     public internal(set) var shownGeneration = -1
+    /// The generation `result` was computed for, early or complete.
+    public internal(set) var resultGeneration = -1
     /// How long the last recompute took, in milliseconds.
     public internal(set) var lastRecomputeMilliseconds: Double?
 
@@ -109,6 +112,13 @@ public struct AppState: Sendable {
     public var tokenCount: Int { explorer.tokens.count }
     /// Whether the heatmap on screen is older than the engine state.
     public var recomputePending: Bool { shownGeneration != generation }
+    /// Whether the map of the layer on screen is the current engine state's: true once the
+    /// recompute for the latest edit has published that layer, even before the deeper layers
+    /// are done.
+    public var shownLayerIsCurrent: Bool {
+        guard let result, resultGeneration == generation else { return false }
+        return result.completedLayers > layer
+    }
     /// Whether a background result is still to come (the recompute, or the comparison passes
     /// the view needs), so the app loop keeps polling for it instead of waiting for a key.
     public var backgroundWorkPending: Bool {

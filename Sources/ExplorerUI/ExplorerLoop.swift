@@ -21,9 +21,12 @@ public final class ExplorerLoop: Sendable {
     }
 
     /// Runs until the user quits (or `maxIdlePolls` empty polls pass, for scripted tests).
+    /// - Parameter onFrame: called right after each frame is drawn, with the state it shows;
+    ///   `maskscope bench` times the explorer's key-to-screen latency with it.
     /// - Returns: the final state.
     @discardableResult
-    public func run(_ initial: AppState, on terminal: some TerminalBackend, maxIdlePolls: Int? = nil) -> AppState {
+    public func run(_ initial: AppState, on terminal: some TerminalBackend, maxIdlePolls: Int? = nil,
+                    onFrame: ((AppState) -> Void)? = nil) -> AppState {
         var state = initial
         state.width = terminal.size.width
         state.height = terminal.size.height
@@ -31,6 +34,7 @@ public final class ExplorerLoop: Sendable {
         state.keepSelectionInView()
         perform(state.initialEffects, for: state)
         terminal.draw(render(state))
+        onFrame?(state)
         var idlePolls = 0
         while !state.wantsToQuit {
             let waiting = state.backgroundWorkPending
@@ -51,7 +55,10 @@ public final class ExplorerLoop: Sendable {
                 state = reduce(state, event).0
                 changed = true
             }
-            if changed { terminal.draw(render(state)) }
+            if changed {
+                terminal.draw(render(state))
+                onFrame?(state)
+            }
         }
         return state
     }

@@ -41,6 +41,7 @@ extension AppState {
             // A result for an older state than one already shown is dropped.
             guard generation > shownGeneration, generation <= self.generation else { return [] }
             self.result = result
+            resultGeneration = generation
             // An early result (layers up to the shown one are new, deeper ones the previous
             // result's) is shown, but the generation stays pending until the full one arrives.
             guard result.isComplete else { return [] }

@@ -44,7 +44,10 @@ struct BenchReport {
     /// Thread count → GFLOP/s.
     let peaks: [Int: Double]
     let results: [BenchResult]
+    /// Engine only: mask change to the shown layer's attention being published.
     let latencies: [LatencyResult]
+    /// Through the explorer's loop: mask key read to the frame showing that attention.
+    let screenLatencies: [LatencyResult]
 
     func writeJSON() throws {
         var json = JSONOutput()
@@ -78,19 +81,21 @@ struct BenchReport {
             try json.endObject()
         }
         try json.endArray()
-        try json.key("explorer_latency")
-        try json.beginArray()
-        for latency in latencies {
-            try json.beginObject()
-            try json.key("length"); try json.int(latency.length)
-            try json.key("threads"); try json.int(latency.threads)
-            try json.key("layer"); try json.int(latency.layer)
-            try json.key("repeats"); try json.int(latency.repeats)
-            try json.key("median_ms"); try json.float(Float(latency.medianMs))
-            try json.key("p95_ms"); try json.float(Float(latency.p95Ms))
-            try json.endObject()
+        for (name, list) in [("explorer_latency", latencies), ("explorer_screen_latency", screenLatencies)] {
+            try json.key(name)
+            try json.beginArray()
+            for latency in list {
+                try json.beginObject()
+                try json.key("length"); try json.int(latency.length)
+                try json.key("threads"); try json.int(latency.threads)
+                try json.key("layer"); try json.int(latency.layer)
+                try json.key("repeats"); try json.int(latency.repeats)
+                try json.key("median_ms"); try json.float(Float(latency.medianMs))
+                try json.key("p95_ms"); try json.float(Float(latency.p95Ms))
+                try json.endObject()
+            }
+            try json.endArray()
         }
-        try json.endArray()
         try json.endObject()
         try json.finish()
     }
@@ -119,14 +124,19 @@ struct BenchReport {
             ])
         }
         for line in table.render() { try stream.append(line + "\n") }
-        if !latencies.isEmpty {
-            try stream.append("\nexplorer: mask change to the shown layer's attention (engine only, not drawing)\n")
+        let latencySections = [
+            ("explorer: mask change to the shown layer's attention (engine only, not drawing)", latencies),
+            ("explorer: mask key to the frame showing it (the explorer's loop and drawing at 120×40, "
+                + "all but the terminal write)", screenLatencies),
+        ]
+        for (title, list) in latencySections where !list.isEmpty {
+            try stream.append("\n\(title)\n")
             var latencyTable = TextTable([
                 .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
                 .init(title: "layer", alignment: .right), .init(title: "median ms", alignment: .right),
                 .init(title: "p95 ms", alignment: .right),
             ])
-            for latency in latencies {
+            for latency in list {
                 latencyTable.add([
                     String(latency.length), String(latency.threads), String(latency.layer),
                     fixed(latency.medianMs, 2), fixed(latency.p95Ms, 2),

@@ -53,6 +53,21 @@ import AttentionCore
         #expect(done.lastRecomputeMilliseconds == 9)
     }
 
+    /// What `maskscope bench` stamps as "on screen": the shown layer's map is the latest
+    /// edit's once the early result reaches that layer; deeper layers wait for the full one.
+    @Test func theShownLayerIsCurrentOnceTheRecomputeReachesIt() throws {
+        let setup = try pendingMaskChange()
+        #expect(setup.before.shownLayerIsCurrent)
+        #expect(!setup.pending.shownLayerIsCurrent, "the edit is not computed yet")
+        let early = reduce(setup.pending, .recomputed(generation: 1, result: setup.early, milliseconds: 2)).0
+        #expect(early.resultGeneration == 1)
+        #expect(early.shownLayerIsCurrent, "layer 0 is in the early result")
+        let deeper = press(early, .character("]"))
+        #expect(deeper.layer == 1 && !deeper.shownLayerIsCurrent, "layer 1 is still the previous map")
+        let full = reduce(deeper, .recomputed(generation: 1, result: setup.full, milliseconds: 9)).0
+        #expect(full.shownLayerIsCurrent)
+    }
+
     @Test func staleEarlyResultsAreDropped() throws {
         let setup = try pendingMaskChange()
         let done = reduce(setup.pending, .recomputed(generation: 1, result: setup.full, milliseconds: 9)).0

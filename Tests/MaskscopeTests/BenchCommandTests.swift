@@ -8,7 +8,8 @@ struct BenchCommandTests {
     @Test("JSON names the model, the peak per thread count, and one result per length × threads")
     func jsonKeys() throws {
         let run = try MaskscopeBinary.run(
-            ["bench", "--model", "builtin", "--lengths", "8,12", "--threads", "1", "--repeats", "3", "--format", "json"])
+            ["bench", "--model", "builtin", "--lengths", "8,12", "--threads", "1", "--repeats", "3",
+             "--latency-length", "12", "--latency-repeats", "5", "--format", "json"])
         #expect(run.status == 0, "\(run.standardError)")
         let json = try #require(run.json, "stdout is not a JSON object: \(run.output.prefix(200))")
         #expect(json["model"] as? String == "builtin")
@@ -27,6 +28,18 @@ struct BenchCommandTests {
             for key in ["median_ms", "p90_ms", "gflops", "peak_gflops", "percent_of_peak"] {
                 let value = try #require((result[key] as? NSNumber)?.doubleValue, "missing \(key)")
                 #expect(value > 0, "\(key) = \(value)")
+            }
+        }
+        // Engine latency per thread count, and key to screen through the explorer's loop, for
+        // the first and last layer each.
+        for (key, count) in [("explorer_latency", 2), ("explorer_screen_latency", 2)] {
+            let latencies = try #require(json[key] as? [[String: Any]], "missing \(key)")
+            #expect(latencies.count == count, "\(key): \(latencies)")
+            #expect(latencies.map { $0["layer"] as? Int } == [0, 1], "the built-in model has 2 layers")
+            for latency in latencies {
+                #expect(latency["length"] as? Int == 12, "--latency-length")
+                #expect((latency["median_ms"] as? NSNumber)?.doubleValue ?? 0 > 0)
+                #expect((latency["p95_ms"] as? NSNumber)?.doubleValue ?? 0 > 0)
             }
         }
     }
