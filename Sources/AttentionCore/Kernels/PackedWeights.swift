@@ -50,12 +50,26 @@ struct PanelLayout: Sendable, Equatable {
             for panel in 0..<panelCount {
                 let n0 = panel * panelWidth
                 let valid = min(panelWidth, columns - n0)
-                var out = destination + offset(block: block, panel: panel)
-                for k in k0..<(k0 + kc) {
-                    let row = source + k * depthStride + n0 * columnStride
-                    for j in 0..<valid { out[j] = row[j * columnStride] }
-                    for j in valid..<panelWidth { out[j] = 0 }
-                    out += panelWidth
+                let out = destination + offset(block: block, panel: panel)
+                if valid < panelWidth {
+                    for k in 0..<kc { (out + k * panelWidth + valid).update(repeating: 0, count: panelWidth - valid) }
+                }
+                // Read along whichever direction of `B` is contiguous in `source`: row copies
+                // for `[k][n]` (a head's values), column walks for `[n][k]` (weights, a head's
+                // keys), instead of a strided gather per element.
+                if columnStride == 1 {
+                    for k in 0..<kc {
+                        (out + k * panelWidth).update(from: source + (k0 + k) * depthStride + n0, count: valid)
+                    }
+                    continue
+                }
+                for j in 0..<valid {
+                    let column = source + k0 * depthStride + (n0 + j) * columnStride
+                    var target = out + j
+                    for k in 0..<kc {
+                        target.pointee = column[k * depthStride]
+                        target += panelWidth
+                    }
                 }
             }
         }
