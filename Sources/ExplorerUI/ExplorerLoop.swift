@@ -32,19 +32,22 @@ public final class ExplorerLoop: Sendable {
         state.height = terminal.size.height
         state.colors = terminal.colorCapability
         state.keepSelectionInView()
-        perform(state.initialEffects, for: state)
+        let wake = terminal.waker
+        perform(state.initialEffects, for: state, wake: wake)
         terminal.draw(render(state))
         onFrame?(state)
         var idlePolls = 0
         while !state.wantsToQuit {
             let waiting = state.backgroundWorkPending
             var changed = false
-            // While a result is on its way, poll every millisecond so it is drawn as soon as it lands.
-            if let input = terminal.nextEvent(timeout: waiting ? 1 : (maxIdlePolls == nil ? nil : 1)) {
+            // While a result is on its way the terminal is woken when it lands; one that cannot
+            // be woken is polled every millisecond instead.
+            let timeout = waiting ? (wake == nil ? 1 : 100) : (maxIdlePolls == nil ? nil : 1)
+            if let input = terminal.nextEvent(timeout: timeout) {
                 idlePolls = 0
                 let (next, effects) = reduce(state, .input(input))
                 state = next
-                perform(effects, for: state)
+                perform(effects, for: state, wake: wake)
                 changed = true
                 if case .resize = input { terminal.invalidate() }
             } else if let limit = maxIdlePolls, !waiting {
@@ -68,8 +71,8 @@ public final class ExplorerLoop: Sendable {
 
     /// Runs `effects`, which reducing to `state` produced: a recompute publishes the attention
     /// up to `state.layer` early (over `state.result`'s deeper layers) and computes the hidden
-    /// state only when `state.view` needs it.
-    private func perform(_ effects: [Effect], for state: AppState) {
+    /// state only when `state.view` needs it. Each finished result calls `wake`.
+    private func perform(_ effects: [Effect], for state: AppState, wake: (@Sendable () -> Void)?) {
         let shownLayer = state.layer
         let previous = state.result
         let needs = Self.needs(state)
@@ -83,6 +86,7 @@ public final class ExplorerLoop: Sendable {
                     let current = { self.latestGeneration.load(ordering: .acquiring) == generation }
                     guard current(), let comparison = Comparison.compute(for: explorer, unmasked: unmasked, shouldContinue: current) else { return }
                     finished.withLock { $0.append(.compared(generation: generation, comparison: comparison)) }
+                    wake?()
                 }
                 continue
             }
@@ -99,6 +103,7 @@ public final class ExplorerLoop: Sendable {
                 let early = EarlyLayers(throughLayer: shownLayer, previous: previous) { partial in
                     let event = AppEvent.recomputed(generation: generation, result: partial, milliseconds: milliseconds())
                     self.finished.withLock { $0.append(event) }
+                    wake?()
                 }
                 let result = explorer.recompute(needs: needs, earlyLayers: early) {
                     self.latestGeneration.load(ordering: .acquiring) == generation
@@ -106,6 +111,7 @@ public final class ExplorerLoop: Sendable {
                 guard let result else { return }
                 let event = AppEvent.recomputed(generation: generation, result: result, milliseconds: milliseconds())
                 finished.withLock { $0.append(event) }
+                wake?()
             }
         }
     }

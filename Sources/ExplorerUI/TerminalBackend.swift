@@ -14,8 +14,17 @@ public protocol TerminalBackend: AnyObject {
     /// disturbed, e.g. by another program's output).
     func invalidate()
     /// The next input, waiting at most `milliseconds` (nil: until there is one). Returns nil
-    /// when the time ran out with nothing to report.
+    /// when the time ran out with nothing to report, or when `waker` was called.
     func nextEvent(timeout milliseconds: Int?) -> InputEvent?
     /// Gives the terminal back to the shell. Safe to call more than once.
     func shutdown()
+    /// A function any thread may call to make the waiting `nextEvent` (or the next one, if none
+    /// is waiting) return nil at once. The explorer calls it when a background result lands,
+    /// so the result is drawn without waiting out a poll interval. Nil when the backend cannot
+    /// be woken: the loop then polls every millisecond while a result is on its way.
+    var waker: (@Sendable () -> Void)? { get }
+}
+
+extension TerminalBackend {
+    public var waker: (@Sendable () -> Void)? { nil }
 }

@@ -36,6 +36,7 @@ public final class NCursesTerminal: TerminalBackend {
     private let asciiOnly: Bool
     private let previousSignalActions: UnsafeMutablePointer<sigaction>
     private var isShutDown = false
+    private let wakePipe = WakePipe()
 
     /// Takes over the terminal on standard input/output.
     ///
@@ -250,12 +251,52 @@ public final class NCursesTerminal: TerminalBackend {
     // MARK: - Input
 
     /// The next key, mouse action or resize, waiting at most `milliseconds` (nil: until there is
-    /// one). Returns nil when the time ran out — or, rarely, when the read was interrupted; just
-    /// call again. Keys the explorer has no `InputEvent` for are skipped while waiting.
+    /// one). Returns nil when the time ran out or `waker` was called. Keys the explorer has no
+    /// `InputEvent` for are skipped while waiting.
     /// Text arrives one Unicode scalar at a time (a pasted "é" in decomposed form is two
     /// `.character` events); appending them to a `String` regroups the clusters.
     public func nextEvent(timeout milliseconds: Int?) -> InputEvent? {
         guard !isShutDown else { return nil }
+        guard let wakePipe else { return nextEventPolling(timeout: milliseconds) }
+        let deadline = milliseconds.map { Self.monotonicMilliseconds() + max(0, $0) }
+        while true {
+            // Input ncurses has already read, or that is waiting: no delay, though ncurses
+            // still gives an escape sequence its ESCDELAY to complete.
+            wtimeout(window, 0)
+            var code: wint_t = 0
+            let status = wget_wch(window, &code)
+            if status == KEY_CODE_YES {
+                if let event = keyEvent(Int32(bitPattern: code)) { return event }
+                continue
+            } else if status == OK {
+                if let event = KeyDecoding.character(UInt32(code)) { return event }
+                continue
+            }
+            // ERR is also what a read on a closed terminal returns, at once and forever:
+            // report the hang-up rather than letting the caller spin on it.
+            if Self.inputHasHungUp() { return .hangup }
+            let remaining = deadline.map { max(0, $0 - Self.monotonicMilliseconds()) }
+            if remaining == 0 { return nil }
+            // Sleep until a key, a wake or the deadline; a resize interrupts the poll (EINTR)
+            // and the next wget_wch reports it.
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&descriptors, 2, remaining.map { Int32(clamping: $0) } ?? -1)
+            if ready > 0, descriptors[1].revents != 0 {
+                wakePipe.drain()
+                return nil
+            }
+        }
+    }
+
+    /// A function that ends the current (or next) wait in `nextEvent` from any thread.
+    public var waker: (@Sendable () -> Void)? {
+        guard let wakePipe else { return nil }
+        return { wakePipe.wake() }
+    }
+
+    /// `nextEvent` without a wake pipe: ncurses waits for input itself.
+    private func nextEventPolling(timeout milliseconds: Int?) -> InputEvent? {
         let deadline = milliseconds.map { Self.monotonicMilliseconds() + max(0, $0) }
         while true {
             let remaining = deadline.map { max(0, $0 - Self.monotonicMilliseconds()) }
@@ -267,8 +308,6 @@ public final class NCursesTerminal: TerminalBackend {
             } else if status == OK {
                 if let event = KeyDecoding.character(UInt32(code)) { return event }
             } else {
-                // ERR is also what a read on a closed terminal returns, at once and forever:
-                // report the hang-up rather than letting the caller spin on it.
                 return Self.inputHasHungUp() ? .hangup : nil
             }
             if let deadline, Self.monotonicMilliseconds() >= deadline { return nil }

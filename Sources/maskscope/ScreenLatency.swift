@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import AttentionCore
+import Dispatch
 import ExplorerUI
 
 /// The explorer's latency as a user feels it: from a mask key being read to the frame that
@@ -22,10 +23,12 @@ enum ScreenLatency {
     }
 
     /// A 120×40 truecolor terminal that types `keys`, one after the previous key's edit has
-    /// settled, then `q`. Waiting for input it sleeps for the timeout, as ncurses would.
+    /// settled, then `q`. Waiting for input it sleeps until the timeout or its waker, as
+    /// `NCursesTerminal` does.
     final class KeyTimingTerminal: TerminalBackend {
         let size = (width: 120, height: 40)
         let colorCapability = ColorCapability.truecolor
+        private let woken = DispatchSemaphore(value: 0)
         private var keys: [Character]
         /// When the key now being timed was read; nil when no edit is in flight.
         private var keyReadAt: Double?
@@ -46,8 +49,17 @@ enum ScreenLatency {
                 keyReadAt = BenchClock.now()
                 return .character(keys.removeFirst())
             }
-            usleep(useconds_t(max(0, milliseconds ?? 1)) * 1000)
+            if let milliseconds {
+                _ = woken.wait(timeout: .now() + .milliseconds(max(0, milliseconds)))
+            } else {
+                woken.wait()
+            }
             return nil
+        }
+
+        var waker: (@Sendable () -> Void)? {
+            let semaphore = woken
+            return { semaphore.signal() }
         }
 
         /// Stamps the first frame that shows the timed edit's attention for the shown layer.
