@@ -23,7 +23,8 @@ struct BenchCommand: ParsableCommand {
         layer's query/key/value projections although a recompute reuses them; the full \
         pass is the usual N·(8·L·H² + 4·L·H·I + 4·L²·H)) and its share of the machine's \
         matrix-multiply peak: the best GFLOP/s of the same kernel on a 512×384 · 384×1536 \
-        product with that many threads, measured here. Also: model load time, and the time \
+        product with that many threads, measured here. Beside it, the hardware's ceiling: \
+        fused multiply-adds on vector registers alone, no memory. Also: model load time, and the time \
         from the command's start (model load, tokenizing, preparing, one pass at the first \
         length) to the first attention; process start-up before the command is not included. \
         Beside it, the same recompute with the last hidden state too ("+hidden"), as the \
@@ -44,7 +45,8 @@ struct BenchCommand: ParsableCommand {
         key is typed once the previous edit has settled.
 
         JSON output: {"model", "machine", "cores", "kernel", "load_ms", \
-        "first_attention_ms", "peak_gflops" (object: thread count → GFLOP/s), "results": \
+        "first_attention_ms", "peak_gflops" and "fma_peak_gflops" (objects: thread count → \
+        GFLOP/s), "results": \
         [{"length", "threads", "repeats", "median_ms", "p90_ms", "gflops", "peak_gflops", \
         "percent_of_peak", "hidden_median_ms", "hidden_p90_ms"}], "explorer_latency" and \
         "explorer_screen_latency": [{"length", "threads", "layer", "repeats", "median_ms", \
@@ -115,11 +117,13 @@ struct BenchCommand: ParsableCommand {
             let firstAttentionMs = (BenchClock.now() - start) * 1e3
 
             var peaks: [Int: Double] = [:]
+            var arithmeticPeaks: [Int: Double] = [:]
             var results: [BenchResult] = []
             var latencies: [LatencyResult] = []
             for threadCount in threadList {
                 let peak = peaks[threadCount] ?? MatrixMultiplyPeak.measure(threads: threadCount)
                 peaks[threadCount] = peak
+                arithmeticPeaks[threadCount] = arithmeticPeaks[threadCount] ?? ArithmeticPeak.measure(threads: threadCount)
                 for length in lengthList {
                     let prepared = try model.prepare(Self.encoding(repeated, cutTo: length))
                     let times = Self.recomputeTimes(model, prepared, threads: threadCount, needs: .attention, repeats: repeats)
@@ -154,7 +158,8 @@ struct BenchCommand: ParsableCommand {
             let report = BenchReport(
                 model: loaded.name, machine: BenchMachine.cpuName(), cores: BenchMachine.cores(),
                 kernel: MatrixKernel.best.description, loadMs: loadMs,
-                firstAttentionMs: firstAttentionMs, peaks: peaks, results: results, latencies: latencies,
+                firstAttentionMs: firstAttentionMs, peaks: peaks, arithmeticPeaks: arithmeticPeaks, results: results,
+                latencies: latencies,
                 screenLatencies: screenLatencies)
             switch format {
             case .json: try report.writeJSON()

@@ -16,9 +16,11 @@ struct BenchCommandTests {
         for key in ["machine", "cores", "kernel", "load_ms", "first_attention_ms"] {
             #expect(json[key] != nil, "missing \(key)")
         }
-        let peaks = try #require(json["peak_gflops"] as? [String: Any])
-        #expect(Array(peaks.keys) == ["1"])
-        #expect(((peaks["1"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        for key in ["peak_gflops", "fma_peak_gflops"] {
+            let peaks = try #require(json[key] as? [String: Any], "missing \(key)")
+            #expect(Array(peaks.keys) == ["1"])
+            #expect(((peaks["1"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        }
         let results = try #require(json["results"] as? [[String: Any]])
         #expect(results.count == 2)
         #expect(results.map { $0["length"] as? Int } == [8, 12])
