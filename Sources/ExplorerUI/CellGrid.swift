@@ -118,6 +118,14 @@ extension CellGrid {
             let columns = DisplayWidth.of(character)
             if columns == 0 { continue }
             if column + columns > limit { break }
+            if columns <= 2 {
+                if column >= 0 {
+                    let cell = Cell(glyph: String(character), foreground: fg, background: bg, attributes: attributes)
+                    place(cell, wide: columns == 2, x: column, y: y)
+                }
+                column += columns
+                continue
+            }
             for piece in Self.cellGlyphs(of: character, columns: columns) {
                 if column >= 0 {
                     let cell = Cell(glyph: piece.glyph, foreground: fg, background: bg, attributes: attributes)

@@ -31,6 +31,7 @@ public enum DisplayWidth {
     /// Columns of one grapheme cluster: 0, 1 or 2 (sums of non-emoji clusters such as a
     /// Devanagari conjunct can exceed 2, exactly as the terminal draws them).
     public static func of(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii < 0x7F ? 1 : 0 }
         let scalars = character.unicodeScalars
         guard let first = scalars.first else { return 0 }
         if scalars.count == 1 { return of(first) }

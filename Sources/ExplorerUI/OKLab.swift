@@ -29,9 +29,13 @@ public struct OKLab: Hashable, Sendable {
 
     /// The nearest sRGB color, each channel clipped to the displayable range and rounded.
     public var rgb: RGB {
-        let l = pow(lightness + 0.3963377774 * a + 0.2158037573 * b, 3)
-        let m = pow(lightness - 0.1055613458 * a - 0.0638541728 * b, 3)
-        let s = pow(lightness - 0.0894841775 * a - 1.2914855480 * b, 3)
+        // Cubes as products: `pow` costs ~20 ns, and a heatmap frame converts every cell.
+        let lRoot = lightness + 0.3963377774 * a + 0.2158037573 * b
+        let mRoot = lightness - 0.1055613458 * a - 0.0638541728 * b
+        let sRoot = lightness - 0.0894841775 * a - 1.2914855480 * b
+        let l = lRoot * lRoot * lRoot
+        let m = mRoot * mRoot * mRoot
+        let s = sRoot * sRoot * sRoot
         let r = 4.0767416621 * l - 3.3077115913 * m + 0.2309699292 * s
         let g = -1.2684380046 * l + 2.6097574011 * m - 0.3413193965 * s
         let bl = -0.0041960863 * l - 0.7034186147 * m + 1.7076147010 * s
