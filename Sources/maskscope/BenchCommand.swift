@@ -35,13 +35,13 @@ struct BenchCommand: ParsableCommand {
         explorer's background recompute publishes it: layer 0 comes early (its maps, with \
         the deeper layers copied from the previous result), the last layer with the full \
         result. Median and 95th percentile over --latency-repeats changes. Not included: the \
-        terminal loop's wait for the result (it polls every millisecond) and drawing.
+        explorer loop's wake-up for the result and drawing (the next measurement has them).
 
         Explorer key to screen, the same layers and length with the model's default thread \
         count: the explorer's own loop runs on a 120×40 truecolor terminal that types 0 and 1 \
         alternately on a token, and times each key from being read to the first frame that \
         shows the shown layer's new attention, through the reducer, the background recompute, \
-        the loop's polling and rendering; only the write to a real terminal is left out. Each \
+        the loop's wake-up and rendering; only the write to a real terminal is left out. Each \
         key is typed once the previous edit has settled.
 
         JSON output: {"model", "machine", "cores", "kernel", "load_ms", \

@@ -9,8 +9,8 @@ import ExplorerUI
 
 /// The explorer's latency as a user feels it: from a mask key being read to the frame that
 /// shows the shown layer's new attention, through the real `ExplorerLoop` (reducer, background
-/// recompute, the loop's 1 ms polling, `render` at 120×40). Only the final write to a real
-/// terminal is left out: frames go to `KeyTimingTerminal`, which stamps them.
+/// recompute, the wake-up of the loop's wait, `render` at 120×40). Only the final write to a
+/// real terminal is left out: frames go to `KeyTimingTerminal`, which stamps them.
 enum ScreenLatency {
     /// Milliseconds per mask key: `repeats` keys (after two warm-ups) alternating `0` and `1`
     /// on the selected token, each sent once the previous edit has fully settled.
