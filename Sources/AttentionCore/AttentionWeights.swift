@@ -19,10 +19,11 @@ public struct AttentionWeights: RandomAccessCollection, Equatable, Sendable {
         try withExtendedLifetime(storage) { try body(storage.buffer) }
     }
 
-    /// Element-wise, like `Array`'s `==` (a NaN differs from itself).
+    /// Element-wise, like `Array`'s `==`: copies sharing their memory are equal at once, other
+    /// pairs compare float by float (where a NaN differs from itself).
     public static func == (lhs: AttentionWeights, rhs: AttentionWeights) -> Bool {
         guard lhs.count == rhs.count else { return false }
-        if lhs.storage === rhs.storage { return !lhs.contains { $0.isNaN } }
+        if lhs.storage === rhs.storage { return true }
         return lhs.withUnsafeBufferPointer { left in
             rhs.withUnsafeBufferPointer { right in left.elementsEqual(right) }
         }
