@@ -60,18 +60,14 @@ struct BenchReport {
         try json.key("kernel"); try json.string(kernel)
         try json.key("load_ms"); try json.float(Float(loadMs))
         try json.key("first_attention_ms"); try json.float(Float(firstAttentionMs))
-        try json.key("peak_gflops")
-        try json.beginObject()
-        for (threads, peak) in peaks.sorted(by: { $0.key < $1.key }) {
-            try json.key(String(threads)); try json.float(Float(peak))
+        for (name, values) in [("peak_gflops", peaks), ("fma_peak_gflops", arithmeticPeaks)] {
+            try json.key(name)
+            try json.beginObject()
+            for (threads, peak) in values.sorted(by: { $0.key < $1.key }) {
+                try json.key(String(threads)); try json.float(Float(peak))
+            }
+            try json.endObject()
         }
-        try json.endObject()
-        try json.key("fma_peak_gflops")
-        try json.beginObject()
-        for (threads, peak) in arithmeticPeaks.sorted(by: { $0.key < $1.key }) {
-            try json.key(String(threads)); try json.float(Float(peak))
-        }
-        try json.endObject()
         try json.key("results")
         try json.beginArray()
         for result in results {
@@ -114,12 +110,13 @@ struct BenchReport {
         try stream.append("\(headline)\n")
         try stream.append("machine: \(machine), \(cores) cores; kernel \(kernel)\n")
         try stream.append("model load \(fixed(loadMs, 1)) ms; start to first attention \(fixed(firstAttentionMs, 1)) ms\n")
-        let peakText = peaks.sorted { $0.key < $1.key }
-            .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
-        try stream.append("matmul peak (GFLOP/s): \(peakText.joined(separator: ", "))\n")
-        let fmaText = arithmeticPeaks.sorted { $0.key < $1.key }
-            .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
-        try stream.append("FMA peak, registers only (GFLOP/s): \(fmaText.joined(separator: ", "))\n\n")
+        let perThreadCount = { (values: [Int: Double]) in
+            values.sorted { $0.key < $1.key }
+                .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
+                .joined(separator: ", ")
+        }
+        try stream.append("matmul peak (GFLOP/s): \(perThreadCount(peaks))\n")
+        try stream.append("FMA peak, registers only (GFLOP/s): \(perThreadCount(arithmeticPeaks))\n\n")
         try stream.append("every layer's attention after a mask change (+hidden: with the last hidden state too)\n")
         var table = TextTable([
             .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
