@@ -257,7 +257,6 @@ public final class NCursesTerminal: TerminalBackend {
     /// `.character` events); appending them to a `String` regroups the clusters.
     public func nextEvent(timeout milliseconds: Int?) -> InputEvent? {
         guard !isShutDown else { return nil }
-        guard let wakePipe else { return nextEventPolling(timeout: milliseconds) }
         let deadline = milliseconds.map { Self.monotonicMilliseconds() + max(0, $0) }
         while true {
             // Input ncurses has already read, or that is waiting: no delay, though ncurses
@@ -279,39 +278,21 @@ public final class NCursesTerminal: TerminalBackend {
             if remaining == 0 { return nil }
             // Sleep until a key, a wake or the deadline; a resize interrupts the poll (EINTR)
             // and the next wget_wch reports it.
-            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&descriptors, 2, remaining.map { Int32(clamping: $0) } ?? -1)
-            if ready > 0, descriptors[1].revents != 0 {
+            var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+            if let wakePipe { descriptors.append(pollfd(fd: wakePipe.readEnd, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), remaining.map { Int32(clamping: $0) } ?? -1)
+            if ready > 0, let wakePipe, descriptors[1].revents != 0 {
                 wakePipe.drain()
                 return nil
             }
         }
     }
 
-    /// A function that ends the current (or next) wait in `nextEvent` from any thread.
+    /// A function that ends the current (or next) wait in `nextEvent` from any thread; nil
+    /// when no wake pipe could be made (the loop then polls).
     public var waker: (@Sendable () -> Void)? {
         guard let wakePipe else { return nil }
         return { wakePipe.wake() }
-    }
-
-    /// `nextEvent` without a wake pipe: ncurses waits for input itself.
-    private func nextEventPolling(timeout milliseconds: Int?) -> InputEvent? {
-        let deadline = milliseconds.map { Self.monotonicMilliseconds() + max(0, $0) }
-        while true {
-            let remaining = deadline.map { max(0, $0 - Self.monotonicMilliseconds()) }
-            wtimeout(window, remaining.map { Int32(clamping: $0) } ?? -1)
-            var code: wint_t = 0
-            let status = wget_wch(window, &code)
-            if status == KEY_CODE_YES {
-                if let event = keyEvent(Int32(bitPattern: code)) { return event }
-            } else if status == OK {
-                if let event = KeyDecoding.character(UInt32(code)) { return event }
-            } else {
-                return Self.inputHasHungUp() ? .hangup : nil
-            }
-            if let deadline, Self.monotonicMilliseconds() >= deadline { return nil }
-        }
     }
 
     /// Whether standard input's terminal is gone: poll reports a hang-up or an error on it.

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The most floating-point work the cores can do at all: fused multiply-adds on `SIMD16<Float>`
 /// registers with no memory traffic. `maskscope bench` prints it beside the matrix-multiply
 /// peak, so a pass's GFLOP/s can be read against what the hardware allows, not only against
@@ -17,19 +11,19 @@ public enum ArithmeticPeak {
         let iterations = 200_000
         let flopsPerPart = Double(iterations * 12 * 16 * 2)
         var best = 0.0
-        let end = now() + seconds
+        let end = MonotonicClock.seconds() + seconds
         var sink: Float = 0
         repeat {
             var results = [Float](repeating: 0, count: pool.threads)
-            let start = now()
+            let start = MonotonicClock.seconds()
             results.withUnsafeMutableBufferPointer { slots in
                 guard let base = slots.baseAddress else { return }
                 pool.run { part in base[part] = fmaChains(iterations: iterations, seed: Float(part)) }
             }
-            let elapsed = now() - start
+            let elapsed = MonotonicClock.seconds() - start
             sink += results.reduce(0, +)
             best = max(best, flopsPerPart * Double(pool.threads) / elapsed / 1e9)
-        } while now() < end
+        } while MonotonicClock.seconds() < end
         // Keeps the chains' results observable, so the loop cannot be optimized away.
         if sink.isNaN { best = 0 }
         return best
@@ -48,11 +42,5 @@ public enum ArithmeticPeak {
             a8.addProduct(x, y); a9.addProduct(x, y); a10.addProduct(x, y); a11.addProduct(x, y)
         }
         return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// How fast this machine runs the dense-layer kernel, for `maskscope bench` to print beside
 /// measured forward passes as "the machine's peak".
 public enum MatrixMultiplyPeak {
@@ -33,24 +27,18 @@ public enum MatrixMultiplyPeak {
             output.withUnsafeMutableBufferPointer { y in
                 guard let x = x.baseAddress, let y = y.baseAddress else { return }
                 layer.apply(input: x, rows: rows, output: y, workers: pool)
-                let end = seconds + now()
+                let end = seconds + MonotonicClock.seconds()
                 repeat {
-                    let start = now()
+                    let start = MonotonicClock.seconds()
                     var calls = 0
                     repeat {
                         layer.apply(input: x, rows: rows, output: y, workers: pool)
                         calls += 1
-                    } while now() - start < 0.02
-                    best = max(best, flopsPerCall * Double(calls) / (now() - start) / 1e9)
-                } while now() < end
+                    } while MonotonicClock.seconds() - start < 0.02
+                    best = max(best, flopsPerCall * Double(calls) / (MonotonicClock.seconds() - start) / 1e9)
+                } while MonotonicClock.seconds() < end
             }
         }
         return best
-    }
-
-    private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 }
