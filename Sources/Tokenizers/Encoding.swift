@@ -55,4 +55,17 @@ public protocol TextTokenizer: Sendable {
     func encode(_ text: String, pair: String?) throws -> Encoding
     /// The padding token and its id, for `--pad-to`.
     var padToken: (token: String, id: Int) { get }
+    /// The model's special tokens by role; a role the model lacks is absent.
+    var specialTokenRoles: [SpecialTokenRole: SpecialToken] { get }
+    /// A vocabulary string as a person should read it on screen: a leading-space marker as a
+    /// visible space, a newline as ⏎, a byte that is not UTF-8 alone as `<0xE6>`.
+    func displayForm(of token: String) -> String
+}
+
+extension TextTokenizer {
+    public var specialTokenRoles: [SpecialTokenRole: SpecialToken] {
+        [.pad: SpecialToken(token: padToken.token, id: padToken.id)]
+    }
+
+    public func displayForm(of token: String) -> String { token }
 }
