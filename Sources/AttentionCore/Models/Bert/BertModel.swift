@@ -44,11 +44,3 @@ public enum BertModel {
         return (0..<size).map { wordPiece?.token(for: $0) ?? "[id \($0)]" }
     }
 }
-
-/// Loads whatever `ModelLocator` found.
-public enum ModelLoader {
-    public static func load(_ location: ModelLocation) throws -> EncoderModel {
-        guard let folder = location.folder else { return BuiltinModel.make() }
-        return try BertModel.load(folder: folder, name: location.name)
-    }
-}
