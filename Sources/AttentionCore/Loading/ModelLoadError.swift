@@ -25,6 +25,9 @@ public enum ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable 
     case tensorMissing(file: URL, lookedFor: [String])
     /// A tensor's shape disagrees with config.json; `meaning` spells the expected shape in config keys.
     case tensorShapeMismatch(file: URL, tensor: String, shape: [Int], expected: [Int], meaning: String)
+    /// config.json names an architecture no family reads (or none at all); `found` says what it
+    /// names, `supported` lists each family with the names it answers to.
+    case architectureUnsupported(file: URL, found: String, supported: [String])
 
     public var description: String {
         switch self {
@@ -54,6 +57,8 @@ public enum ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable 
             return "\(file.lastPathComponent): missing tensor \(names)"
         case let .tensorShapeMismatch(file, tensor, shape, expected, meaning):
             return "\(file.lastPathComponent): tensor '\(tensor)' has shape \(shape), but config.json implies \(expected) (\(meaning))"
+        case let .architectureUnsupported(file, found, supported):
+            return "\(file.path): \(found) is not an architecture Maskscope runs. Supported: \(supported.joined(separator: "; ")). Use --model builtin or a checkpoint of a supported family"
         }
     }
 }

@@ -1,9 +1,8 @@
 import Foundation
 
-/// Loads whatever `ModelLocator` found.
+/// Loads whatever `ModelLocator` found, through the standard family registry.
 public enum ModelLoader {
     public static func load(_ location: ModelLocation) throws -> EncoderModel {
-        guard let folder = location.folder else { return BuiltinModel.make() }
-        return try BertModel.load(folder: folder, name: location.name)
+        try ModelFamilyRegistry.standard.load(location)
     }
 }

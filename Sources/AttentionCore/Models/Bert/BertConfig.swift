@@ -149,44 +149,6 @@ public struct BertConfig: Decodable, Equatable, Sendable {
     ///   `.configMissing`, `.configUnreadable`, `.configNotJSON` (with line and column),
     ///   `.configKeyMissing`, `.configKeyWrongType`, `.configInvalidValue`.
     public static func load(url: URL) throws -> BertConfig {
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
-            throw ModelLoadError.configMissing(file: url)
-        }
-        guard !isFolder.boolValue else {
-            throw ModelLoadError.configUnreadable(file: url, reason: "it is a folder, not a file")
-        }
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            throw ModelLoadError.configUnreadable(file: url, reason: error.localizedDescription)
-        }
-        do {
-            return try JSONDecoder().decode(BertConfig.self, from: data)
-        } catch let error as DecodingError {
-            throw modelLoadError(error, file: url, data: data)
-        }
-    }
-
-    private static func modelLoadError(_ error: DecodingError, file: URL, data: Data) -> ModelLoadError {
-        switch error {
-        case .keyNotFound(let key, let context):
-            return .configKeyMissing(file: file, key: codingPathText(context.codingPath + [key]))
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            let key = codingPathText(context.codingPath)
-            if key.isEmpty {
-                return .configNotJSON(file: file, detail: "the top level should be an object of settings, {\"hidden_size\": ..., ...}")
-            }
-            return .configKeyWrongType(file: file, key: key, expected: jsonTypeName(type))
-        case .dataCorrupted(let context):
-            let key = codingPathText(context.codingPath)
-            if key.isEmpty {
-                return .configNotJSON(file: file, detail: jsonErrorDetail(error, data: data))
-            }
-            return .configInvalidValue(file: file, key: key, problem: context.debugDescription)
-        @unknown default:
-            return .configNotJSON(file: file, detail: String(describing: error))
-        }
+        try ConfigFile.decode(BertConfig.self, from: url)
     }
 }

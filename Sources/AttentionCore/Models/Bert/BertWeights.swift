@@ -73,10 +73,10 @@ public struct BertWeights: Equatable, Sendable {
     ///
     /// - Throws: `ModelLoadError.tensorMissing` (with every name looked for),
     ///   `ModelLoadError.tensorShapeMismatch`, or `SafeTensorsError.notFloatingPoint`.
-    public init(file: SafeTensorsFile, config: BertConfig) throws {
+    public init(source file: any TensorSource, config: BertConfig) throws {
         let wordName = "embeddings.word_embeddings.weight"
-        guard let prefix = ["bert.", ""].first(where: { file.info($0 + wordName) != nil }) else {
-            throw ModelLoadError.tensorMissing(file: file.url, lookedFor: [wordName, "bert." + wordName])
+        guard let prefix = ["bert.", ""].first(where: { file.descriptor($0 + wordName) != nil }) else {
+            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: [wordName, "bert." + wordName])
         }
         let reader = TensorReader(file: file, config: config, prefix: prefix)
         let h = config.hiddenSize
@@ -102,7 +102,7 @@ public struct BertWeights: Equatable, Sendable {
 
         let headReader = TensorReader(file: file, config: config, prefix: "")
         if file.tensorNames.contains(where: { $0.hasPrefix("cls.predictions.") }) {
-            let tied = file.info("cls.predictions.decoder.weight") == nil
+            let tied = file.descriptor("cls.predictions.decoder.weight") == nil
             maskedLMHead = MaskedLMHead(
                 transform: try headReader.dense("cls.predictions.transform.dense", out: .hidden, in: .hidden),
                 transformLayerNorm: try headReader.layerNorm("cls.predictions.transform.LayerNorm"),
@@ -133,25 +133,25 @@ public struct BertWeights: Equatable, Sendable {
             throw ModelLoadError.fileMissing(folder: folder, file: needed, present: present.sorted())
         }
         let config = try BertConfig.load(url: folder.appendingPathComponent("config.json"))
-        let file = try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors"))
-        return (config, try BertWeights(file: file, config: config))
+        let source: any TensorSource = try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors"))
+        return (config, try BertWeights(source: source, config: config))
     }
 }
 
 /// Looks tensors up under a name prefix, checks their shapes against the config and reads them.
 private struct TensorReader {
-    let file: SafeTensorsFile
+    let file: any TensorSource
     let config: BertConfig
     let prefix: String
 
     /// Reads the first of `names` present (after the prefix), whose shape must be `expected`.
     func floats(_ names: [String], _ expected: [Int], _ meaning: String) throws -> [Float] {
         let candidates = names.map { prefix + $0 }
-        guard let name = candidates.first(where: { file.info($0) != nil }), let info = file.info(name) else {
-            throw ModelLoadError.tensorMissing(file: file.url, lookedFor: candidates)
+        guard let name = candidates.first(where: { file.descriptor($0) != nil }), let info = file.descriptor(name) else {
+            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: candidates)
         }
         guard info.shape == expected else {
-            throw ModelLoadError.tensorShapeMismatch(file: file.url, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
+            throw ModelLoadError.tensorShapeMismatch(file: file.sourceURL, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
         }
         return try file.floats(name)
     }
