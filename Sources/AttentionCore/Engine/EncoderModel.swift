@@ -6,39 +6,61 @@ import Darwin
 import Foundation
 import Tokenizers
 
-/// A transformer encoder whose every layer's attention Maskscope can show: BERT-family
-/// checkpoints and the built-in model are both this type, so masking runs through the same
-/// math for both.
+/// A transformer whose every layer's attention Maskscope can show, run from a
+/// `TransformerDescription`: every family (BERT checkpoints, the built-in model, the decoders
+/// to come) is this type, so masking runs through the same math for all.
+///
+/// One forward pass, as llm.c would write it (shapes `[token][feature]`, `L` tokens):
+/// `x = embed(ids)` `[L][H]`; per layer `Q = x·Wqᵀ` `[L][heads·d]`, `K, V = x·Wkᵀ, x·Wvᵀ`
+/// `[L][kvHeads·d]`, positions on Q and K, `P = softmax(QKᵀ/√d + bias)` `[heads][L][L]`,
+/// `x = block(x, P·V)` `[L][H]` (see `TransformerLayer.forward`); a final norm for pre-norm models.
 public final class EncoderModel: Sendable {
     public let info: ModelInfo
+    /// The architecture the layers run, as data.
+    public let description: TransformerDescription
     public let tokenizer: any TextTokenizer
     let embedder: any TokenEmbedder
-    let layers: [EncoderLayer]
+    let layers: [TransformerLayer]
+    /// Applied to the last hidden state of a pre-norm model (`ln_f`, Llama's `norm`); nil for post-norm.
+    let finalNorm: Norm?
     /// Threads a forward pass uses when the call does not say: 2 (or 1 on a one-core machine),
     /// the calling thread included.
     public let defaultThreads: Int
+    /// What a `PreparedInput` made by this model holds, so `forward` can refuse another model's.
+    let identity = ModelIdentity()
     private let pools = WorkerPoolCache()
     private let workspaces: ForwardWorkspacePool
     /// The masked-LM prediction head, when the checkpoint has one (`BertForMaskedLM`); used by
     /// `OutputEffect`, never by `forward`.
     public let maskedLMHead: MaskedLMHead?
 
+    /// - Parameter layers: at least one, all of one description (`layers[0].description` is the model's).
+    /// - Parameter finalNorm: the norm after the last layer of a pre-norm model.
     /// - Parameter threads: the default for `forward`; nil means 2, capped at the core count.
     /// - Parameter maskedLMHead: the checkpoint's masked-LM head, if any (see `maskedLMHead`).
-    public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [EncoderLayer],
-                threads: Int? = nil, maskedLMHead: MaskedLMHead? = nil) {
-        self.maskedLMHead = maskedLMHead
+    public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [TransformerLayer],
+                finalNorm: Norm? = nil, threads: Int? = nil, maskedLMHead: MaskedLMHead? = nil) {
         precondition(!layers.isEmpty, "EncoderModel needs at least one layer")
+        precondition(layers.allSatisfy { $0.description.attention == layers[0].description.attention },
+                     "EncoderModel: every layer must have the same attention shape")
+        self.maskedLMHead = maskedLMHead
         self.info = info
+        var description = layers[0].description
+        description.layerCount = layers.count
+        self.description = description
         self.tokenizer = tokenizer
         self.embedder = embedder
         self.layers = layers
+        self.finalNorm = finalNorm
         defaultThreads = max(1, threads ?? min(2, ProcessInfo.processInfo.activeProcessorCount))
-        let hiddenSize = layers.map { max($0.query.inputSize, $0.query.outputSize, $0.attentionOutput.outputSize) }.max() ?? 0
+        let attention = description.attention
+        let hiddenSize = max(description.hiddenSize, attention.queryWidth)
         let innerSize = layers.map { $0.feedForward?.intermediate.outputSize ?? 0 }.max() ?? 0
-        let headSize = layers.map(\.headSize).max() ?? 0
+        let gated = layers.contains { $0.feedForward?.gate != nil }
+        let preNorm = layers.contains(where: \.isPreNorm)
         workspaces = ForwardWorkspacePool { capacity, parts in
-            ForwardWorkspace(capacity: capacity, parts: parts, hiddenSize: hiddenSize, innerSize: innerSize, headSize: headSize)
+            ForwardWorkspace(capacity: capacity, parts: parts, hiddenSize: hiddenSize, innerSize: innerSize,
+                             headSize: attention.headSize, normed: preNorm, gated: gated)
         }
     }
 
@@ -60,12 +82,16 @@ public final class EncoderModel: Sendable {
         guard encoding.count <= info.maxPositions else {
             throw ModelInputError.tooLong(tokens: encoding.count, limit: info.maxPositions, model: info.name)
         }
-        let embeddings = try embedder.embed(encoding)
-        return PreparedInput(encoding: encoding, embeddings: embeddings,
+        let embeddings = try embedder.embed(encoding)                 // [L][H]
+        return PreparedInput(encoding: encoding, embeddings: embeddings, model: identity,
                              firstLayerProjections: layers[0].projections(of: embeddings, workers: pools.pool(threads: defaultThreads)))
     }
 
-    /// Runs every layer with the given bias.
+    /// Whether `input` was prepared by this model (and so fits its layers).
+    public func prepared(_ input: PreparedInput) -> Bool { input.model === identity }
+
+    /// Runs every layer with the given bias (for a causal model, keys after each query are
+    /// masked on top of it).
     ///
     /// Allocates only the result (the attention maps, the kept query/key projections and,
     /// when asked for, the last hidden state): activations live in a workspace reused across
@@ -74,6 +100,7 @@ public final class EncoderModel: Sendable {
     /// own workspace.
     ///
     /// - Parameters:
+    ///   - input: made by this model's `prepare` (another model's is a programming error).
     ///   - threads: threads to use, the caller's included; nil means `defaultThreads`. Every
     ///     thread count gives bit-identical results.
     ///   - needs: `.attention` skips what only the last hidden state needs (the last layer's
@@ -89,11 +116,12 @@ public final class EncoderModel: Sendable {
                         shouldContinue: () -> Bool = { true }) -> ForwardResult? {
         let length = input.encoding.count
         precondition(bias.length == length, "forward: bias for \(bias.length) tokens, input has \(length)")
-        precondition(input.embeddings.rows == length, "forward: input was prepared by another model")
+        precondition(prepared(input), "forward: input was prepared by another model")
+        let bias = description.isCausal ? bias.limitedToEarlierKeys() : bias
         let workers = pools.pool(threads: threads ?? defaultThreads)
-        let width = layers[0].query.outputSize
+        let shape = KeptShape(attention: description.attention)
         let hiddenWidth = input.embeddings.columns
-        let keptCount = (layers.count - 1) * length * 2 * width
+        let keptCount = (layers.count - 1) * length * shape.rowWidth
         var finished = false
         var hidden: [Float]?
         let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
@@ -106,12 +134,15 @@ public final class EncoderModel: Sendable {
                     finished = run(pass, needs: needs, shouldContinue: shouldContinue) { completed in
                         guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
                         if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
-                                                        headCount: info.headCount, width: width,
-                                                        headSize: layers[0].headSize, previous: earlyLayers.previous) {
+                                                        headCount: info.headCount, shape: shape,
+                                                        previous: earlyLayers.previous) {
                             earlyLayers.publish(early)
                         }
                     }
                     if finished, needs == .attentionAndHidden {
+                        if let finalNorm {
+                            finalNorm.addAndNormalize(workspace.hidden, residual: nil, rows: 0..<length)   // [L][H]
+                        }
                         hidden = Array(UnsafeBufferPointer(start: workspace.hidden, count: length * hiddenWidth))
                     }
                 }
@@ -121,7 +152,7 @@ public final class EncoderModel: Sendable {
         return ForwardResult(
             attention: maps, hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
             firstLayer: input.firstLayerProjections, laterQueriesAndKeys: laterQueriesAndKeys,
-            width: width, headSize: layers[0].headSize, completedLayers: layers.count)
+            shape: shape, completedLayers: layers.count)
     }
 
     /// The layers of `forward` on `pass.workspace`, leaving the last hidden state in
@@ -133,8 +164,9 @@ public final class EncoderModel: Sendable {
         let input = pass.input, workspace = pass.workspace, workers = pass.workers
         let length = input.encoding.count
         let hiddenCount = length * input.embeddings.columns
+        let shape = KeptShape(attention: description.attention)
         input.embeddings.values.withUnsafeBufferPointer { embeddings in
-            if let source = embeddings.baseAddress { workspace.hidden.update(from: source, count: hiddenCount) }
+            if let source = embeddings.baseAddress { workspace.hidden.update(from: source, count: hiddenCount) }   // x: [L][H]
         }
         let first = input.firstLayerProjections
         return pass.bias.values.withUnsafeBufferPointer { biasValues in
@@ -146,30 +178,39 @@ public final class EncoderModel: Sendable {
                         for (index, layer) in layers.enumerated() {
                             guard shouldContinue() else { return false }
                             if index > 0 { layerDone(index) }
-                            let width = layer.query.outputSize
-                            let layerWeights = pass.weights + index * layer.headCount * length * length
+                            let layerWeights = pass.weights + index * layer.headCount * length * length   // [heads][L][L]
                             let weightsOnly = needs == .attention && index == layers.count - 1
-                            var queries = UnsafePointer(q0), keys = UnsafePointer(k0), stride = width
+                            // Layer 0's Q [L][heads·d] and K [L][kvHeads·d] were projected by `prepare`.
+                            var queries = UnsafePointer(q0), queryStride = shape.queryWidth
+                            var keys = UnsafePointer(k0), keyStride = shape.keyWidth
                             if index > 0 {
-                                let keptQueries = pass.kept + (index - 1) * length * 2 * width
+                                // Kept rows [L][heads·d | kvHeads·d]: Q then K of each token.
+                                let kept = pass.kept + (index - 1) * length * shape.rowWidth
+                                let source = layer.projectionInput(workspace.hidden, rows: length,
+                                                                   scratch: workspace.normed, workers: workers)
                                 layer.project(
-                                    workspace.hidden, rows: length, queries: keptQueries, queryStride: 2 * width,
-                                    keys: keptQueries + width, keyStride: 2 * width,
-                                    values: weightsOnly ? nil : workspace.values, valueStride: width, workers: workers)
-                                queries = UnsafePointer(keptQueries)
-                                keys = UnsafePointer(keptQueries + width)
-                                stride = 2 * width
+                                    source, rows: length, queries: kept, queryStride: shape.rowWidth,
+                                    keys: kept + shape.queryWidth, keyStride: shape.rowWidth,
+                                    values: weightsOnly ? nil : workspace.values, valueStride: shape.keyWidth,
+                                    workers: workers)
+                                layer.applyPositions(rows: length, queries: kept, queryStride: shape.rowWidth,
+                                                     keys: kept + shape.queryWidth, keyStride: shape.rowWidth)
+                                queries = UnsafePointer(kept)
+                                keys = UnsafePointer(kept + shape.queryWidth)
+                                queryStride = shape.rowWidth
+                                keyStride = shape.rowWidth
                             }
                             if weightsOnly {
                                 layer.attentionWeights(
-                                    length: length, queries: queries, queryStride: stride, keys: keys, keyStride: stride,
-                                    bias: biasBase, weights: layerWeights, workspace: workspace, workers: workers)
+                                    length: length, queries: queries, queryStride: queryStride, keys: keys,
+                                    keyStride: keyStride, bias: biasBase, weights: layerWeights,
+                                    workspace: workspace, workers: workers)
                                 continue
                             }
                             layer.forward(
-                                length: length, queries: queries, queryStride: stride, keys: keys, keyStride: stride,
-                                values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: width, bias: biasBase,
-                                weights: layerWeights, workspace: workspace, workers: workers)
+                                length: length, queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
+                                values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: shape.keyWidth,
+                                bias: biasBase, weights: layerWeights, workspace: workspace, workers: workers)
                         }
                         return true
                     }
@@ -178,27 +219,15 @@ public final class EncoderModel: Sendable {
         }
     }
 
-    /// Multiply-adds of one forward pass over `length` tokens, times 2 (FLOP): every dense
-    /// layer `2·L·in·out`, and per layer `Q·Kᵀ` and `P·V`, `4·L²·width`. For MiniLM
-    /// ≈ 6·(3,538,944·L + 1,536·L²). With `.attention` the last layer counts only its query
-    /// and key projections and `Q·Kᵀ`. Softmax, GELU and LayerNorm are not counted.
+    /// FLOP of one forward pass over `length` tokens; see `TransformerDescription.forwardFLOPs`.
     public func forwardFLOPs(length: Int, needs: ForwardNeeds = .attentionAndHidden) -> Double {
-        let tokens = Double(length)
-        var total = 0.0
-        for (index, layer) in layers.enumerated() {
-            if needs == .attention, index == layers.count - 1 {
-                for linear in [layer.query, layer.key] { total += 2 * tokens * Double(linear.inputSize * linear.outputSize) }
-                total += 2 * tokens * tokens * Double(layer.query.outputSize)
-                continue
-            }
-            var dense = [layer.query, layer.key, layer.value, layer.attentionOutput]
-            if let feedForward = layer.feedForward { dense += [feedForward.intermediate, feedForward.output] }
-            for linear in dense { total += 2 * tokens * Double(linear.inputSize * linear.outputSize) }
-            total += 4 * tokens * tokens * Double(layer.query.outputSize)
-        }
-        return total
+        description.forwardFLOPs(length: length, needs: needs)
     }
 }
+
+/// A token identifying one `EncoderModel` for as long as anything holds it (a `PreparedInput`
+/// keeps it alive, so it is never reused for another model the way an address can be).
+final class ModelIdentity: Sendable {}
 
 /// The model's worker pools, one per thread count asked for, made on first use and kept:
 /// their helper threads park when idle.

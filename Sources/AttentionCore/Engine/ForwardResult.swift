@@ -13,13 +13,12 @@ public struct ForwardResult: Sendable {
     public let bias: AttentionBias
     /// The first layer's projections, shared with the `PreparedInput` (a mask cannot change them).
     let firstLayer: QueryKeyValue
-    /// Query and key projections of layers 1…, `[layer − 1][token][2 · width]` with the
-    /// queries in columns `0..<width` and the keys in `width..<2·width`: kept so raw scores
-    /// can be shown on demand without storing `layers × heads × L²` of them.
+    /// Query and key projections of layers 1…, `[layer − 1][token][queryWidth + keyWidth]`
+    /// with the queries in columns `0..<queryWidth` and the keys after them (see `KeptShape`):
+    /// kept so raw scores can be shown on demand without storing `layers × heads × L²` of them.
     let laterQueriesAndKeys: ResultBuffer
-    /// Features of one token's queries (all heads), `heads × headSize`.
-    let width: Int
-    let headSize: Int
+    /// How those rows (and the first layer's projections) are laid out.
+    let shape: KeptShape
     /// Layers `0..<completedLayers` are this pass's; the rest (in an early result, see
     /// `EarlyLayers`) are copied from the previous result and not yet recomputed.
     public let completedLayers: Int
@@ -27,15 +26,18 @@ public struct ForwardResult: Sendable {
     /// Whether every layer is this pass's own (false for an early result).
     public var isComplete: Bool { completedLayers == attention.layerCount }
 
-    /// Raw scores `q·k/√d` of one query row before the mask bias, one per key.
+    /// Raw scores `q·k/√d` of one query row before the mask bias, one per key (positions
+    /// applied; query head `head` against its key/value head).
     public func rawScores(layer: Int, head: Int, query: Int) -> [Float] {
+        let headSize = shape.headSize
         let scale = 1 / Float(headSize).squareRoot()
         let length = attention.length
-        let column = head * headSize
-        func scores(_ queries: UnsafePointer<Float>, _ keys: UnsafePointer<Float>, stride: Int) -> [Float] {
-            let queryRow = queries + query * stride + column
+        let queryColumn = head * headSize
+        let keyColumn = (head / shape.groupSize) * headSize
+        func scores(_ queries: UnsafePointer<Float>, queryStride: Int, _ keys: UnsafePointer<Float>, keyStride: Int) -> [Float] {
+            let queryRow = queries + query * queryStride + queryColumn                  // [d]
             return (0..<length).map { key in
-                let keyRow = keys + key * stride + column
+                let keyRow = keys + key * keyStride + keyColumn                         // [d]
                 var dot: Float = 0
                 for i in 0..<headSize { dot += queryRow[i] * keyRow[i] }
                 return dot * scale
@@ -45,13 +47,13 @@ public struct ForwardResult: Sendable {
             return firstLayer.queries.values.withUnsafeBufferPointer { q in
                 firstLayer.keys.values.withUnsafeBufferPointer { k in
                     guard let q = q.baseAddress, let k = k.baseAddress else { return [] }
-                    return scores(q, k, stride: width)
+                    return scores(q, queryStride: shape.queryWidth, k, keyStride: shape.keyWidth)
                 }
             }
         }
         return withExtendedLifetime(laterQueriesAndKeys) {
-            let layerStart = laterQueriesAndKeys.base + (layer - 1) * length * 2 * width
-            return scores(layerStart, layerStart + width, stride: 2 * width)
+            let layerStart = laterQueriesAndKeys.base + (layer - 1) * length * shape.rowWidth   // [L][qW + kW]
+            return scores(layerStart, queryStride: shape.rowWidth, layerStart + shape.queryWidth, keyStride: shape.rowWidth)
         }
     }
 
@@ -65,7 +67,7 @@ struct ForwardPass {
     let bias: AttentionBias
     /// `layers × heads × L × L` floats being filled, layer by layer.
     let weights: UnsafeMutablePointer<Float>
-    /// `(layers − 1) × L × 2·width` floats: the queries and keys of layers 1….
+    /// `(layers − 1) × L × shape.rowWidth` floats: the queries and keys of layers 1….
     let kept: UnsafeMutablePointer<Float>
     let workspace: ForwardWorkspace
     let workers: WorkerPool
@@ -73,12 +75,12 @@ struct ForwardPass {
     /// The early result once layers `0..<completedLayers` are done: those layers copied from
     /// this pass, the rest from `previous` (see `EarlyLayers`); nil when `previous` does not
     /// have this pass's shape.
-    func earlyResult(completedLayers: Int, layerCount: Int, headCount: Int, width: Int, headSize: Int,
+    func earlyResult(completedLayers: Int, layerCount: Int, headCount: Int, shape: KeptShape,
                      previous: ForwardResult?) -> ForwardResult? {
         let length = input.encoding.count
         guard let previous, previous.attention.layerCount == layerCount, previous.attention.headCount == headCount,
-              previous.attention.length == length, previous.width == width, previous.headSize == headSize,
-              previous.laterQueriesAndKeys.count == (layerCount - 1) * length * 2 * width,
+              previous.attention.length == length, previous.shape == shape,
+              previous.laterQueriesAndKeys.count == (layerCount - 1) * length * shape.rowWidth,
               (1..<layerCount).contains(completedLayers) else { return nil }
         let layerWeights = headCount * length * length
         let maps = AttentionMaps(layerCount: layerCount, headCount: headCount, length: length) { target in
@@ -89,7 +91,7 @@ struct ForwardPass {
                     from: old + completedLayers * layerWeights, count: (layerCount - completedLayers) * layerWeights)
             }
         }
-        let layerKept = length * 2 * width
+        let layerKept = length * shape.rowWidth
         let keptCount = (layerCount - 1) * layerKept
         let ownKept = (completedLayers - 1) * layerKept
         let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
@@ -100,7 +102,25 @@ struct ForwardPass {
         }
         return ForwardResult(
             attention: maps, hidden: nil, bias: bias, firstLayer: input.firstLayerProjections,
-            laterQueriesAndKeys: laterQueriesAndKeys, width: width, headSize: headSize,
-            completedLayers: completedLayers)
+            laterQueriesAndKeys: laterQueriesAndKeys, shape: shape, completedLayers: completedLayers)
     }
+}
+
+/// How a result keeps queries and keys: the first layer's as separate matrices
+/// (`[L][queryWidth]`, `[L][keyWidth]`), later layers' side by side in rows of `rowWidth`.
+struct KeptShape: Equatable, Sendable {
+    let queryWidth: Int
+    let keyWidth: Int
+    let headSize: Int
+    /// Query heads per key/value head.
+    let groupSize: Int
+
+    init(attention: TransformerDescription.Attention) {
+        queryWidth = attention.queryWidth
+        keyWidth = attention.keyValueWidth
+        headSize = attention.headSize
+        groupSize = attention.groupSize
+    }
+
+    var rowWidth: Int { queryWidth + keyWidth }
 }

@@ -21,11 +21,19 @@ final class ForwardWorkspace: @unchecked Sendable {
     let context: UnsafeMutablePointer<Float>
     let values: UnsafeMutablePointer<Float>
     let inner: UnsafeMutablePointer<Float>
+    /// `[L][H]`: a pre-norm layer's normalised input (to the projections, then to the MLP).
+    let normed: UnsafeMutablePointer<Float>
+    /// `[L][inner]`: a gated MLP's gate projection.
+    let gate: UnsafeMutablePointer<Float>
     let headScratch: UnsafeMutablePointer<Float>
     let headScratchCount: Int
     private let allocations: [UnsafeMutablePointer<Float>]
 
-    init(capacity: Int, parts: Int, hiddenSize: Int, innerSize: Int, headSize: Int) {
+    /// - Parameters:
+    ///   - normed: whether a pre-norm layer needs `normed` (else it is a token 16 floats).
+    ///   - gated: whether a gated MLP needs `gate` (else it is a token 16 floats).
+    init(capacity: Int, parts: Int, hiddenSize: Int, innerSize: Int, headSize: Int, normed needsNormed: Bool = false,
+         gated: Bool = false) {
         self.capacity = capacity
         self.parts = parts
         headScratchCount = AttentionKernels.scratchCount(keys: capacity, headSize: headSize)
@@ -41,8 +49,10 @@ final class ForwardWorkspace: @unchecked Sendable {
         context = allocate(capacity * hiddenSize)
         values = allocate(capacity * hiddenSize)
         inner = allocate(capacity * innerSize)
+        normed = allocate(needsNormed ? capacity * hiddenSize : 0)
+        gate = allocate(gated ? capacity * innerSize : 0)
         headScratch = allocate(parts * headScratchCount)
-        allocations = [hidden, attended, context, values, inner, headScratch]
+        allocations = [hidden, attended, context, values, inner, normed, gate, headScratch]
     }
 
     deinit {

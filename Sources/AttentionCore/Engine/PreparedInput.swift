@@ -7,10 +7,14 @@ public final class PreparedInput: Sendable {
     public let encoding: Encoding
     let embeddings: Matrix
     let firstLayerProjections: QueryKeyValue
+    /// The model that prepared it: `forward` refuses an input another model made, whose
+    /// projections would fit that model's layers, not its own.
+    let model: ModelIdentity
 
-    init(encoding: Encoding, embeddings: Matrix, firstLayerProjections: QueryKeyValue) {
+    init(encoding: Encoding, embeddings: Matrix, model: ModelIdentity, firstLayerProjections: QueryKeyValue) {
         self.encoding = encoding
         self.embeddings = embeddings
+        self.model = model
         self.firstLayerProjections = firstLayerProjections
     }
 }

@@ -4,35 +4,61 @@ import Glibc
 import Darwin
 #endif
 
-/// The feed-forward block of a BERT layer: `output(GELU(intermediate(x)))`, with the exact
-/// erf GELU that BERT's `hidden_act: "gelu"` means.
+/// The position-wise MLP of a layer, as `TransformerDescription.MLPKind` names it:
+/// `output(act(intermediate(x)))`, or with a gate `output(SiLU(gate(x)) ⊙ intermediate(x))`.
 public struct FeedForward: Sendable {
+    public let kind: TransformerDescription.MLPKind
+    /// The up projection, `[inner][hidden]`.
     public let intermediate: Linear
+    /// The gate projection of `.gatedSiLU`, `[inner][hidden]`; nil otherwise.
+    public let gate: Linear?
+    /// The down projection, `[hidden][inner]`.
     public let output: Linear
 
+    /// The exact-GELU MLP of BERT.
     public init(intermediate: Linear, output: Linear) {
+        self.init(kind: .gelu, intermediate: intermediate, gate: nil, output: output)
+    }
+
+    public init(kind: TransformerDescription.MLPKind, intermediate: Linear, gate: Linear?, output: Linear) {
+        precondition((kind == .gatedSiLU) == (gate != nil), "FeedForward: a gate goes with .gatedSiLU and only with it")
+        self.kind = kind
         self.intermediate = intermediate
+        self.gate = gate
         self.output = output
     }
 }
 
-/// One transformer encoder block in BERT's post-norm arrangement:
-/// `a = norm(x + attentionOutput(attention(x)))`, `y = norm(a + feedForward(a))`.
-/// The built-in model leaves out the norms and the feed-forward block; the attention math is
-/// the same code for both.
-public struct EncoderLayer: Sendable {
+/// One transformer block of any family, run as its `TransformerDescription` says.
+///
+/// Post-norm (BERT): `a = norm₁(x + O·attention(x))`, `y = norm₂(a + MLP(a))`.
+/// Pre-norm (GPT-2, Llama): `a = x + O·attention(norm₁(x))`, `y = a + MLP(norm₂(a))`.
+/// Without norms or MLP (the built-in model): `y = x + O·attention(x)`, or the attention
+/// output alone when there is no MLP. Q, K and V are projected once per layer; the
+/// positional transform (rotary) acts on Q and K between projection and attention.
+public struct TransformerLayer: Sendable {
+    public let description: TransformerDescription
     public let query: Linear
     public let key: Linear
     public let value: Linear
     public let attentionOutput: Linear
-    public let attentionNorm: LayerNorm?
+    /// Post-norm: after the attention residual; pre-norm: before the projections.
+    public let attentionNorm: Norm?
     public let feedForward: FeedForward?
-    public let outputNorm: LayerNorm?
-    public let headCount: Int
+    /// Post-norm: after the MLP residual; pre-norm: before the MLP.
+    public let outputNorm: Norm?
 
-    public init(query: Linear, key: Linear, value: Linear, attentionOutput: Linear,
-                attentionNorm: LayerNorm?, feedForward: FeedForward?, outputNorm: LayerNorm?, headCount: Int) {
-        precondition(query.outputSize % headCount == 0, "EncoderLayer: \(query.outputSize) features do not split into \(headCount) heads")
+    public init(description: TransformerDescription, query: Linear, key: Linear, value: Linear,
+                attentionOutput: Linear, attentionNorm: Norm?, feedForward: FeedForward?, outputNorm: Norm?) {
+        let a = description.attention, hidden = description.hiddenSize
+        precondition(description.problem == nil, "TransformerLayer: \(description.problem ?? "")")
+        precondition(query.inputSize == hidden && query.outputSize == a.queryWidth,
+                     "TransformerLayer: query is \(query.outputSize)x\(query.inputSize), expected \(a.queryWidth)x\(hidden)")
+        precondition(key.inputSize == hidden && key.outputSize == a.keyValueWidth && value.inputSize == hidden && value.outputSize == a.keyValueWidth,
+                     "TransformerLayer: key/value are not \(a.keyValueWidth)x\(hidden)")
+        precondition(attentionOutput.inputSize == a.queryWidth && attentionOutput.outputSize == hidden,
+                     "TransformerLayer: attention output is \(attentionOutput.outputSize)x\(attentionOutput.inputSize), expected \(hidden)x\(a.queryWidth)")
+        self.description = description
         self.query = query
         self.key = key
         self.value = value
@@ -40,28 +66,33 @@ public struct EncoderLayer: Sendable {
         self.attentionNorm = attentionNorm
         self.feedForward = feedForward
         self.outputNorm = outputNorm
-        self.headCount = headCount
     }
 
+    public var headCount: Int { description.attention.headCount }
     /// Width of one head's query/key/value vectors, `d`.
-    public var headSize: Int { query.outputSize / headCount }
+    public var headSize: Int { description.attention.headSize }
+    var isPreNorm: Bool { description.norms?.placement == .pre && attentionNorm != nil }
 
-    /// The query, key and value projections of `x` (`[token][hidden]` each): what a mask
-    /// change cannot alter in the first layer, so the engine caches them per text.
+    /// The query, key and value projections of `x` (`[token][hidden]`), positions applied:
+    /// what a mask change cannot alter in the first layer, so the engine caches them per text.
     func projections(of x: Matrix, workers: WorkerPool) -> QueryKeyValue {
-        precondition(x.columns == query.inputSize, "EncoderLayer: input has \(x.columns) features, expected \(query.inputSize)")
-        var queries = Matrix(zeros: x.rows, query.outputSize)
-        var keys = Matrix(zeros: x.rows, key.outputSize)
-        var values = Matrix(zeros: x.rows, value.outputSize)
+        precondition(x.columns == query.inputSize, "TransformerLayer: input has \(x.columns) features, expected \(query.inputSize)")
+        var input = x                                                      // [L][H]
+        if isPreNorm, let attentionNorm { attentionNorm.apply(&input) }   // [L][H] norm₁(x)
+        let a = description.attention
+        var queries = Matrix(zeros: x.rows, a.queryWidth)                  // [L][heads·d]
+        var keys = Matrix(zeros: x.rows, a.keyValueWidth)                  // [L][kvHeads·d]
+        var values = Matrix(zeros: x.rows, a.keyValueWidth)                // [L][kvHeads·d]
         let rows = x.rows
-        x.values.withUnsafeBufferPointer { input in
+        input.values.withUnsafeBufferPointer { input in
             queries.values.withUnsafeMutableBufferPointer { q in
                 keys.values.withUnsafeMutableBufferPointer { k in
                     values.values.withUnsafeMutableBufferPointer { v in
                         guard let input = input.baseAddress, let q = q.baseAddress, let k = k.baseAddress,
                               let v = v.baseAddress else { return }
-                        project(input, rows: rows, queries: q, queryStride: query.outputSize, keys: k,
-                                keyStride: key.outputSize, values: v, valueStride: value.outputSize, workers: workers)
+                        project(input, rows: rows, queries: q, queryStride: a.queryWidth, keys: k,
+                                keyStride: a.keyValueWidth, values: v, valueStride: a.keyValueWidth, workers: workers)
+                        applyPositions(rows: rows, queries: q, queryStride: a.queryWidth, keys: k, keyStride: a.keyValueWidth)
                     }
                 }
             }
@@ -69,7 +100,19 @@ public struct EncoderLayer: Sendable {
         return QueryKeyValue(queries: queries, keys: keys, values: values)
     }
 
-    /// Writes the query, key and value projections of `x` (`rows × inputSize`, packed rows),
+    /// What the projections read: `x` itself after a post-norm layer, else `norm₁(x)` written
+    /// into `scratch` (`rows × hidden` floats).
+    func projectionInput(_ x: UnsafeMutablePointer<Float>, rows: Int, scratch: UnsafeMutablePointer<Float>,
+                         workers: WorkerPool) -> UnsafePointer<Float> {
+        guard isPreNorm, let attentionNorm else { return UnsafePointer(x) }
+        let width = description.hiddenSize
+        scratch.update(from: x, count: rows * width)                       // [L][H]
+        let parts = rows * width >= 1 << 14 ? workers.threads : 1
+        workers.dispatch(NormJob(norm: attentionNorm, x: scratch, residual: nil, rows: rows, parts: parts), parts: parts)
+        return UnsafePointer(scratch)                                      // [L][H] norm₁(x)
+    }
+
+    /// Writes the query, key and value projections of `x` (`rows × hidden`, packed rows),
     /// each at its own pointer and row stride; one pool job, each thread computing its share
     /// of the output columns of all three. With `values` nil only the queries and keys are
     /// computed (enough for the attention probabilities).
@@ -82,13 +125,27 @@ public struct EncoderLayer: Sendable {
         let valueColumns = values == nil ? 0 : value.outputSize
         let work = rows * query.inputSize * (query.outputSize + key.outputSize + valueColumns)
         let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
-        dispatch(ProjectionJob(
+        workers.dispatch(ProjectionJob(
             query: LinearShareJob(linear: query, input: x, rows: rows, output: queries, outputStride: queryStride, parts: parts),
             key: LinearShareJob(linear: key, input: x, rows: rows, output: keys, outputStride: keyStride, parts: parts),
             value: values.map {
                 LinearShareJob(linear: value, input: x, rows: rows, output: $0, outputStride: valueStride, parts: parts)
             }),
-            parts: parts, workers: workers)
+            parts: parts)
+    }
+
+    /// The positional transform between projection and attention, in place on Q
+    /// (`rows × heads·d` at `queryStride`) and K (`rows × kvHeads·d` at `keyStride`); token `t`
+    /// is position `t`. Nothing for `.none` and `.learnedAbsolute` (those positions, if any,
+    /// came with the embeddings).
+    func applyPositions(rows: Int, queries: UnsafeMutablePointer<Float>, queryStride: Int,
+                        keys: UnsafeMutablePointer<Float>, keyStride: Int) {
+        guard case .rotary(let base) = description.positions else { return }
+        let a = description.attention
+        RotaryPositions(base: base, headSize: a.headSize)
+            .rotate(queries, rows: rows, stride: queryStride, heads: a.headCount)
+        RotaryPositions(base: base, headSize: a.headSize)
+            .rotate(keys, rows: rows, stride: keyStride, heads: a.keyValueHeadCount)
     }
 
     /// This layer's attention probabilities alone, from its queries and keys: what the last
@@ -104,15 +161,15 @@ public struct EncoderLayer: Sendable {
     ) {
         let heads = HeadsJob(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
-            values: nil, valueStride: 0, length: length, headCount: headCount, headSize: headSize,
+            values: nil, valueStride: 0, length: length, attention: description.attention,
             bias: bias, weights: weights, context: nil, contextStride: 0,
             workspace: workspace, parts: workers.threads)
-        dispatch(heads, parts: workers.threads, workers: workers)
+        workers.dispatch(heads, parts: workers.threads)
     }
 
-    /// Runs the block on the `length × hidden` activations in `workspace.hidden`, whose query,
-    /// key and value projections are already computed, and leaves its output there.
-    /// Allocation-free: every parallel step is a `PoolJob`.
+    /// Runs the block on the `length × hidden` activations `x` in `workspace.hidden`, whose
+    /// query, key and value projections are already computed (positions applied), and leaves
+    /// its output there. Allocation-free: every parallel step is a `PoolJob`.
     ///
     /// - Parameters:
     ///   - bias: `[query][key]`, `length × length`.
@@ -123,73 +180,92 @@ public struct EncoderLayer: Sendable {
         values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
         weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
     ) {
-        let width = query.outputSize
+        let a = description.attention
+        // context = softmax(Q·Kᵀ/√d + bias)·V, head h reading kv head h / groupSize   [L][heads·d]
         let heads = HeadsJob(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
-            values: values, valueStride: valueStride, length: length, headCount: headCount, headSize: headSize,
-            bias: bias, weights: weights, context: workspace.context, contextStride: width,
+            values: values, valueStride: valueStride, length: length, attention: a,
+            bias: bias, weights: weights, context: workspace.context, contextStride: a.queryWidth,
             workspace: workspace, parts: workers.threads)
-        dispatch(heads, parts: workers.threads, workers: workers)
+        workers.dispatch(heads, parts: workers.threads)
 
-        let x = workspace.hidden
-        let attended = workspace.attended
-        let hiddenWidth = attentionOutput.outputSize
+        let x = workspace.hidden                                   // [L][H] the layer's input
+        let attended = workspace.attended                          // [L][H]
+        let hiddenWidth = description.hiddenSize
         let rowParts = length * hiddenWidth >= 1 << 14 ? workers.threads : 1
+        let preNorm = isPreNorm
+        // attended = context·Oᵀ + b                                  [L][H]
         multiply(attentionOutput, workspace.context, rows: length, into: attended, workers: workers)
-        dispatch(ResidualJob(norm: attentionNorm, x: attended, residual: x, width: hiddenWidth, rows: length, parts: rowParts),
-                 parts: rowParts, workers: workers)
+        // post: attended = norm₁(attended + x); pre: attended += x   [L][H]
+        workers.dispatch(NormJob(norm: preNorm ? nil : attentionNorm, x: attended, residual: x, width: hiddenWidth,
+                                 rows: length, parts: rowParts), parts: rowParts)
         guard let feedForward else {
-            x.update(from: attended, count: length * hiddenWidth)
+            x.update(from: attended, count: length * hiddenWidth)  // [L][H]
             return
         }
-        multiply(feedForward.intermediate, attended, rows: length, into: workspace.inner, gelu: true, workers: workers)
+        var mlpInput = UnsafePointer(attended)                     // [L][H]
+        if preNorm, let outputNorm {
+            workspace.normed.update(from: attended, count: length * hiddenWidth)
+            workers.dispatch(NormJob(norm: outputNorm, x: workspace.normed, residual: nil, width: hiddenWidth,
+                                     rows: length, parts: rowParts), parts: rowParts)
+            mlpInput = UnsafePointer(workspace.normed)             // [L][H] norm₂(attended)
+        }
+        switch feedForward.kind {
+        case .gelu, .tanhGELU:
+            // inner = act(mlpInput·W₁ᵀ + b₁)                         [L][I]
+            multiply(feedForward.intermediate, mlpInput, rows: length, into: workspace.inner,
+                     activation: feedForward.kind == .gelu ? .gelu : .tanhGELU, workers: workers)
+        case .gatedSiLU:
+            guard let gate = feedForward.gate else { return }
+            let innerWidth = feedForward.intermediate.outputSize
+            // inner = mlpInput·Upᵀ                                   [L][I]
+            multiply(feedForward.intermediate, mlpInput, rows: length, into: workspace.inner, workers: workers)
+            // gate = mlpInput·Gateᵀ                                  [L][I]
+            multiply(gate, mlpInput, rows: length, into: workspace.gate, workers: workers)
+            // inner = SiLU(gate) ⊙ inner                              [L][I]
+            SIMDMath.gatedSiLUInPlace(workspace.inner, gate: workspace.gate, count: length * innerWidth)
+        }
+        // x = inner·W₂ᵀ + b₂                                         [L][H]
         multiply(feedForward.output, workspace.inner, rows: length, into: x, workers: workers)
-        dispatch(ResidualJob(norm: outputNorm, x: x, residual: attended, width: hiddenWidth, rows: length, parts: rowParts),
-                 parts: rowParts, workers: workers)
+        // post: x = norm₂(x + attended); pre: x += attended          [L][H]
+        workers.dispatch(NormJob(norm: preNorm ? nil : outputNorm, x: x, residual: attended, width: hiddenWidth,
+                                 rows: length, parts: rowParts), parts: rowParts)
     }
 
-    /// `output = input · Wᵀ + b` (then GELU when asked), split by column panels across the
-    /// pool when the product is large enough to pay for waking a thread.
+    /// `output = input · Wᵀ + b` (then the activation when asked), split by column panels
+    /// across the pool when the product is large enough to pay for waking a thread.
     private func multiply(
         _ linear: Linear, _ input: UnsafePointer<Float>, rows: Int, into output: UnsafeMutablePointer<Float>,
-        gelu: Bool = false, workers: WorkerPool
+        activation: LinearShareJob.Activation? = nil, workers: WorkerPool
     ) {
         let work = rows * linear.inputSize * linear.outputSize
         let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
-        dispatch(LinearShareJob(linear: linear, input: input, rows: rows, output: output,
-                                outputStride: linear.outputSize, parts: parts, gelu: gelu),
-                 parts: parts, workers: workers)
+        workers.dispatch(LinearShareJob(linear: linear, input: input, rows: rows, output: output,
+                                        outputStride: linear.outputSize, parts: parts, activation: activation),
+                         parts: parts)
     }
 }
 
-/// Runs `job` on the pool when it is cut into several parts, else as its one part here.
-private func dispatch<Job: PoolJob>(_ job: Job, parts: Int, workers: WorkerPool) {
-    if parts > 1 { workers.run(job) } else { job.run(part: 0) }
-}
-
-/// Part `part` of `0..<count` cut into `parts` near-equal consecutive ranges.
-private func share(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
-    (part * count / parts)..<((part + 1) * count / parts)
-}
-
-/// One linear layer's share of output panels, every row; with `gelu`, each panel's column
-/// strip goes through GELU right after it is computed, while it is still in L2.
+/// One linear layer's share of output panels, every row; with an activation, each panel's
+/// column strip goes through it right after it is computed, while it is still in L2.
 private struct LinearShareJob: PoolJob {
+    enum Activation { case gelu, tanhGELU }
+
     let linear: Linear
     let input: UnsafePointer<Float>
     let rows: Int
     let output: UnsafeMutablePointer<Float>
     let outputStride: Int
     let parts: Int
-    var gelu = false
+    var activation: Activation?
 
     func run(part: Int) {
         let packed = linear.packed
         let multiplier = PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
                                        bias: packed.paddedBias, scale: 1)
-        let panels = share(part, of: parts, count: packed.layout.panelCount)
+        let panels = WorkShare.range(part, of: parts, count: packed.layout.panelCount)
         guard !panels.isEmpty, rows > 0 else { return }
-        guard gelu else {
+        guard let activation else {
             multiplier.runShare(a: input, aStride: linear.inputSize, c: output, cStride: outputStride,
                                 rowRange: 0..<rows, panelRange: panels)
             return
@@ -200,7 +276,12 @@ private struct LinearShareJob: PoolJob {
                                 rowRange: 0..<rows, panelRange: panel..<(panel + 1))
             let n0 = panel * width
             let count = min(width, linear.outputSize - n0)
-            for row in 0..<rows { SIMDMath.geluInPlace(output + row * outputStride + n0, count: count) }
+            for row in 0..<rows {
+                switch activation {
+                case .gelu: SIMDMath.geluInPlace(output + row * outputStride + n0, count: count)
+                case .tanhGELU: SIMDMath.tanhGELUInPlace(output + row * outputStride + n0, count: count)
+                }
+            }
         }
     }
 }
@@ -218,13 +299,15 @@ private struct ProjectionJob: PoolJob {
     }
 }
 
-/// Self-attention of every head, heads split across parts; each part packs into its own scratch.
+/// Self-attention of every query head, heads split across parts; query head `h` reads key
+/// and value head `h / groupSize`. Each part packs into its own scratch.
 private struct HeadsJob: PoolJob {
     let queries: UnsafePointer<Float>, queryStride: Int
     let keys: UnsafePointer<Float>, keyStride: Int
     /// Nil (with `context`) when only the weights are wanted.
     let values: UnsafePointer<Float>?, valueStride: Int
-    let length: Int, headCount: Int, headSize: Int
+    let length: Int
+    let attention: TransformerDescription.Attention
     let bias: UnsafePointer<Float>
     let weights: UnsafeMutablePointer<Float>
     let context: UnsafeMutablePointer<Float>?, contextStride: Int
@@ -232,38 +315,50 @@ private struct HeadsJob: PoolJob {
     let parts: Int
 
     func run(part: Int) {
-        let d = headSize
+        let d = attention.headSize
         let scale = 1 / Float(d).squareRoot()
-        for head in share(part, of: parts, count: headCount) {
+        for head in WorkShare.range(part, of: parts, count: attention.headCount) {
+            let keyValueColumn = attention.keyValueHead(of: head) * d
             var headValues: HeadValues?
             if let values, let context {
-                headValues = HeadValues(value: values + head * d, valueStride: valueStride,
+                headValues = HeadValues(value: values + keyValueColumn, valueStride: valueStride,
                                         context: context + head * d, contextStride: contextStride)
             }
             AttentionKernels.attend(
-                query: queries + head * d, queryStride: queryStride, key: keys + head * d, keyStride: keyStride,
+                query: queries + head * d, queryStride: queryStride, key: keys + keyValueColumn, keyStride: keyStride,
                 values: headValues, length: length, headSize: d, scale: scale,
                 bias: bias, weights: weights + head * length * length, scratch: workspace.scratch(part: part))
         }
     }
 }
 
-/// `x = norm(x + residual)` (or just `x + residual` without a norm) on a share of the rows.
-private struct ResidualJob: PoolJob {
-    let norm: LayerNorm?
+/// `x = norm(x + residual)`, `x = x + residual` without a norm, or `x = norm(x)` without a
+/// residual, on a share of the rows.
+private struct NormJob: PoolJob {
+    let norm: Norm?
     let x: UnsafeMutablePointer<Float>
-    let residual: UnsafePointer<Float>
-    let width: Int
+    let residual: UnsafePointer<Float>?
+    var width = 0
     let rows: Int
     let parts: Int
 
+    init(norm: Norm?, x: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, width: Int = 0, rows: Int, parts: Int) {
+        self.norm = norm
+        self.x = x
+        self.residual = residual
+        self.width = norm?.width ?? width
+        self.rows = rows
+        self.parts = parts
+    }
+
     func run(part: Int) {
-        let rowShare = share(part, of: parts, count: rows)
+        let rowShare = WorkShare.range(part, of: parts, count: rows)
         guard !rowShare.isEmpty else { return }
         if let norm {
             norm.addAndNormalize(x, residual: residual, rows: rowShare)
             return
         }
+        guard let residual else { return }
         let start = rowShare.lowerBound * width, end = rowShare.upperBound * width
         var i = start
         while i + 16 <= end {
@@ -274,8 +369,8 @@ private struct ResidualJob: PoolJob {
     }
 }
 
-/// A layer's query, key and value projections, each `[token][hidden]`; head `h` owns
-/// columns `h·d ..< (h+1)·d`.
+/// A layer's query, key and value projections: queries `[token][heads·d]`, keys and values
+/// `[token][kvHeads·d]`; head `h` owns columns `h·d ..< (h+1)·d`.
 struct QueryKeyValue: Sendable {
     let queries: Matrix
     let keys: Matrix

@@ -34,21 +34,16 @@ struct PanelMultiply {
         let splitColumns = ceilDiv(panelCount, parts) * rowTiles <= ceilDiv(rowTiles, parts) * panelCount
         workers.run { part in
             if splitColumns {
-                let range = Self.share(part, of: parts, count: panelCount)
+                let range = WorkShare.range(part, of: parts, count: panelCount)
                 guard !range.isEmpty else { return }
                 runShare(a: a, aStride: aStride, c: c, cStride: cStride, rowRange: 0..<rows, panelRange: range)
             } else {
-                let tiles = Self.share(part, of: parts, count: rowTiles)
+                let tiles = WorkShare.range(part, of: parts, count: rowTiles)
                 let rowRange = min(rows, tiles.lowerBound * tileRows)..<min(rows, tiles.upperBound * tileRows)
                 guard !rowRange.isEmpty else { return }
                 runShare(a: a, aStride: aStride, c: c, cStride: cStride, rowRange: rowRange, panelRange: 0..<panelCount)
             }
         }
-    }
-
-    /// Part `part` of `0..<count` cut into `parts` near-equal consecutive ranges.
-    static func share(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
-        (part * count / parts)..<((part + 1) * count / parts)
     }
 
     func runShare(

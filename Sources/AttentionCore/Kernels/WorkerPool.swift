@@ -106,7 +106,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Part `part`'s share of `0..<count` when it is cut into `threads` near-equal consecutive
     /// ranges, e.g. the attention heads one part of `run` should compute.
     public func share(of count: Int, part: Int) -> Range<Int> {
-        (part * count / threads)..<((part + 1) * count / threads)
+        WorkShare.range(part, of: threads, count: count)
     }
 }
 

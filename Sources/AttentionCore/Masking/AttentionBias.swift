@@ -27,6 +27,23 @@ public struct AttentionBias: Equatable, Sendable {
         values = cellMask.map(semantics.bias(for:))
     }
 
+    /// Values already biases, `[query][key]` row-major.
+    init(length: Int, values: [Float]) {
+        precondition(values.count == length * length, "AttentionBias: \(values.count) values for length \(length)")
+        self.length = length
+        self.values = values
+    }
+
+    /// This bias with every key after its query at −∞: what a causal model's attention sees,
+    /// whatever the mask says.
+    public func limitedToEarlierKeys() -> AttentionBias {
+        var limited = values
+        for query in 0..<length {
+            for key in (query + 1)..<max(query + 1, length) { limited[query * length + key] = -.infinity }
+        }
+        return AttentionBias(length: length, values: limited)
+    }
+
     /// Queries whose every key has bias −∞ (possible under `soft` and `bias`): softmax
     /// has no value there, so their rows are zeros and the UI flags them.
     public var queriesWithNoKeys: [Int] {

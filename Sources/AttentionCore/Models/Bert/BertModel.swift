@@ -12,17 +12,32 @@ public enum BertModel {
         return make(config: config, weights: weights, tokenizer: tokenizer, name: name, source: folder.path)
     }
 
+    /// BERT as data: post-norm LayerNorm, learned absolute positions added by the embedder,
+    /// equal query and key/value heads, erf-GELU MLP, bidirectional.
+    static func description(config: BertConfig, hasMaskedLMHead: Bool) -> TransformerDescription {
+        TransformerDescription(
+            hiddenSize: config.hiddenSize, layerCount: config.numHiddenLayers,
+            norms: .init(kind: .layerNorm, placement: .post, epsilon: Float(config.layerNormEps)),
+            attention: .init(headCount: config.numAttentionHeads, keyValueHeadCount: config.numAttentionHeads,
+                             headSize: config.headSize),
+            positions: .learnedAbsolute, mlp: .gelu, intermediateSize: config.intermediateSize, isCausal: false,
+            outputHead: hasMaskedLMHead ? .maskedLM : .none, specialTokenRoles: [.cls, .sep, .pad, .mask, .unk],
+            maxPositions: config.maxPositionEmbeddings)
+    }
+
     static func make(config: BertConfig, weights: BertWeights, tokenizer: any TextTokenizer,
                      name: String, source: String) -> EncoderModel {
         let epsilon = Float(config.layerNormEps)
+        let description = description(config: config, hasMaskedLMHead: weights.maskedLMHead != nil)
         func linear(_ dense: BertWeights.Dense) -> Linear { Linear(weight: dense.weight, bias: dense.bias) }
         func norm(_ n: BertWeights.LayerNorm) -> LayerNorm { LayerNorm(gamma: n.weight, beta: n.bias, epsilon: epsilon) }
         let layers = weights.layers.map { layer in
-            EncoderLayer(
+            TransformerLayer(
+                description: description,
                 query: linear(layer.query), key: linear(layer.key), value: linear(layer.value),
-                attentionOutput: linear(layer.attentionOutput), attentionNorm: norm(layer.attentionLayerNorm),
+                attentionOutput: linear(layer.attentionOutput), attentionNorm: .layer(norm(layer.attentionLayerNorm)),
                 feedForward: FeedForward(intermediate: linear(layer.intermediate), output: linear(layer.output)),
-                outputNorm: norm(layer.outputLayerNorm), headCount: config.numAttentionHeads)
+                outputNorm: .layer(norm(layer.outputLayerNorm)))
         }
         let embedder = BertEmbedder(
             word: weights.embeddings.word, position: weights.embeddings.position,

@@ -98,7 +98,15 @@ public enum BuiltinModel {
         static let gist: Float = 40
     }
 
-    private static func layer(_ designs: [HeadDesign], writingContextAt context: Range<Int>) -> EncoderLayer {
+    /// The built-in model as data: two layers of six 24-wide heads, no norms, no MLP, designed
+    /// positions in the embeddings, bidirectional, no output head.
+    public static let description = TransformerDescription(
+        hiddenSize: hiddenSize, layerCount: heads.count, norms: nil,
+        attention: .init(headCount: headCount, keyValueHeadCount: headCount, headSize: headSize),
+        positions: .learnedAbsolute, mlp: nil, intermediateSize: 0, isCausal: false, outputHead: .none,
+        specialTokenRoles: [.cls, .sep, .pad, .unk], maxPositions: maxPositions)
+
+    private static func layer(_ designs: [HeadDesign], writingContextAt context: Range<Int>) -> TransformerLayer {
         var query = Matrix(zeros: hiddenSize, hiddenSize)
         var key = Matrix(zeros: hiddenSize, hiddenSize)
         var value = Matrix(zeros: hiddenSize, hiddenSize)
@@ -147,10 +155,11 @@ public enum BuiltinModel {
             }
         }
         let zero = [Float](repeating: 0, count: hiddenSize)
-        return EncoderLayer(
+        return TransformerLayer(
+            description: description,
             query: Linear(weight: query, bias: zero), key: Linear(weight: key, bias: zero),
             value: Linear(weight: value, bias: zero), attentionOutput: Linear(weight: output, bias: zero),
-            attentionNorm: nil, feedForward: nil, outputNorm: nil, headCount: headCount)
+            attentionNorm: nil, feedForward: nil, outputNorm: nil)
     }
 }
 

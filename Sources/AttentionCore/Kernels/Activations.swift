@@ -1,0 +1,26 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension SIMDMath {
+    /// GELU in its tanh approximation, in place (GPT-2's `gelu_new`, PyTorch's
+    /// `gelu(approximate="tanh")`): `x/2 · (1 + tanh(√(2/π)·(x + 0.044715·x³)))`.
+    static func tanhGELUInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        let root2OverPi: Float = 0.797_884_560_802_865_4
+        for i in 0..<count {
+            let x = values[i]
+            values[i] = 0.5 * x * (1 + tanhf(root2OverPi * (x + 0.044_715 * x * x * x)))
+        }
+    }
+
+    /// The gated-SiLU MLP's middle step, in place in `inner`: `inner = SiLU(gate) ⊙ inner`,
+    /// `SiLU(g) = g / (1 + e^(−g))` (Llama's `act_fn(gate_proj(x)) * up_proj(x)`).
+    static func gatedSiLUInPlace(_ inner: UnsafeMutablePointer<Float>, gate: UnsafePointer<Float>, count: Int) {
+        for i in 0..<count {
+            let g = gate[i]
+            inner[i] *= g / (1 + expf(-g))
+        }
+    }
+}
