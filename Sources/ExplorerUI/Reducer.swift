@@ -288,7 +288,7 @@ extension AppState {
         case .enter:
             do {
                 let pattern = try MaskPattern(parsing: picker.editor.text)
-                _ = try pattern.values(for: explorer.encoding)
+                _ = try pattern.values(for: explorer.encoding, documentSeparator: explorer.model.tokenizer.documentSeparator)
                 overlay = .none
                 let effects = edit { try $0.setPattern(pattern) }
                 message = .info("pattern \(pattern.description): \(pattern.summary)")

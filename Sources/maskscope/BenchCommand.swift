@@ -207,10 +207,17 @@ struct BenchCommand: ParsableCommand {
         return times
     }
 
-    /// The first `length - 1` positions of `encoding` and its last one (`[SEP]`), so the text
-    /// keeps its special tokens at exactly `length` tokens.
+    /// The first positions of `encoding` and the special tokens that close it (BERT's `[SEP]`,
+    /// nothing for a decoder without an end token), `length` positions in all, so the text
+    /// keeps the layout its tokenizer gives it.
     static func encoding(_ encoding: Encoding, cutTo length: Int) -> Encoding {
-        let keep = Array(0..<(length - 1)) + [encoding.count - 1]
+        var closing = 0
+        while closing < encoding.count - 1, encoding.isSpecial[encoding.count - 1 - closing],
+              !encoding.isPadding[encoding.count - 1 - closing] {
+            closing += 1
+        }
+        closing = min(closing, length - 1)
+        let keep = Array(0..<(length - closing)) + Array((encoding.count - closing)..<encoding.count)
         return Encoding(
             tokens: keep.map { encoding.tokens[$0] }, ids: keep.map { encoding.ids[$0] },
             typeIDs: keep.map { encoding.typeIDs[$0] }, wordIndices: keep.map { encoding.wordIndices[$0] },

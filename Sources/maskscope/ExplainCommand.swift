@@ -121,7 +121,7 @@ struct ExplainReport {
         let b = breakdown
         let queryToken = TokenLabel.printable(b.tokens[b.query])
         let info = model.model.info
-        let headSize = info.headCount > 0 ? info.hiddenSize / info.headCount : 0
+        let headSize = model.model.description.attention.headSize
         var lines = [
             model.headline,
             "semantics: \(semantics.rawValue) (\(semantics.summary))",

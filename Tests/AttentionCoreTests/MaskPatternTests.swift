@@ -9,10 +9,12 @@ struct MaskPatternTests {
     static let packed = "the cat sat [SEP] a dog ran"
 
     let model = BuiltinModel.make()
+    /// The built-in tokenizer's separator role, `[SEP]`.
+    static let separator = BuiltinTokenizer().documentSeparator
 
     /// Closed cells (pattern value 0) of a pattern on an encoding, as (query, key) pairs.
     func closedCells(_ pattern: MaskPattern, _ encoding: Encoding) throws -> Set<[Int]> {
-        let values = try pattern.values(for: encoding)
+        let values = try pattern.values(for: encoding, documentSeparator: Self.separator)
         let length = encoding.count
         var closed = Set<[Int]>()
         for q in 0..<length { for k in 0..<length where values[q * length + k] == 0 { closed.insert([q, k]) } }
@@ -27,7 +29,7 @@ struct MaskPatternTests {
         let text = syntax.hasPrefix("block") ? Self.packed : Self.seed
         let encoding = try model.encode(text)
         let length = encoding.count
-        let values = try pattern.values(for: encoding)
+        let values = try pattern.values(for: encoding, documentSeparator: Self.separator)
         #expect(values.count == length * length)
         let sep = encoding.tokens.indices.filter { encoding.tokens[$0] == "[SEP]" }
         func blockDocument(_ i: Int) -> Int { sep.filter { $0 < i }.count }
@@ -178,16 +180,16 @@ struct MaskPatternTests {
     func fitErrors() throws {
         let encoding = try model.encode("the cat sat")
         #expect(throws: MaskPatternError.countTooLarge(pattern: "padding:9", count: 9, length: 5)) {
-            try MaskPattern.padding(count: 9).values(for: encoding)
+            try MaskPattern.padding(count: 9).values(for: encoding, documentSeparator: Self.separator)
         }
         #expect(throws: MaskPatternError.positionOutOfRange(pattern: "global:0,7", position: 7, count: 5)) {
-            try MaskPattern(parsing: "global:0,7").values(for: encoding)
+            try MaskPattern(parsing: "global:0,7").values(for: encoding, documentSeparator: Self.separator)
         }
         #expect(throws: MaskPatternError.positionOutOfRange(pattern: "block:5", position: 5, count: 5)) {
-            try MaskPattern(parsing: "block:5").values(for: encoding)
+            try MaskPattern(parsing: "block:5").values(for: encoding, documentSeparator: Self.separator)
         }
         do {
-            _ = try MaskPattern.seed.values(for: encoding)
+            _ = try MaskPattern.seed.values(for: encoding, documentSeparator: Self.separator)
             Issue.record("seed fit a text without 'quick'")
         } catch let error as MaskPatternError {
             #expect(error.description.contains("no 'quick'"), "\(error)")
@@ -215,7 +217,7 @@ struct MaskPatternTests {
         try explorer.setPattern(.window(radius: 1))
         #expect(try explorer.setText("a dog ran far") == nil)
         #expect(explorer.pattern == .window(radius: 1))
-        #expect(explorer.patternValues == (try MaskPattern.window(radius: 1).values(for: explorer.encoding)))
+        #expect(explorer.patternValues == (try MaskPattern.window(radius: 1).values(for: explorer.encoding, documentSeparator: Self.separator)))
     }
 
     @Test("setCell checks positions and values")

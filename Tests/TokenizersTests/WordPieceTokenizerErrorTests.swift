@@ -95,7 +95,12 @@ import Testing
             (#"{"model": {"type": "BPE", "vocab": {"a": 0}}}"#, "only WordPiece"),
             (#"{"model": {"type": "WordPiece", "vocab": {"a": -3}}}"#, "'a' has id -3"),
             (#"{"model": {"type": "WordPiece", "vocab": {"a": "x"}}}"#, "'a' has id"),
-            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "[CLS]": 1}}}"#, "no '[SEP]' token"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0, "[CLS]": 1}}, "pre_tokenizer": {"type": "BertPreTokenizer"}, "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 1], "cls": ["[CLS]", 0]}}"#, "no '[SEP]' token"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}, "pre_tokenizer": {"type": "ByteLevel"}}"#, "pre_tokenizer 'ByteLevel' is not supported"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}, "pre_tokenizer": null}"#, "pre_tokenizer null (no word splitting) is not supported"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}, "pre_tokenizer": {"type": "BertPreTokenizer"}}"#, "post_processor null (no special tokens added) is not supported"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}, "pre_tokenizer": {"type": "BertPreTokenizer"}, "post_processor": {"type": "RobertaProcessing"}}"#, "post_processor 'RobertaProcessing' is not supported"),
+            (#"{"model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}, "pre_tokenizer": {"type": "BertPreTokenizer"}, "post_processor": {"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}]}}"#, "single template is not '[CLS] $A [SEP]'"),
             (#"{"normalizer": {"type": "NFKC"}, "model": {"type": "WordPiece", "vocab": {"[UNK]": 0}}}"#, "normalizer type 'NFKC'"),
         ]
         for (json, expected) in cases {
@@ -122,7 +127,7 @@ import Testing
         let json = #"""
         {"model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": {"[PAD]": 0, "[UNK]": 1, "[CLS]": 2, "[SEP]": 3, "Ab": 4, "ab": 5}},
          "normalizer": {"type": "BertNormalizer", "lowercase": false, "strip_accents": null, "handle_chinese_chars": true, "clean_text": true},
-         "added_tokens": [{"id": 6, "content": "<special>", "special": true}]}
+         "added_tokens": [{"id": 6, "content": "<special>", "special": true}], "pre_tokenizer": {"type": "BertPreTokenizer"}, "post_processor": {"type": "BertProcessing", "sep": ["[SEP]", 3], "cls": ["[CLS]", 2]}}
         """#
         let dir = try folder(["tokenizer.json": Data(json.utf8), "vocab.txt": Data("nothing\n".utf8)])
         let fromJSON = try WordPieceTokenizer.load(folder: dir)

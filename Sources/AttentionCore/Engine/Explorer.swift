@@ -40,7 +40,7 @@ public struct Explorer: Sendable {
         let encoding = try model.encode(text, pair: pair, padTo: padTo)
         prepared = try model.prepare(encoding)
         mask = encoding.defaultMask
-        patternValues = try MaskPattern.none.values(for: encoding)
+        patternValues = try MaskPattern.none.values(for: encoding, documentSeparator: model.tokenizer.documentSeparator)
     }
 
     public var encoding: Encoding { prepared.encoding }
@@ -62,7 +62,7 @@ public struct Explorer: Sendable {
         mask = encoding.defaultMask
         cellOverrides = [:]
         do {
-            patternValues = try pattern.values(for: encoding)
+            patternValues = try pattern.values(for: encoding, documentSeparator: model.tokenizer.documentSeparator)
             return nil
         } catch {
             pattern = .none
@@ -74,7 +74,7 @@ public struct Explorer: Sendable {
     /// Sets the query × key pattern for the current text. On error nothing changes.
     /// - Throws: `MaskPatternError` when it does not fit the text.
     public mutating func setPattern(_ newPattern: MaskPattern) throws {
-        patternValues = try newPattern.values(for: encoding)
+        patternValues = try newPattern.values(for: encoding, documentSeparator: model.tokenizer.documentSeparator)
         pattern = newPattern
     }
 

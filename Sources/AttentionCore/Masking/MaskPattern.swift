@@ -22,7 +22,8 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
     /// Longformer's local attention.
     case window(radius: Int)
     /// Block-diagonal documents packed in one sequence: a token sees only its own document.
-    /// `starts` nil splits after each `[SEP]` (a `[SEP]` ends its document); otherwise the
+    /// `starts` nil splits after each document separator, the tokenizer's separator role
+    /// (`[SEP]` for BERT) or else its end-of-sequence token (a separator ends its document); otherwise the
     /// documents begin at those positions (position 0 always begins one).
     case block(starts: [Int]?)
     /// The tokens at `positions` see every key and are seen by every query; every other cell
@@ -68,7 +69,7 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
         case .causal: return "each query sees itself and earlier keys (key ≤ query), as in a decoder"
         case .prefix(let length): return "the first \(length) tokens see each other; later tokens see the prefix and earlier keys (prefix-LM)"
         case .window(let radius): return "each query sees keys at most \(radius) positions away (sliding window)"
-        case .block(nil): return "packed documents: a token sees only its own document; a document ends at each [SEP]"
+        case .block(nil): return "packed documents: a token sees only its own document; a document ends at each separator ([SEP])"
         case .block(let starts?): return "packed documents starting at positions \(starts.map(String.init).joined(separator: ", ")); a token sees only its own"
         case let .global(positions, base):
             let others = base == .none ? "all other cells are open" : "the other cells follow \(base.description)"
@@ -174,9 +175,11 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
     /// The pattern's mask value for every cell of `encoding`, `[query][key]` row-major,
     /// `L × L` with `L = encoding.count`: 1 open, 0 closed (`seed` also has 0.5).
     ///
+    /// - Parameter documentSeparator: the token that ends a document for `block` without
+    ///   positions (`TextTokenizer.documentSeparator`); nil makes the input one document.
     /// - Throws: `MaskPatternError` when the pattern does not fit the text (a count or
     ///   position past its end, or `seed` on a text without "quick", "jumps" or "lazy").
-    public func values(for encoding: Encoding) throws -> [Float] {
+    public func values(for encoding: Encoding, documentSeparator: SpecialToken?) throws -> [Float] {
         let length = encoding.count
         func grid(_ open: (_ query: Int, _ key: Int) -> Float) -> [Float] {
             var cells = [Float](repeating: 0, count: length * length)
@@ -212,15 +215,15 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
                 document = (0..<length).map { position in starts.filter { $0 <= position && $0 > 0 }.count }
             } else {
                 var index = 0
-                document = encoding.tokens.map { token in
-                    defer { if token == "[SEP]" { index += 1 } }
+                document = encoding.ids.map { id in
+                    defer { if id == documentSeparator?.id { index += 1 } }
                     return index
                 }
             }
             return grid { query, key in document[query] == document[key] ? 1 : 0 }
         case let .global(positions, base):
             try check(positions)
-            var cells = try base.values(for: encoding)
+            var cells = try base.values(for: encoding, documentSeparator: documentSeparator)
             for position in positions {
                 for other in 0..<length {
                     cells[position * length + other] = 1

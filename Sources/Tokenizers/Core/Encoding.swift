@@ -1,7 +1,9 @@
-/// The result of tokenizing one text (or a text pair) for a BERT-style encoder.
+/// The result of tokenizing one text (or a text pair) for a model.
 ///
-/// All arrays have one entry per token position, special tokens included, in order:
-/// `[CLS] a… [SEP]` or `[CLS] a… [SEP] b… [SEP]`, then any `[PAD]`.
+/// All arrays have one entry per token position, special tokens included, in the order the
+/// model's tokenizer lays them out: a BERT encoder's `[CLS] a… [SEP]` or
+/// `[CLS] a… [SEP] b… [SEP]`, a decoder's optional BOS then the text; then any padding.
+/// Which special token plays which part is the tokenizer's `specialTokenRoles`.
 public struct Encoding: Equatable, Sendable {
     /// Token strings as the vocabulary spells them (`##` marks a word continuation).
     public var tokens: [String]
@@ -12,9 +14,10 @@ public struct Encoding: Equatable, Sendable {
     /// Which word (counted over both texts) each token belongs to; nil for special tokens.
     /// Pieces of one word share an index, which is what "same word" means.
     public var wordIndices: [Int?]
-    /// True for `[CLS]`, `[SEP]`, `[PAD]` and any special token written literally in the text.
+    /// True for the special tokens the tokenizer added (`[CLS]`, `[SEP]`, BOS…), padding, and any
+    /// special token written literally in the text.
     public var isSpecial: [Bool]
-    /// True for `[PAD]` positions added by padding; their starting mask value is 0.
+    /// True for positions added by padding; their starting mask value is 0.
     public var isPadding: [Bool]
 
     public init(tokens: [String], ids: [Int], typeIDs: [Int], wordIndices: [Int?], isSpecial: [Bool], isPadding: [Bool]) {
@@ -32,7 +35,7 @@ public struct Encoding: Equatable, Sendable {
     /// The mask a tokenizer hands a model: 1 for every token, 0 for padding.
     public var defaultMask: [Float] { isPadding.map { $0 ? 0 : 1 } }
 
-    /// Appends `[PAD]` tokens (type id 0, as transformers pads) until there are `length` positions.
+    /// Appends the padding token (type id 0, as transformers pads) until there are `length` positions.
     /// A length at or below the current count leaves the encoding unchanged.
     public func padded(to length: Int, padToken: String, padID: Int) -> Encoding {
         guard length > count else { return self }
@@ -60,6 +63,11 @@ public protocol TextTokenizer: Sendable {
     /// A vocabulary string as a person should read it on screen: a leading-space marker as a
     /// visible space, a newline as ⏎, a byte that is not UTF-8 alone as `<0xE6>`.
     func displayForm(of token: String) -> String
+    /// The vocabulary string of `id`, or nil when the tokenizer cannot name it.
+    func token(for id: Int) -> String?
+    /// The text ids stand for, as transformers' `decode(ids)` (special tokens kept): pieces
+    /// joined the way the tokenizer's decoder joins them.
+    func decode(_ ids: [Int]) -> String
 }
 
 extension TextTokenizer {
@@ -68,4 +76,19 @@ extension TextTokenizer {
     }
 
     public func displayForm(of token: String) -> String { token }
+
+    public func token(for id: Int) -> String? {
+        specialTokenRoles.values.first { $0.id == id }?.token
+    }
+
+    /// Tokens joined with nothing between them; ids the tokenizer cannot name read `[id N]`.
+    public func decode(_ ids: [Int]) -> String {
+        ids.map { token(for: $0) ?? "[id \($0)]" }.joined()
+    }
+
+    /// The token that ends a document when several are packed in one input: the separator
+    /// of an encoder, else the end-of-sequence token of a decoder; nil when there is neither.
+    public var documentSeparator: SpecialToken? {
+        specialTokenRoles[.sep] ?? specialTokenRoles[.eos]
+    }
 }

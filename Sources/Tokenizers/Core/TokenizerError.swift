@@ -17,6 +17,9 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedModel(file: String, type: String)
     /// A tokenizer.json vocabulary entry with an unusable id.
     case badVocabularyID(file: String, token: String, id: Int)
+    /// tokenizer.json names a pipeline step (`pre_tokenizer`, `post_processor`) this tokenizer
+    /// cannot reproduce; `found` is what the file says, `supported` what would be read.
+    case unsupportedComponent(file: String, component: String, found: String, supported: String)
     /// A folder with neither tokenizer.json nor vocab.txt.
     case noTokenizerFiles(folder: String)
 
@@ -38,6 +41,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): model type '\(type)' is not supported; only WordPiece (BERT) tokenizers are"
         case .badVocabularyID(let file, let token, let id):
             return "\(file): vocabulary token '\(token)' has id \(id), which is not a valid non-negative id"
+        case let .unsupportedComponent(file, component, found, supported):
+            return "\(file): \(component) \(found) is not supported (supported: \(supported)); tokenizing without it would give different ids than transformers"
         case .noTokenizerFiles(let folder):
             return "\(folder): no tokenizer.json or vocab.txt found"
         }

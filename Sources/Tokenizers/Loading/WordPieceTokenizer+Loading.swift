@@ -84,6 +84,10 @@ extension WordPieceTokenizer {
             lowercase = false; stripAccents = false; chinese = false; clean = false
         }
 
+        guard !entries.isEmpty else { throw TokenizerError.emptyVocabulary(file: name) }
+        try checkPreTokenizer(root["pre_tokenizer"], file: name)
+        let template = try bertTemplate(root["post_processor"], file: name)
+
         var added: [(token: String, id: Int?)] = []
         for case let token as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
             guard token["special"] as? Bool == true, let content = token["content"] as? String else { continue }
@@ -102,8 +106,8 @@ extension WordPieceTokenizer {
             tokenizeChineseChars: settings.tokenizeChineseChars ?? chinese,
             cleanText: clean,
             unknownToken: settings.unknownToken ?? (model["unk_token"] as? String) ?? "[UNK]",
-            classToken: settings.classToken ?? "[CLS]",
-            separatorToken: settings.separatorToken ?? "[SEP]",
+            classToken: template.classToken,
+            separatorToken: template.separatorToken,
             paddingToken: settings.paddingToken ?? "[PAD]",
             maskToken: settings.maskToken ?? "[MASK]",
             extraSpecialTokens: added,
@@ -114,6 +118,75 @@ extension WordPieceTokenizer {
     }
 
     /// Ids at or above this are rejected: they would only make the id table huge.
+    /// Refuses any `pre_tokenizer` but BERT's (whitespace, then each punctuation mark alone),
+    /// the only one `encode` reproduces.
+    static func checkPreTokenizer(_ value: Any?, file: String) throws {
+        let supported = "BertPreTokenizer"
+        guard let object = value as? [String: Any] else {
+            throw TokenizerError.unsupportedComponent(file: file, component: "pre_tokenizer", found: "null (no word splitting)", supported: supported)
+        }
+        let type = object["type"] as? String ?? "without a type"
+        guard type == "BertPreTokenizer" else {
+            throw TokenizerError.unsupportedComponent(file: file, component: "pre_tokenizer", found: "'\(type)'", supported: supported)
+        }
+    }
+
+    /// The class and separator tokens of a `post_processor` that lays out inputs as BERT does,
+    /// `[CLS] A [SEP]` and `[CLS] A [SEP] B [SEP]` with type ids 0 then 1: `BertProcessing`, or
+    /// `TemplateProcessing` with exactly that template. Anything else is refused.
+    static func bertTemplate(_ value: Any?, file: String) throws -> (classToken: String, separatorToken: String) {
+        let supported = "BertProcessing, or TemplateProcessing '[CLS] $A [SEP]' / '[CLS] $A [SEP] $B:1 [SEP]:1'"
+        func refuse(_ found: String) -> TokenizerError {
+            .unsupportedComponent(file: file, component: "post_processor", found: found, supported: supported)
+        }
+        guard let object = value as? [String: Any] else { throw refuse("null (no special tokens added)") }
+        let type = object["type"] as? String ?? "without a type"
+        switch type {
+        case "BertProcessing":
+            guard let cls = (object["cls"] as? [Any])?.first as? String, let sep = (object["sep"] as? [Any])?.first as? String else {
+                throw refuse("'BertProcessing' without \"cls\" and \"sep\" pairs")
+            }
+            return (cls, sep)
+        case "TemplateProcessing":
+            /// One template piece as (special token or sequence id, type id).
+            func pieces(_ key: String) -> [(special: String?, sequence: String?, type: Int)]? {
+                guard let items = object[key] as? [Any] else { return nil }
+                var result: [(special: String?, sequence: String?, type: Int)] = []
+                for case let item as [String: Any] in items {
+                    if let special = item["SpecialToken"] as? [String: Any], let id = special["id"] as? String {
+                        result.append((id, nil, jsonInteger(special["type_id"] as Any) ?? 0))
+                    } else if let sequence = item["Sequence"] as? [String: Any], let id = sequence["id"] as? String {
+                        result.append((nil, id, jsonInteger(sequence["type_id"] as Any) ?? 0))
+                    } else {
+                        return nil
+                    }
+                }
+                return result.count == items.count ? result : nil
+            }
+            guard let single = pieces("single"), single.count == 3,
+                  let cls = single[0].special, single[1].sequence == "A", let sep = single[2].special,
+                  single.allSatisfy({ $0.type == 0 }) else {
+                throw refuse("'TemplateProcessing' whose single template is not '[CLS] $A [SEP]'")
+            }
+            if let pair = pieces("pair") {
+                let shape = pair.map { $0.special ?? "$" + ($0.sequence ?? "") }
+                guard shape == [cls, "$A", sep, "$B", sep], pair.map(\.type) == [0, 0, 0, 1, 1] else {
+                    throw refuse("'TemplateProcessing' whose pair template is not '\(cls) $A \(sep) $B:1 \(sep):1'")
+                }
+            }
+            if let specials = object["special_tokens"] as? [String: Any] {
+                for token in [cls, sep] {
+                    guard let entry = specials[token] as? [String: Any], let tokens = entry["tokens"] as? [String], tokens == [token] else {
+                        throw refuse("'TemplateProcessing' whose special token '\(token)' is not the single token of that name")
+                    }
+                }
+            }
+            return (cls, sep)
+        default:
+            throw refuse("'\(type)'")
+        }
+    }
+
     private static var maxVocabularyID: Int { 1 << 24 }
 
     private static func readFile(_ url: URL) throws -> Data {

@@ -12,6 +12,25 @@ public struct BuiltinTokenizer: TextTokenizer {
 
     public var padToken: (token: String, id: Int) { ("[PAD]", 0) }
 
+    /// BERT's spellings and ids, which the built-in tokenizer keeps so its inputs read like BERT's.
+    public var specialTokenRoles: [SpecialTokenRole: SpecialToken] {
+        let roles: [(SpecialTokenRole, String)] = [(.pad, "[PAD]"), (.unk, "[UNK]"), (.cls, "[CLS]"), (.sep, "[SEP]"), (.mask, "[MASK]")]
+        var named: [SpecialTokenRole: SpecialToken] = [:]
+        for (role, token) in roles { named[role] = SpecialToken(token: token, id: Self.specialTokens[token] ?? 0) }
+        return named
+    }
+
+    /// Special tokens only: a word's id is a one-way hash of its text (the model reads the text).
+    public func token(for id: Int) -> String? {
+        Self.specialTokens.first { $0.value == id }?.key
+    }
+
+    /// Special tokens by name and every other id as `[id N]`, space-separated: word ids are
+    /// one-way hashes, so the built-in tokenizer cannot spell them back.
+    public func decode(_ ids: [Int]) -> String {
+        ids.map { token(for: $0) ?? "[id \($0)]" }.joined(separator: " ")
+    }
+
     public func encode(_ text: String, pair: String?) throws -> Encoding {
         var tokens = ["[CLS]"], types = [0], words: [Int?] = [nil], special = [true]
         var wordIndex = 0

@@ -1,3 +1,5 @@
+import Foundation
+
 /// BERT's tokenizer (basic tokenizer + WordPiece), matching transformers 5's `BertTokenizer`
 /// token for token: same normalization, word splitting, greedy longest-match pieces,
 /// literal special tokens and `[CLS] a [SEP] b [SEP]` assembly.
@@ -16,6 +18,8 @@ public struct WordPieceTokenizer: TextTokenizer {
     public let classToken: (token: String, id: Int)
     public let separatorToken: (token: String, id: Int)
     public let padToken: (token: String, id: Int)
+    /// The masked-LM blank, when the vocabulary has one.
+    public let maskToken: (token: String, id: Int)?
     /// Special tokens recognised when written literally in the text, with their ids.
     public let specialTokens: [(token: String, id: Int)]
 
@@ -97,6 +101,7 @@ public struct WordPieceTokenizer: TextTokenizer {
             if let id = vocabulary.id(for: token) { specials.append((token, id)) }
         }
         self.specialTokens = specials
+        self.maskToken = maskToken.flatMap { token in vocabulary.id(for: token).map { (token, $0) } }
         self.vocabulary = vocabulary
         self.lowercase = lowercase
         self.stripAccents = stripAccents ?? lowercase
@@ -111,6 +116,44 @@ public struct WordPieceTokenizer: TextTokenizer {
     }
 
     /// Number of distinct tokens in the vocabulary.
+    /// `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]` and, when the vocabulary has it, `[MASK]`, as this
+    /// checkpoint spells them.
+    public var specialTokenRoles: [SpecialTokenRole: SpecialToken] {
+        var roles: [SpecialTokenRole: SpecialToken] = [
+            .cls: SpecialToken(token: classToken.token, id: classToken.id),
+            .sep: SpecialToken(token: separatorToken.token, id: separatorToken.id),
+            .pad: SpecialToken(token: padToken.token, id: padToken.id),
+            .unk: SpecialToken(token: unknownToken.token, id: unknownToken.id),
+        ]
+        if let maskToken { roles[.mask] = SpecialToken(token: maskToken.token, id: maskToken.id) }
+        return roles
+    }
+
+    /// The token itself: `##` already reads as "continues the previous word", as BertViz shows it.
+    public func displayForm(of token: String) -> String { token }
+
+    /// transformers' BERT decoding (`decode(ids)`, special tokens kept), as the `tokenizers`
+    /// WordPiece decoder does it: a continuation piece glued to the one before (`##` dropped; kept on a first piece),
+    /// any other piece after a space; with each piece's space then cleaned up before `.`, `?`,
+    /// `!`, `,` and English contractions (`n't`, `'s`, …), piece by piece.
+    public func decode(_ ids: [Int]) -> String {
+        var text = ""
+        let prefix = vocabulary.continuationPrefix
+        for (index, id) in ids.enumerated() {
+            let token = self.token(for: id) ?? unknownToken.token
+            var piece = token
+            if index > 0 {
+                piece = !prefix.isEmpty && token.hasPrefix(prefix) ? String(token.dropFirst(prefix.count)) : " " + token
+            }
+            for (spaced, glued) in [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
+                                    (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")] {
+                piece = piece.replacingOccurrences(of: spaced, with: glued)
+            }
+            text += piece
+        }
+        return text
+    }
+
     public var vocabularySize: Int { vocabulary.count }
 
     /// The id of a token spelled exactly (byte for byte) as in the vocabulary.
