@@ -48,7 +48,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let location = try ModelLocator().locate(model)
         let report = try InspectReport.make(location)
-        let check = self.check ? try InspectCheck.run(report) : nil
+        let check = self.check ? try TensorSourceCheck.run(report.sources) : nil
         switch format {
         case .table:
             var stream = OutputStream.standardOutput
@@ -57,34 +57,5 @@ struct InspectCommand: ParsableCommand {
         case .json:
             try report.writeJSON(check: check)
         }
-    }
-}
-
-/// `inspect --check`: every tensor dequantized once, non-finite values counted.
-struct InspectCheck {
-    var seconds: Double
-    var tensorCount: Int
-    var elementCount: Int
-    /// Tensors holding NaN or infinity, with how many.
-    var nonFinite: [(name: String, count: Int)]
-    /// Tensors whose type cannot be read as floats.
-    var unreadable: [String]
-
-    static func run(_ report: InspectReport) throws -> InspectCheck {
-        let start = DispatchTime.now().uptimeNanoseconds
-        var check = InspectCheck(seconds: 0, tensorCount: 0, elementCount: 0, nonFinite: [], unreadable: [])
-        for source in report.sources {
-            for name in source.tensorNames {
-                guard source.descriptor(name)?.isReadableAsFloat == true else { check.unreadable.append(name); continue }
-                let floats = try source.floats(name)
-                var bad = 0
-                for value in floats where !value.isFinite { bad += 1 }
-                if bad > 0 { check.nonFinite.append((name, bad)) }
-                check.tensorCount += 1
-                check.elementCount += floats.count
-            }
-        }
-        check.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return check
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 extension InspectReport {
     /// The table form: a summary block, the hyperparameters, then one row per tensor.
-    func table(check: InspectCheck?) -> [String] {
+    func table(check: TensorSourceCheck?) -> [String] {
         var lines = ["model: \(name) (\(reason))"]
         func field(_ label: String, _ value: String) { lines.append(DisplayWidth.pad(label, toWidth: 15, alignment: .left) + value) }
         if let path { field("path", path + (byteCount.map { " (\(thousandsGrouped($0)) bytes)" } ?? "")) }
@@ -45,7 +45,7 @@ extension InspectReport {
         return lines
     }
 
-    func writeJSON(check: InspectCheck?) throws {
+    func writeJSON(check: TensorSourceCheck?) throws {
         var json = JSONOutput()
         try json.beginObject()
         try json.key("model"); try json.string(name)

@@ -81,8 +81,29 @@ public final class GGUFFile: Sendable {
         let count = tensor.elementCount
         let bytes = UnsafeRawBufferPointer(rebasing: storage.bytes[tensor.byteRange])
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-            GGMLDequantizer.dequantize(tensor.type, blocks: bytes, into: buffer)
+            Self.dequantizeInParallel(tensor.type, blocks: bytes, into: buffer)
             initialized = count
+        }
+    }
+
+    /// Large tensors are split into runs of whole blocks dequantized on all cores; each run
+    /// is computed exactly as a single pass would be, so the result does not depend on the split.
+    private static func dequantizeInParallel(_ type: GGMLType, blocks: UnsafeRawBufferPointer, into output: UnsafeMutableBufferPointer<Float>) {
+        let blockCount = blocks.count / type.blockByteCount
+        let chunkCount = min(ProcessInfo.processInfo.activeProcessorCount * 4, output.count / (1 << 18))
+        guard chunkCount > 1 else {
+            GGMLDequantizer.dequantize(type, blocks: blocks, into: output)
+            return
+        }
+        // Each iteration writes a disjoint run of `output`; the bytes are only read.
+        nonisolated(unsafe) let source = blocks
+        nonisolated(unsafe) let target = output
+        DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
+            let first = blockCount * chunk / chunkCount, last = blockCount * (chunk + 1) / chunkCount
+            GGMLDequantizer.dequantize(
+                type,
+                blocks: UnsafeRawBufferPointer(rebasing: source[first * type.blockByteCount ..< last * type.blockByteCount]),
+                into: UnsafeMutableBufferPointer(rebasing: target[first * type.blockSize ..< last * type.blockSize]))
         }
     }
 
