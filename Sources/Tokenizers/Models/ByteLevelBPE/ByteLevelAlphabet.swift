@@ -19,12 +19,22 @@ enum ByteLevelAlphabet {
         return table
     }()
 
-    /// The byte each alphabet character stands for; characters outside the alphabet are absent.
-    static let byteForCharacter: [UInt32: UInt8] = {
-        var map: [UInt32: UInt8] = [:]
-        for (byte, scalar) in characterForByte.enumerated() { map[scalar.value] = UInt8(byte) }
-        return map
+    /// The byte each alphabet character stands for, indexed by scalar value (the alphabet ends
+    /// at U+0143); -1 for characters outside the alphabet. An array, not a dictionary: every
+    /// token shown or decoded goes through it.
+    private static let byteForScalarValue: [Int16] = {
+        var table = [Int16](repeating: -1, count: 0x144)
+        for (byte, scalar) in characterForByte.enumerated() { table[Int(scalar.value)] = Int16(byte) }
+        return table
     }()
+
+    /// The byte `scalar` stands for, or nil outside the alphabet.
+    @inline(__always)
+    static func byte(for scalar: Unicode.Scalar) -> UInt8? {
+        let value = Int(scalar.value)
+        guard value < byteForScalarValue.count, byteForScalarValue[value] >= 0 else { return nil }
+        return UInt8(byteForScalarValue[value])
+    }
 
     /// Spells raw bytes in the alphabet, as the vocabulary stores them.
     static func spell<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
@@ -39,7 +49,7 @@ enum ByteLevelAlphabet {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(token.unicodeScalars.count)
         for scalar in token.unicodeScalars {
-            guard let byte = byteForCharacter[scalar.value] else { return nil }
+            guard let byte = byte(for: scalar) else { return nil }
             bytes.append(byte)
         }
         return bytes
@@ -47,7 +57,7 @@ enum ByteLevelAlphabet {
 
     /// True when every character of `token` is in the alphabet.
     static func spellsBytes(_ token: String) -> Bool {
-        token.unicodeScalars.allSatisfy { byteForCharacter[$0.value] != nil }
+        token.unicodeScalars.allSatisfy { byte(for: $0) != nil }
     }
 
     /// The bytes `tokenizers`' ByteLevel decoder produces for one token: the alphabet's bytes, or
