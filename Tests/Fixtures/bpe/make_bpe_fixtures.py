@@ -14,7 +14,8 @@ Outputs (beside this script):
     smollm2-cases.json      >= 60 texts encoded by AutoTokenizer.from_pretrained(dir, gguf_file=...)
     gpt2-tiny/              a byte-level BPE trained here: vocab.json, merges.txt (tokenizers),
                             tokenizer.json (GPT2Tokenizer.save_pretrained) and cases.json
-    roberta-tiny/           the same for RobertaTokenizer: tokenizer.json and cases.json
+    roberta-tiny/           the same for RobertaTokenizer (<mask> with lstrip, as roberta-base):
+                            tokenizer.json and cases.json
     llama3-tiny/            Sequence[Split(llama3 regex), ByteLevel] + TemplateProcessing with a
                             BOS, ignore_merges: tokenizer.json and cases.json
     regex-splits.json       the GPT-2, llama3 and qwen2 split regexes' pieces (Python `regex`)
@@ -37,7 +38,7 @@ import gguf
 import regex
 import tokenizers
 import transformers
-from tokenizers import Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
 from transformers import AutoTokenizer, GPT2Tokenizer, PreTrainedTokenizerFast, RobertaTokenizer
 
 assert transformers.__version__ == "5.24.0", transformers.__version__
@@ -281,11 +282,16 @@ def roberta_tiny():
     bpe = train_byte_level(["<s>", "<pad>", "</s>", "<unk>", "<mask>"])
     with tempfile.TemporaryDirectory() as tmp:
         bpe.save_model(tmp)
-        tok = RobertaTokenizer(vocab=os.path.join(tmp, "vocab.json"), merges=os.path.join(tmp, "merges.txt"))
+        # roberta-base's tokenizer.json has <mask> with lstrip: it swallows the space before it.
+        mask = AddedToken("<mask>", lstrip=True, rstrip=False, normalized=False, special=True)
+        tok = RobertaTokenizer(vocab=os.path.join(tmp, "vocab.json"), merges=os.path.join(tmp, "merges.txt"),
+                               mask_token=mask)
     with tempfile.TemporaryDirectory() as tmp:
         tok.save_pretrained(tmp)
         shutil.copy(os.path.join(tmp, "tokenizer.json"), os.path.join(out, "tokenizer.json"))
-    cases = tiny_cases(tok, ["<mask>", "</s>"]) + [encode_case(tok, "the <mask>dog <mask> ran")]
+    cases = tiny_cases(tok, ["<mask>", "</s>"]) + [
+        encode_case(tok, text) for text in ["the <mask>dog <mask> ran", "the  \t<mask>  end", "<mask> first", "x<mask>y"]
+    ]
     write_json(os.path.join(out, "cases.json"), {"cases": cases})
 
 
