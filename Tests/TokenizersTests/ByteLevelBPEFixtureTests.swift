@@ -65,6 +65,14 @@ import Testing
         try expectMatches(tokenizer, "llama3-tiny/cases.json", minimumCases: 15)
     }
 
+    @Test func qwen2StyleNFCAndSingleDigitsMatchTransformers() throws {
+        let tokenizer = try ByteLevelBPETokenizer.load(tokenizerJSON: BPEFixtures.folder.appendingPathComponent("qwen2-tiny/tokenizer.json"))
+        #expect(tokenizer.splitPattern == .qwen2)
+        #expect(tokenizer.normalizesNFC)
+        #expect(tokenizer.template == .plain)
+        try expectMatches(tokenizer, "qwen2-tiny/cases.json", minimumCases: 15)
+    }
+
     @Test func displayFormMakesBytesReadable() throws {
         let tokenizer = try Self.smolLM2.get()
         #expect(tokenizer.displayForm(of: "Ġjumps") == "␣jumps")
@@ -76,6 +84,8 @@ import Testing
         #expect(tokenizer.displayForm(of: ByteLevelAlphabet.spell([0xE4, 0xBD])) == "<0xE4><0xBD>")
         #expect(tokenizer.displayForm(of: "<|im_start|>") == "<|im_start|>")
         #expect(tokenizer.displayForm(of: "Ā") == "<0x00>")
+        #expect(tokenizer.displayForm(of: "ć") == "<0x07>", "a bell is a control byte")
+        #expect(tokenizer.displayForm(of: "ġ") == "<0x7F>")
         let encoding = try tokenizer.encode("The quick fox\n", pair: nil)
         #expect(encoding.tokens == ["The", "Ġquick", "Ġfox", "Ċ"])
         #expect(encoding.texts == ["The", " quick", " fox", "\n"])

@@ -18,6 +18,8 @@ Outputs (beside this script):
                             tokenizer.json and cases.json
     llama3-tiny/            Sequence[Split(llama3 regex), ByteLevel] + TemplateProcessing with a
                             BOS, ignore_merges: tokenizer.json and cases.json
+    qwen2-tiny/             NFC normalizer + Split(qwen2 regex) + ByteLevel, no BOS: tokenizer.json
+                            and cases.json
     regex-splits.json       the GPT-2, llama3 and qwen2 split regexes' pieces (Python `regex`)
 
 Each case: {text, pair?, pad_to?, ids, tokens, type_ids, special, texts, decoded}.
@@ -38,7 +40,7 @@ import gguf
 import regex
 import tokenizers
 import transformers
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import AutoTokenizer, GPT2Tokenizer, PreTrainedTokenizerFast, RobertaTokenizer
 
 assert transformers.__version__ == "5.24.0", transformers.__version__
@@ -125,6 +127,8 @@ SMOLLM_TEXTS = [
     " ",
     "x" * 3 + " " * 7 + "y",
     "The seed article says: quick=1, jumps=0.5, lazy..=0.",
+    "control\x07bell\x00nul\x7fdel\x1bescape\x0cformfeed",
+    "\ud7ff\ue000\uffff\U0010fffd edge code points",
 ]
 SMOLLM_PAIRS = [
     ("Hello world", "How are you?"),
@@ -295,6 +299,31 @@ def roberta_tiny():
     write_json(os.path.join(out, "cases.json"), {"cases": cases})
 
 
+def qwen2_tiny():
+    """Qwen2's shape: NFC normalizer, Split(qwen2 regex), ByteLevel post-processor, no BOS."""
+    out = os.path.join(HERE, "qwen2-tiny")
+    shutil.rmtree(out, ignore_errors=True)
+    os.makedirs(out)
+    specials = ["<|endoftext|>", "<|im_start|>", "<|im_end|>"]
+    backend = Tokenizer(models.BPE())
+    backend.normalizer = normalizers.NFC()
+    backend.pre_tokenizer = pre_tokenizers.Sequence([
+        pre_tokenizers.Split(Regex(QWEN2_SPLIT), behavior="isolated", invert=False),
+        pre_tokenizers.ByteLevel(add_prefix_space=False, trim_offsets=False, use_regex=False),
+    ])
+    backend.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=256 + 300 + len(specials), min_frequency=2, special_tokens=specials,
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    backend.train_from_iterator(CORPUS, trainer)
+    backend.post_processor = processors.ByteLevel(trim_offsets=False)
+    tok = PreTrainedTokenizerFast(tokenizer_object=backend, eos_token="<|im_end|>", pad_token="<|endoftext|>")
+    backend.save(os.path.join(out, "tokenizer.json"))
+    cases = tiny_cases(tok, ["<|im_start|>", "<|im_end|>"]) + [
+        encode_case(tok, text) for text in ["cafe\u0301 nai\u0308ve", "e\u0301\u0301", "Ａｎｇｓｔ ﬁ", "<|im_start|>user\nHi<|im_end|>"]
+    ]
+    write_json(os.path.join(out, "cases.json"), {"cases": cases})
+
+
 def llama3_tiny():
     out = os.path.join(HERE, "llama3-tiny")
     shutil.rmtree(out, ignore_errors=True)
@@ -347,4 +376,5 @@ if __name__ == "__main__":
     gpt2_tiny()
     roberta_tiny()
     llama3_tiny()
+    qwen2_tiny()
     smollm2()
