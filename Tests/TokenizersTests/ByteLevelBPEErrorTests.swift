@@ -25,6 +25,12 @@ import Testing
         #expect(try withBOS.encode("ab", pair: "a").tokens == ["<s>", "ab", "<s>", "a"])
     }
 
+    @Test func emptyTokenTypesMeanNone() throws {
+        let tokenizer = try gguf(types: [])
+        #expect(tokenizer.addedTokens.map(\.content) == ["ab"], "only the EOS role token is matched literally")
+        #expect(throws: TokenizerError.self) { try gguf(types: [1]) }
+    }
+
     @Test func missingMergesAreRefused() {
         #expect(throws: TokenizerError.missingMerges(file: "test.gguf")) { try gguf(merges: []) }
         #expect(TokenizerError.missingMerges(file: "test.gguf").description.contains("no merges"))

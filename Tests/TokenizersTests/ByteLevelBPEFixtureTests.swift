@@ -101,6 +101,16 @@ import Testing
         #expect(encoding.wordIndices.last == .some(1))
     }
 
+    /// One 20,000-letter word: the heap-ordered merge loop keeps this fast, where rescanning
+    /// every pair after each merge would be quadratic; the result must round-trip.
+    @Test func aVeryLongWordEncodesAndDecodesBack() throws {
+        let tokenizer = try Self.smolLM2.get()
+        let word = String(repeating: "Pneumonoultramicroscopicsilicovolcanoconiosis", count: 450)
+        let encoding = try tokenizer.encode(word, pair: nil)
+        #expect(encoding.count > 1000)
+        #expect(tokenizer.decode(encoding.ids) == word)
+    }
+
     @Test func encodingALongTextUsesTheWordCacheConsistently() throws {
         let tokenizer = try Self.smolLM2.get()
         let sentence = "The quick brown fox jumps over the lazy dog; 東京 café 👍🏽 $19.99\n"

@@ -13,7 +13,7 @@ extension ByteLevelBPETokenizer {
     ///   - tokens: `tokenizer.ggml.tokens`, index = id.
     ///   - merges: `tokenizer.ggml.merges`, each "left right".
     ///   - tokenTypes: `tokenizer.ggml.token_type` (1 normal, 2 unknown, 3 control,
-    ///     4 user-defined, 5 unused, 6 byte), or nil.
+    ///     4 user-defined, 5 unused, 6 byte); nil or empty when the file has none.
     ///   - bosID, eosID, unknownID, paddingID: `tokenizer.ggml.*_token_id`.
     ///   - addBOS, addEOS: `tokenizer.ggml.add_bos_token` / `add_eos_token`.
     ///   - pre: `tokenizer.ggml.pre` (`smollm`, `gpt2`, `llama-bpe`, `qwen2` …).
@@ -40,6 +40,7 @@ extension ByteLevelBPETokenizer {
                 supported: SplitPattern.supportedGGUFNames.joined(separator: ", "))
         }
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary(file: source) }
+        let tokenTypes = tokenTypes?.isEmpty == true ? nil : tokenTypes
         if let types = tokenTypes, types.count != tokens.count {
             throw TokenizerError.badJSON(file: source, reason: "tokenizer.ggml.token_type has \(types.count) entries for \(tokens.count) tokens")
         }

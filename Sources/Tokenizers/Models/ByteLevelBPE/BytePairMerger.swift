@@ -53,18 +53,93 @@ struct BytePairMerger: Sendable {
                 symbols.append(Int32(clamping: unknownID))
             }
         }
-        while symbols.count > 1 {
-            var best: (rank: Int32, position: Int, merged: Int32)?
-            for position in 0..<(symbols.count - 1) {
-                guard let merge = ranks.merge(symbols[position], symbols[position + 1]) else { continue }
-                if let current = best, current.rank <= merge.rank { continue }
-                best = (merge.rank, position, merge.merged)
+        return Self.applyMerges(to: symbols, ranks: ranks)
+    }
+
+    /// Merges `symbols` lowest rank first, leftmost first among equal ranks, in O(n log n):
+    /// symbols form a linked list over their original positions and candidate pairs wait in a
+    /// min-heap keyed by (rank, position), as in `tokenizers`' `Word::merge_all`. A popped pair
+    /// whose symbols changed since it was pushed is stale and skipped.
+    static func applyMerges(to symbols: [Int32], ranks: MergeRanks) -> [Int] {
+        guard symbols.count > 1 else { return symbols.map(Int.init) }
+        var ids = symbols
+        var next = Array(1...symbols.count)      // symbols.count means "no next"
+        var previous = Array(-1..<(symbols.count - 1))
+        var heap = PairHeap()
+        for position in 0..<(ids.count - 1) {
+            if let merge = ranks.merge(ids[position], ids[position + 1]) {
+                heap.push(.init(rank: merge.rank, position: Int32(position), left: ids[position], right: ids[position + 1], merged: merge.merged))
             }
-            guard let chosen = best else { break }
-            symbols[chosen.position] = chosen.merged
-            symbols.remove(at: chosen.position + 1)
         }
-        return symbols.map(Int.init)
+        while let candidate = heap.pop() {
+            let position = Int(candidate.position)
+            let right = next[position]
+            guard ids[position] == candidate.left, right < ids.count, ids[right] == candidate.right else { continue }
+            ids[position] = candidate.merged
+            ids[right] = -1
+            next[position] = next[right]
+            if next[right] < ids.count { previous[next[right]] = position }
+            if previous[position] >= 0, let merge = ranks.merge(ids[previous[position]], candidate.merged) {
+                heap.push(.init(rank: merge.rank, position: Int32(previous[position]), left: ids[previous[position]], right: candidate.merged, merged: merge.merged))
+            }
+            if next[position] < ids.count, let merge = ranks.merge(candidate.merged, ids[next[position]]) {
+                heap.push(.init(rank: merge.rank, position: Int32(position), left: candidate.merged, right: ids[next[position]], merged: merge.merged))
+            }
+        }
+        var result: [Int] = []
+        var position = 0
+        while position < ids.count {
+            result.append(Int(ids[position]))
+            position = next[position]
+        }
+        return result
+    }
+}
+
+/// A binary min-heap of merge candidates ordered by (rank, position).
+struct PairHeap {
+    struct Candidate {
+        var rank: Int32
+        var position: Int32
+        var left: Int32
+        var right: Int32
+        var merged: Int32
+
+        func precedes(_ other: Candidate) -> Bool {
+            rank != other.rank ? rank < other.rank : position < other.position
+        }
+    }
+
+    private var items: [Candidate] = []
+
+    mutating func push(_ candidate: Candidate) {
+        items.append(candidate)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard items[child].precedes(items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func pop() -> Candidate? {
+        guard let top = items.first else { return nil }
+        let last = items.removeLast()
+        if !items.isEmpty {
+            items[0] = last
+            var parent = 0
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var smallest = parent
+                if left < items.count, items[left].precedes(items[smallest]) { smallest = left }
+                if right < items.count, items[right].precedes(items[smallest]) { smallest = right }
+                guard smallest != parent else { break }
+                items.swapAt(parent, smallest)
+                parent = smallest
+            }
+        }
+        return top
     }
 }
 
