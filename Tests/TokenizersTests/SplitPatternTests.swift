@@ -31,6 +31,8 @@ import Testing
     @Test func namesMapToPatterns() {
         #expect(SplitPattern(ggufPre: "smollm") == .gpt2)
         #expect(SplitPattern(ggufPre: "gpt2") == .gpt2)
+        #expect(SplitPattern(ggufPre: "gpt-2") == .gpt2)
+        #expect(SplitPattern(ggufPre: nil) == .gpt2, "older files have no pre; transformers uses ByteLevel's regex")
         #expect(SplitPattern(ggufPre: "llama-bpe") == .llama3)
         #expect(SplitPattern(ggufPre: "qwen2") == .qwen2)
         #expect(SplitPattern(ggufPre: "starcoder") == nil)

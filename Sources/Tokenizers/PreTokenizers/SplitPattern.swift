@@ -32,10 +32,11 @@ public enum SplitPattern: String, Sendable, CaseIterable {
 
     /// The pattern for a GGUF `tokenizer.ggml.pre` name, as transformers 5.24 maps them
     /// (`GGUF_PRE_TOKENIZER_SPLITS`; names it does not list get GPT-2's ByteLevel regex there).
-    /// Only the families Maskscope supports are accepted; nil for any other name.
+    /// Only the families Maskscope supports are accepted (llama.cpp writes `gpt-2` for GPT-2 and
+    /// `llama-bpe` for Llama 3); nil for any other name.
     public init?(ggufPre name: String?) {
         switch name {
-        case nil, "default", "gpt2", "smollm":
+        case nil, "default", "gpt2", "gpt-2", "smollm":
             self = .gpt2
         case "llama3", "llama-v3", "llama-bpe", "smaug-bpe", "dbrx", "falcon3":
             self = .llama3
@@ -47,5 +48,5 @@ public enum SplitPattern: String, Sendable, CaseIterable {
     }
 
     /// The GGUF `pre` names accepted, for error messages.
-    public static let supportedGGUFNames = ["gpt2", "smollm", "llama3", "llama-v3", "llama-bpe", "smaug-bpe", "dbrx", "falcon3", "qwen2", "deepseek-r1-qwen"]
+    public static let supportedGGUFNames = ["gpt2", "gpt-2", "smollm", "llama3", "llama-v3", "llama-bpe", "smaug-bpe", "dbrx", "falcon3", "qwen2", "deepseek-r1-qwen"]
 }

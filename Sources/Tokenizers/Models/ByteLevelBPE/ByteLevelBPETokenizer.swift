@@ -28,6 +28,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     private let merger: BytePairMerger
     private let splitter: AddedTokenSplitter
     private let specialAddedIDs: Set<Int>
+    private let addedContents: [String: Int]
 
     /// Builds a tokenizer from a vocabulary (alphabet-spelled token → id) and merges in rank
     /// order. The loaders in `ByteLevelBPETokenizer+Loading.swift` call this.
@@ -84,6 +85,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
                                      unknownID: unknownToken.flatMap { vocabulary[$0] })
         self.splitter = AddedTokenSplitter(tokens: addedTokens)
         self.specialAddedIDs = Set(addedTokens.filter(\.special).map(\.id))
+        self.addedContents = Dictionary(addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { first, _ in first })
         self.addedTokens = addedTokens
         self.splitPattern = splitPattern
         self.addPrefixSpace = addPrefixSpace
@@ -101,7 +103,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
 
     /// The id of a token spelled exactly as in the vocabulary (`Ġjumps`) or an added token.
     public func id(for token: String) -> Int? {
-        vocabulary[token] ?? addedTokens.first(where: { $0.content == token })?.id
+        addedContents[token] ?? vocabulary[token]
     }
 
     /// The vocabulary spelling of an id, or nil for an id with no token.
@@ -149,7 +151,7 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     /// other control bytes and bytes that are not valid UTF-8 on their own as `<0xE6>`.
     /// Added tokens (`<|im_start|>`) and spellings outside the byte alphabet are shown as they are.
     public func displayForm(of token: String) -> String {
-        guard !addedTokens.contains(where: { $0.content == token }),
+        guard addedContents[token] == nil,
               let bytes = ByteLevelAlphabet.bytes(of: token) else { return token }
         return Self.visibleText(of: bytes)
     }
