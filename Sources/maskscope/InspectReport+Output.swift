@@ -21,7 +21,7 @@ extension InspectReport {
         if let check {
             let finite = check.nonFinite.isEmpty ? "all finite" : check.nonFinite.map { "\($0.name): \(thousandsGrouped($0.count)) non-finite" }.joined(separator: ", ")
             let unreadable = check.unreadable.isEmpty ? "" : "; \(check.unreadable.count) not readable as floats"
-            field("check", "\(check.tensorCount) tensors, \(thousandsGrouped(check.elementCount)) values dequantized in \(String(format: "%.3f", check.seconds)) s; \(finite)\(unreadable)")
+            field("check", "\(check.tensorCount) tensors, \(thousandsGrouped(check.elementCount)) values read as floats in \(String(format: "%.3f", check.seconds)) s; \(finite)\(unreadable)")
         }
         if !hyperparameters.isEmpty {
             lines.append("")

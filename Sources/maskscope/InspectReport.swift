@@ -69,10 +69,12 @@ extension InspectReport {
         if let folder = location.folder {
             return try safetensors(folder: folder, location: location)
         }
-        return InspectReport(
+        var report = InspectReport(
             name: location.name, reason: location.reason, path: nil, byteCount: nil,
             format: "built-in (no files)", architecture: "builtin", displayName: "designed heads for teaching",
             support: ModelSupport(isRunnable: true, explanation: "runs: the built-in encoder with designed heads"))
+        report.tokenizer = Tokenizer(kind: "built-in words and punctuation", vocabularySize: nil, details: ["ids hashed from the word"])
+        return report
     }
 
     static func gguf(_ file: GGUFFile, location: ModelLocation) throws -> InspectReport {

@@ -37,6 +37,40 @@ struct GGUFBadInputTests {
         #expect(file.descriptor("a")?.shape == [2, 3])
     }
 
+    @Test func version2OpensLikeVersion3() throws {
+        var builder = Self.valid
+        builder.version = 2
+        let file = try GGUFFile(bytes: builder.bytes(), url: Self.url)
+        let values = try file.floats("b")
+        #expect(file.formatName == "GGUF v2" && values == [0, 1, 2, 3])
+    }
+
+    /// Random damage to the committed fixture's header: each copy either opens (and then every
+    /// readable tensor dequantizes) or throws a `GGUFError`; none traps.
+    @Test func randomHeaderDamageNeverTraps() throws {
+        let original = Array(try Data(contentsOf: Fixtures.url("gguf/tiny-random.gguf")))
+        let headerEnd = try GGUFFile(bytes: original).dataOffset
+        var generator = SplitMix64(seed: 12)
+        var opened = 0, refused = 0
+        for _ in 0 ..< 2000 {
+            var bytes = original
+            for _ in 0 ... Int(generator.next() % 4) {
+                let position = Int(generator.next() % UInt64(headerEnd))
+                bytes[position] = generator.next() % 3 == 0 ? 0xFF : UInt8(truncatingIfNeeded: generator.next())
+            }
+            do {
+                let file = try GGUFFile(bytes: bytes, url: Self.url)
+                for tensor in file.tensors where tensor.type.isDequantizable && tensor.elementCount < 1 << 20 {
+                    _ = try file.floats(tensor.name)
+                }
+                opened += 1
+            } catch is GGUFError {
+                refused += 1
+            }
+        }
+        #expect(opened > 0 && refused > 0)
+    }
+
     @Test func everyTruncationIsAnErrorNeverATrap() throws {
         let bytes = Self.valid.bytes()
         for length in 0 ..< bytes.count {
@@ -283,5 +317,18 @@ struct GGUFBadInputTests {
         #expect(throws: GGUFError.truncated(file: empty, what: "the 4-byte magic \"GGUF\"", offset: 0, needed: 4, fileByteCount: 0)) {
             try GGUFFile(url: empty)
         }
+    }
+}
+
+/// A tiny deterministic generator (SplitMix64) so damage tests are the same on every run.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -96,3 +96,70 @@ struct InspectCommandTests {
         #expect(missing.status == 1 && missing.standardError.contains("absent.gguf does not exist"))
     }
 }
+
+/// The GGUF bad-input matrix through the CLI: the committed fixture with one field broken.
+/// Every case must exit 1 with `Error: <file>: …` naming what is wrong, never crash.
+@Suite("maskscope inspect on broken GGUF files")
+struct InspectBrokenGGUFTests {
+    enum Damage: String, CaseIterable {
+        case magic, version, tensorCount, metadataCount, keyLength, valueType, tensorType
+        case dimensionOverflow, misalignedOffset, offsetOutOfRange, overlap, duplicateTensor, duplicateKey
+    }
+
+    /// Where `text` starts in `bytes` (keys and tensor names are stored as plain UTF-8).
+    static func position(of text: String, in bytes: [UInt8]) throws -> Int {
+        let needle = Array(text.utf8)
+        let index = (0 ... bytes.count - needle.count).first { bytes[$0 ..< $0 + needle.count].elementsEqual(needle) }
+        return try #require(index, "\(text) not in the fixture")
+    }
+
+    static func put<T: FixedWidthInteger>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.replaceSubrange(offset ..< offset + $0.count, with: $0) }
+    }
+
+    /// The fixture with `damage` done, and a phrase its message must contain.
+    static func damaged(_ damage: Damage) throws -> (bytes: [UInt8], mentions: String) {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: InspectCommandTests.tinyGGUF)))
+        // A tensor description: name, u32 dimension count, u64 × count dimensions, u32 type, u64 offset.
+        let f32Info = try position(of: "types.f32", in: bytes) + 9
+        let f16Info = try position(of: "types.f16", in: bytes) + 9
+        switch damage {
+        case .magic: bytes[0] = UInt8(ascii: "X"); return (bytes, "not a GGUF file")
+        case .version: put(UInt32(7), at: 4, in: &bytes); return (bytes, "unknown GGUF version 7")
+        case .tensorCount: put(UInt64(1) << 50, at: 8, in: &bytes); return (bytes, "tensor count at byte 8")
+        case .metadataCount: put(UInt64.max, at: 16, in: &bytes); return (bytes, "metadata count at byte 16")
+        case .keyLength: put(UInt64(1) << 40, at: 24, in: &bytes); return (bytes, "the length of the key of metadata entry 0 at byte 24")
+        case .valueType: put(UInt32(42), at: 24 + 8 + 20, in: &bytes); return (bytes, "'general.architecture' has unknown value type 42 at byte 52")
+        case .tensorType: put(UInt32(99), at: f32Info + 4 + 16, in: &bytes); return (bytes, "tensor 'types.f32'")
+        case .dimensionOverflow:
+            put(UInt64(1) << 40, at: f32Info + 4, in: &bytes); put(UInt64(1) << 40, at: f32Info + 12, in: &bytes)
+            return (bytes, "overflows a 64-bit integer")
+        case .misalignedOffset: put(UInt64(8), at: f16Info + 4 + 16 + 4, in: &bytes); return (bytes, "not a multiple of the alignment 32")
+        case .offsetOutOfRange: put(UInt64(1) << 40, at: f16Info + 4 + 16 + 4, in: &bytes); return (bytes, "tensor 'types.f16' occupies bytes")
+        case .overlap: put(UInt64(0), at: f16Info + 4 + 16 + 4, in: &bytes); return (bytes, "overlap")
+        case .duplicateTensor:
+            bytes.replaceSubrange(f16Info - 9 ..< f16Info, with: Array("types.f32".utf8))
+            return (bytes, "tensor 'types.f32' is described twice")
+        case .duplicateKey:
+            let nested = try position(of: "test.nested", in: bytes)
+            bytes.replaceSubrange(nested ..< nested + 11, with: Array("test.uint64".utf8))
+            return (bytes, "metadata key 'test.uint64' appears twice")
+        }
+    }
+
+    @Test(arguments: Damage.allCases)
+    func exitsWithAMessage(damage: Damage) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("maskscope-gguf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (bytes, mentions) = try Self.damaged(damage)
+        let file = folder.appendingPathComponent("\(damage.rawValue).gguf")
+        try Data(bytes).write(to: file)
+        for arguments in [["inspect", file.path], ["tokens", "--model", file.path, "hello"]] {
+            let run = try MaskscopeBinary.run(arguments)
+            #expect(run.status == 1, "\(damage): \(arguments[0]) exited \(run.status)")
+            #expect(run.standardError.hasPrefix("Error: \(damage.rawValue).gguf: "), "\(damage): \(run.standardError)")
+            #expect(run.standardError.contains(mentions), "\(damage): \(run.standardError)")
+        }
+    }
+}

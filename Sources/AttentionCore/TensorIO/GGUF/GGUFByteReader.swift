@@ -51,7 +51,10 @@ struct GGUFByteReader {
     mutating func strictString(for what: @autoclosure () -> String) throws -> String {
         let start = offset
         let raw = try stringBytes(for: what())
-        guard let text = String(validating: raw.bindMemory(to: UInt8.self), as: UTF8.self) else {
+        // Decoding replaces invalid sequences, so the text re-encodes to the same bytes only
+        // when they were valid UTF-8 (`String(validating:)` needs macOS 15).
+        let text = String(decoding: raw.bindMemory(to: UInt8.self), as: UTF8.self)
+        guard text.utf8.elementsEqual(raw) else {
             throw GGUFError.notUTF8(file: url, what: what(), offset: start)
         }
         return text
