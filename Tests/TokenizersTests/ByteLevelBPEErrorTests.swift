@@ -55,7 +55,7 @@ import Testing
                 Issue.record("wrong error \(error)"); return
             }
             #expect(component == "tokenizer.ggml.pre")
-            #expect(name == "starcoder")
+            #expect(name == "'starcoder'")
             #expect(error.description.contains("'starcoder' is not supported"))
         }
     }
@@ -123,7 +123,7 @@ import Testing
             }
             #expect(file == "tokenizer.json")
             #expect(found == component)
-            #expect(foundName == name)
+            #expect(foundName == "'\(name)'")
         }
     }
 }

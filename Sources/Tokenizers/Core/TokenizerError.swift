@@ -28,9 +28,6 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case mergeNotInVocabulary(file: String, line: Int, token: String)
     /// A merge that is not two tokens separated by one space; `line` is 1-based.
     case badMerge(file: String, line: Int, text: String)
-    /// A tokenizer part (pre-tokenizer, normalizer, post-processor, decoder, option) Maskscope
-    /// does not implement, named so a user knows what the file asks for.
-    case unsupportedComponent(file: String, component: String, name: String, supported: String)
 
     public var description: String {
         switch self {
@@ -60,8 +57,6 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): merge \(line) uses or makes the token '\(token)', which is not in the vocabulary; the merges and the vocabulary do not belong together"
         case .badMerge(let file, let line, let text):
             return "\(file): merge \(line) '\(text)' is not two tokens separated by one space"
-        case .unsupportedComponent(let file, let component, let name, let supported):
-            return "\(file): \(component) '\(name)' is not supported; supported: \(supported)"
         }
     }
 }

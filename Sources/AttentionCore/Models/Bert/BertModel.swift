@@ -55,5 +55,6 @@ public enum BertModel {
     /// Token text for ids `0..<size`, for naming masked-LM predictions; ids the tokenizer
     /// cannot name read `[id N]`.
     static func vocabulary(of tokenizer: any TextTokenizer, size: Int) -> [String] {
+        (0..<size).map { tokenizer.token(for: $0) ?? "[id \($0)]" }
     }
 }
