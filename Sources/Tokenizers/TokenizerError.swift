@@ -46,7 +46,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case .unsupportedModel(let file, let type):
             return "\(file): model type '\(type)' is not supported; only WordPiece (BERT) tokenizers are"
         case .badVocabularyID(let file, let token, let id):
-            return "\(file): vocabulary token '\(token)' has id \(id), which is not a valid non-negative id"
+            return "\(file): vocabulary token '\(token)' has id \(id), which is not usable: ids must be non-negative and not far beyond the number of tokens"
         case .noTokenizerFiles(let folder):
             return "\(folder): no tokenizer.json or vocab.txt found"
         case .missingMerges(let file):

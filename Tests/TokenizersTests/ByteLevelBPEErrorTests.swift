@@ -77,6 +77,15 @@ import Testing
         }
     }
 
+    @Test func anAbsurdIDIsRefusedBeforeAllocatingForIt() throws {
+        let json = #"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 9000000}, "merges": ["a b"]}, "pre_tokenizer": {"type": "ByteLevel"}}"#
+        let folder = try temporaryFolder(["tokenizer.json": Data(json.utf8)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: TokenizerError.badVocabularyID(file: "tokenizer.json", token: "ab", id: 9_000_000)) {
+            try ByteLevelBPETokenizer.load(folder: folder)
+        }
+    }
+
     @Test func emptyTextIsRefused() throws {
         #expect(throws: TokenizerError.emptyText(which: "text")) { try gguf().encode("", pair: nil) }
         #expect(throws: TokenizerError.emptyText(which: "pair")) { try gguf().encode("a", pair: "") }

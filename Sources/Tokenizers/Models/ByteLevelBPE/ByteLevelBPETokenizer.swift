@@ -58,7 +58,9 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     ) throws {
         guard !vocabulary.isEmpty else { throw TokenizerError.emptyVocabulary(file: source) }
         guard !merges.isEmpty else { throw TokenizerError.missingMerges(file: mergesSource ?? source) }
-        let maximumID = 1 << 24
+        // Ids index a table, so they must be dense enough: at most 2^24, and not far beyond the
+        // number of tokens (a stray id of 16 million would otherwise allocate 400 MB).
+        let maximumID = min(1 << 24, max(2 * (vocabulary.count + addedTokens.count), vocabulary.count + addedTokens.count + 65_536))
         var largest = 0
         for (token, id) in vocabulary {
             guard id >= 0, id < maximumID else { throw TokenizerError.badVocabularyID(file: source, token: token, id: id) }
