@@ -17,6 +17,9 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedModel(file: String, type: String)
     /// A tokenizer.json vocabulary entry with an unusable id.
     case badVocabularyID(file: String, token: String, id: Int)
+    /// tokenizer.json names a pipeline step (`pre_tokenizer`, `post_processor`) this tokenizer
+    /// cannot reproduce; `found` is what the file says, `supported` what would be read.
+    case unsupportedComponent(file: String, component: String, found: String, supported: String)
     /// A folder with neither tokenizer.json nor vocab.txt.
     case noTokenizerFiles(folder: String)
     /// A BPE tokenizer without merges: it cannot join bytes into the vocabulary's tokens.
@@ -25,9 +28,6 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case mergeNotInVocabulary(file: String, line: Int, token: String)
     /// A merge that is not two tokens separated by one space; `line` is 1-based.
     case badMerge(file: String, line: Int, text: String)
-    /// A tokenizer part (pre-tokenizer, normalizer, post-processor, decoder, option) Maskscope
-    /// does not implement, named so a user knows what the file asks for.
-    case unsupportedComponent(file: String, component: String, name: String, supported: String)
 
     public var description: String {
         switch self {
@@ -46,7 +46,9 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case .unsupportedModel(let file, let type):
             return "\(file): model type '\(type)' is not supported; only WordPiece (BERT) tokenizers are"
         case .badVocabularyID(let file, let token, let id):
-            return "\(file): vocabulary token '\(token)' has id \(id), which is not usable: ids must be non-negative and not far beyond the number of tokens"
+            return "\(file): vocabulary token '\(token)' has id \(id), which is not a valid non-negative id"
+        case let .unsupportedComponent(file, component, found, supported):
+            return "\(file): \(component) \(found) is not supported (supported: \(supported)); tokenizing without it would give different ids than transformers"
         case .noTokenizerFiles(let folder):
             return "\(folder): no tokenizer.json or vocab.txt found"
         case .missingMerges(let file):
@@ -55,8 +57,6 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): merge \(line) uses or makes the token '\(token)', which is not in the vocabulary; the merges and the vocabulary do not belong together"
         case .badMerge(let file, let line, let text):
             return "\(file): merge \(line) '\(text)' is not two tokens separated by one space"
-        case .unsupportedComponent(let file, let component, let name, let supported):
-            return "\(file): \(component) '\(name)' is not supported; supported: \(supported)"
         }
     }
 }
