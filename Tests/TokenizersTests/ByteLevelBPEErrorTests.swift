@@ -66,8 +66,8 @@ import Testing
                 Issue.record("wrong error \(error)"); return
             }
             #expect(component == "tokenizer.ggml.pre")
-            #expect(name == "starcoder")
-            #expect(error.description.contains("starcoder is not supported"))
+            #expect(name == "'starcoder'")
+            #expect(error.description.contains("tokenizer.ggml.pre 'starcoder' is not supported"))
         }
     }
 
@@ -143,7 +143,7 @@ import Testing
             }
             #expect(file == "tokenizer.json")
             #expect(found == component)
-            #expect(foundName == name)
+            #expect(foundName == "'\(name)'")
         }
     }
 }

@@ -36,7 +36,7 @@ extension ByteLevelBPETokenizer {
     ) throws {
         guard let pattern = SplitPattern(ggufPre: pre) else {
             throw TokenizerError.unsupportedComponent(
-                file: source, component: "tokenizer.ggml.pre", found: pre ?? "",
+                file: source, component: "tokenizer.ggml.pre", found: "'\(pre ?? "")'",
                 supported: SplitPattern.supportedGGUFNames.joined(separator: ", "))
         }
         guard !tokens.isEmpty else { throw TokenizerError.emptyVocabulary(file: source) }
@@ -150,7 +150,7 @@ extension ByteLevelBPETokenizer {
         let root = try BPEFileReading.jsonObject(try BPEFileReading.readUTF8(tokenizerJSON), file: name)
         func refuse(_ component: String, _ value: Any?, supported: String) -> TokenizerError {
             let type = (value as? [String: Any])?["type"] as? String ?? "\(value ?? "none")"
-            return .unsupportedComponent(file: name, component: component, found: type, supported: supported)
+            return .unsupportedComponent(file: name, component: component, found: "'\(type)'", supported: supported)
         }
 
         guard let model = root["model"] as? [String: Any] else {
@@ -159,14 +159,14 @@ extension ByteLevelBPETokenizer {
         let modelType = model["type"] as? String ?? (model["merges"] != nil ? "BPE" : "unknown")
         guard modelType == "BPE" else { throw refuse("model", model, supported: "BPE") }
         if model["byte_fallback"] as? Bool == true {
-            throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "byte_fallback", supported: "byte-level BPE without byte_fallback")
+            throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "'byte_fallback'", supported: "byte-level BPE without byte_fallback")
         }
         if let dropout = model["dropout"], !(dropout is NSNull) {
-            throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "dropout", supported: "dropout null")
+            throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "'dropout'", supported: "dropout null")
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
             if let affix = model[key] as? String, !affix.isEmpty {
-                throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "\(key) '\(affix)'", supported: "empty affixes")
+                throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "'\(key)' = '\(affix)'", supported: "empty affixes")
             }
         }
         let vocabulary = try BPEFileReading.vocabulary(model["vocab"], file: name, field: "model.vocab")
@@ -192,18 +192,18 @@ extension ByteLevelBPETokenizer {
         case "Sequence":
             let steps = pre["pretokenizers"] as? [[String: Any]] ?? []
             guard steps.count == 2, steps[0]["type"] as? String == "Split", steps[1]["type"] as? String == "ByteLevel" else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "pre_tokenizer", found: "Sequence[" + steps.map { $0["type"] as? String ?? "?" }.joined(separator: ", ") + "]", supported: preSupported)
+                throw TokenizerError.unsupportedComponent(file: name, component: "pre_tokenizer", found: "'Sequence[" + steps.map { $0["type"] as? String ?? "?" }.joined(separator: ", ") + "]'", supported: preSupported)
             }
             let split = steps[0], byteLevel = steps[1]
             let regex = (split["pattern"] as? [String: Any])?["Regex"] as? String ?? (split["pattern"] as? [String: Any])?["String"] as? String ?? ""
             guard let pattern = SplitPattern(regex: regex) else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "Split regex", found: regex, supported: "the GPT-2, Llama 3 and Qwen2 regexes")
+                throw TokenizerError.unsupportedComponent(file: name, component: "Split regex", found: "'\(regex)'", supported: "the GPT-2, Llama 3 and Qwen2 regexes")
             }
             guard (split["behavior"] as? String ?? "Isolated") == "Isolated", split["invert"] as? Bool != true else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "Split behavior", found: "\(split["behavior"] ?? "?") invert=\(split["invert"] ?? false)", supported: "Isolated, invert false")
+                throw TokenizerError.unsupportedComponent(file: name, component: "Split behavior", found: "'\(split["behavior"] ?? "?")' with invert \(split["invert"] ?? false)", supported: "Isolated, invert false")
             }
             guard byteLevel["use_regex"] as? Bool == false, byteLevel["add_prefix_space"] as? Bool != true else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "ByteLevel after Split", found: "use_regex or add_prefix_space", supported: "ByteLevel(use_regex: false, add_prefix_space: false)")
+                throw TokenizerError.unsupportedComponent(file: name, component: "ByteLevel after Split", found: "with use_regex or add_prefix_space", supported: "ByteLevel(use_regex: false, add_prefix_space: false)")
             }
             splitPattern = pattern
         default:
@@ -314,7 +314,7 @@ extension ByteLevelBPETokenizer {
             }
             return result
         default:
-            throw TokenizerError.unsupportedComponent(file: file, component: "post_processor", found: processor["type"] as? String ?? "?", supported: supported)
+            throw TokenizerError.unsupportedComponent(file: file, component: "post_processor", found: "'\(processor["type"] as? String ?? "?")'", supported: supported)
         }
     }
 }
