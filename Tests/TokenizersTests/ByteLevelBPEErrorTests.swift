@@ -25,6 +25,17 @@ import Testing
         #expect(try withBOS.encode("ab", pair: "a").tokens == ["<s>", "ab", "<s>", "a"])
     }
 
+    /// transformers respells a GGUF token written with characters outside the byte alphabet
+    /// (a raw space) from its UTF-8, so it is found as `Ġ`; a control token spelled that way is
+    /// not added, as it would not be a byte-level token.
+    @Test func ggufTokensOutsideTheAlphabetAreRespelled() throws {
+        let tokenizer = try gguf(tokens: ["a", "b", "ab", " ", "<ctl é>"], types: [1, 1, 1, 1, 3])
+        #expect(try tokenizer.encode("a b", pair: nil).ids == [0, 3, 1])
+        #expect(try tokenizer.encode("a b", pair: nil).tokens == ["a", "Ġ", "b"])
+        #expect(tokenizer.id(for: "<ctl é>") == nil)
+        #expect(tokenizer.id(for: ByteLevelAlphabet.spell(Array("<ctl é>".utf8))) == 4)
+    }
+
     @Test func emptyTokenTypesMeanNone() throws {
         let tokenizer = try gguf(types: [])
         #expect(tokenizer.addedTokens.map(\.content) == ["ab"], "only the EOS role token is matched literally")
@@ -56,13 +67,22 @@ import Testing
             }
             #expect(component == "tokenizer.ggml.pre")
             #expect(name == "'starcoder'")
-            #expect(error.description.contains("'starcoder' is not supported"))
+            #expect(error.description.contains("tokenizer.ggml.pre 'starcoder' is not supported"))
         }
     }
 
     @Test func aSpecialIDOutsideTheVocabularyIsRefused() {
         #expect(throws: TokenizerError.badVocabularyID(file: "test.gguf", token: "tokenizer.ggml.eos_token_id", id: 9)) {
             try gguf(eos: 9)
+        }
+    }
+
+    @Test func anAbsurdIDIsRefusedBeforeAllocatingForIt() throws {
+        let json = #"{"model": {"type": "BPE", "vocab": {"a": 0, "b": 1, "ab": 9000000}, "merges": ["a b"]}, "pre_tokenizer": {"type": "ByteLevel"}}"#
+        let folder = try temporaryFolder(["tokenizer.json": Data(json.utf8)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(throws: TokenizerError.badJSON(file: "tokenizer.json", reason: "token 'ab' has id 9000000, far beyond the vocabulary's size; ids must be below 65539")) {
+            try ByteLevelBPETokenizer.load(folder: folder)
         }
     }
 

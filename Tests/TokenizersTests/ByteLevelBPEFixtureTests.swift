@@ -41,6 +41,20 @@ import Testing
         try expectMatches(tokenizer, "gpt2-tiny/cases.json", minimumCases: 15)
     }
 
+    /// GPT-2 adds no BOS unless tokenizer_config.json says `add_bos_token`.
+    @Test func gpt2AddsBOSOnlyWhenItsConfigSaysSo() throws {
+        let source = BPEFixtures.folder.appendingPathComponent("gpt2-tiny")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gpt2-bos-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["vocab.json", "merges.txt"] {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        #expect(try ByteLevelBPETokenizer.load(folder: folder).encode("Hello", pair: nil).tokens == ["Hello"])
+        try Data(#"{"add_bos_token": true, "bos_token": "<|endoftext|>"}"#.utf8).write(to: folder.appendingPathComponent("tokenizer_config.json"))
+        #expect(try ByteLevelBPETokenizer.load(folder: folder).encode("Hello", pair: nil).tokens == ["<|endoftext|>", "Hello"])
+    }
+
     @Test func gpt2FromTokenizerJSONMatchesTransformers() throws {
         let tokenizer = try ByteLevelBPETokenizer.load(tokenizerJSON: BPEFixtures.folder.appendingPathComponent("gpt2-tiny/tokenizer.json"))
         try expectMatches(tokenizer, "gpt2-tiny/cases.json", minimumCases: 15)

@@ -166,7 +166,7 @@ extension ByteLevelBPETokenizer {
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
             if let affix = model[key] as? String, !affix.isEmpty {
-                throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "\(key) '\(affix)'", supported: "empty affixes")
+                throw TokenizerError.unsupportedComponent(file: name, component: "model option", found: "'\(key)' = '\(affix)'", supported: "empty affixes")
             }
         }
         let vocabulary = try BPEFileReading.vocabulary(model["vocab"], file: name, field: "model.vocab")
@@ -200,10 +200,10 @@ extension ByteLevelBPETokenizer {
                 throw TokenizerError.unsupportedComponent(file: name, component: "Split regex", found: "'\(regex)'", supported: "the GPT-2, Llama 3 and Qwen2 regexes")
             }
             guard (split["behavior"] as? String ?? "Isolated") == "Isolated", split["invert"] as? Bool != true else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "Split behavior", found: "\(split["behavior"] ?? "?") invert=\(split["invert"] ?? false)", supported: "Isolated, invert false")
+                throw TokenizerError.unsupportedComponent(file: name, component: "Split behavior", found: "'\(split["behavior"] ?? "?")' with invert \(split["invert"] ?? false)", supported: "Isolated, invert false")
             }
             guard byteLevel["use_regex"] as? Bool == false, byteLevel["add_prefix_space"] as? Bool != true else {
-                throw TokenizerError.unsupportedComponent(file: name, component: "ByteLevel after Split", found: "use_regex or add_prefix_space", supported: "ByteLevel(use_regex: false, add_prefix_space: false)")
+                throw TokenizerError.unsupportedComponent(file: name, component: "ByteLevel after Split", found: "with use_regex or add_prefix_space", supported: "ByteLevel(use_regex: false, add_prefix_space: false)")
             }
             splitPattern = pattern
         default:

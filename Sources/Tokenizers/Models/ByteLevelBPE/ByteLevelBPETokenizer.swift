@@ -41,7 +41,8 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     ///   - source: the file (or "GGUF metadata") named in errors.
     ///   - mergesSource: the file the merges came from, when not `source` (merges.txt).
     /// - Throws: `TokenizerError.emptyVocabulary`, `.missingMerges`, `.mergeNotInVocabulary`,
-    ///   `.badVocabularyID`, `.missingSpecialToken` (no token to pad with).
+    ///   `.badVocabularyID` (a negative id), `.badJSON` (an id far beyond the vocabulary's size),
+    ///   `.missingSpecialToken` (no token to pad with).
     public init(
         vocabulary: [String: Int],
         merges: [(left: String, right: String, line: Int)],
@@ -58,16 +59,16 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
     ) throws {
         guard !vocabulary.isEmpty else { throw TokenizerError.emptyVocabulary(file: source) }
         guard !merges.isEmpty else { throw TokenizerError.missingMerges(file: mergesSource ?? source) }
-        let maximumID = 1 << 24
+        // Ids index a table, so they must be dense enough: at most 2^24, and not far beyond the
+        // number of tokens (a stray id of 16 million would otherwise allocate 400 MB).
+        let maximumID = min(1 << 24, max(2 * (vocabulary.count + addedTokens.count), vocabulary.count + addedTokens.count + 65_536))
         var largest = 0
         for (token, id) in vocabulary {
-            guard id >= 0, id < maximumID else { throw TokenizerError.badVocabularyID(file: source, token: token, id: id) }
+            try Self.checkID(id, token: token, below: maximumID, source: source)
             largest = max(largest, id)
         }
         for added in addedTokens {
-            guard added.id >= 0, added.id < maximumID else {
-                throw TokenizerError.badVocabularyID(file: source, token: added.content, id: added.id)
-            }
+            try Self.checkID(added.id, token: added.content, below: maximumID, source: source)
             largest = max(largest, added.id)
         }
         var tokensByID = [String?](repeating: nil, count: largest + 1)
@@ -93,6 +94,13 @@ public struct ByteLevelBPETokenizer: TextTokenizer {
         self.template = template
         self.specialTokenRoles = roles
         self.padToken = (pad.token, pad.id)
+    }
+
+    private static func checkID(_ id: Int, token: String, below maximumID: Int, source: String) throws {
+        guard id >= 0 else { throw TokenizerError.badVocabularyID(file: source, token: token, id: id) }
+        guard id < maximumID else {
+            throw TokenizerError.badJSON(file: source, reason: "token '\(token)' has id \(id), far beyond the vocabulary's size; ids must be below \(maximumID)")
+        }
     }
 
     /// Number of ids, added tokens included (the model's vocabulary size at least this).

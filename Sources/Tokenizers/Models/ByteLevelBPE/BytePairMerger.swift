@@ -1,5 +1,3 @@
-import Foundation
-
 /// Turns one pre-tokenized word (already spelled in the byte alphabet) into vocabulary ids by
 /// applying merges lowest rank first, leftmost first among equal ranks — the order of
 /// `tokenizers`' BPE, whose priority queue pops (rank, position). Results are cached per word,
@@ -93,75 +91,5 @@ struct BytePairMerger: Sendable {
             position = next[position]
         }
         return result
-    }
-}
-
-/// A binary min-heap of merge candidates ordered by (rank, position).
-struct PairHeap {
-    struct Candidate {
-        var rank: Int32
-        var position: Int32
-        var left: Int32
-        var right: Int32
-        var merged: Int32
-
-        func precedes(_ other: Candidate) -> Bool {
-            rank != other.rank ? rank < other.rank : position < other.position
-        }
-    }
-
-    private var items: [Candidate] = []
-
-    mutating func push(_ candidate: Candidate) {
-        items.append(candidate)
-        var child = items.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard items[child].precedes(items[parent]) else { break }
-            items.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    mutating func pop() -> Candidate? {
-        guard let top = items.first else { return nil }
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
-            var parent = 0
-            while true {
-                let left = 2 * parent + 1, right = left + 1
-                var smallest = parent
-                if left < items.count, items[left].precedes(items[smallest]) { smallest = left }
-                if right < items.count, items[right].precedes(items[smallest]) { smallest = right }
-                guard smallest != parent else { break }
-                items.swapAt(parent, smallest)
-                parent = smallest
-            }
-        }
-        return top
-    }
-}
-
-/// A bounded, thread-safe word → ids cache. Cleared when full (`tokenizers` stops adding at
-/// 10,000 words; clearing keeps the memory bound and the common words come back at once).
-final class WordCache: @unchecked Sendable {
-    private var entries: [String: [Int]] = [:]
-    private let lock = NSLock()
-    private let capacity = 10_000
-
-    subscript(word: String) -> [Int]? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return entries[word]
-        }
-        set {
-            guard word.utf8.count <= 256 else { return }
-            lock.lock()
-            defer { lock.unlock() }
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[word] = newValue
-        }
     }
 }
