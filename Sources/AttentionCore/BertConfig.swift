@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// The hyper-parameters of a BERT encoder, read from a Hugging Face `config.json`.
 ///
@@ -160,7 +161,7 @@ public struct BertConfig: Decodable, Equatable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ModelLoadError.configUnreadable(file: url, reason: error.localizedDescription)
+            throw ModelLoadError.configUnreadable(file: url, reason: FileReadProblem.reason(for: url, error: error))
         }
         do {
             return try JSONDecoder().decode(BertConfig.self, from: data)

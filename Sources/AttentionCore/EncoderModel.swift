@@ -50,11 +50,22 @@ public struct ModelInfo: Sendable, Equatable {
 /// Why a text cannot go through a model.
 public enum ModelInputError: Error, CustomStringConvertible, Equatable {
     case tooLong(tokens: Int, limit: Int, model: String)
+    /// A padding length past the model's position limit, refused before anything is allocated.
+    case padTooLong(padTo: Int, limit: Int, model: String)
+    /// A padding length below the text's own token count, which would pad nothing.
+    case padShorterThanText(padTo: Int, tokens: Int)
+    case padNotPositive(padTo: Int)
 
     public var description: String {
         switch self {
         case let .tooLong(tokens, limit, model):
             return "the text is \(tokens) tokens long but \(model) takes at most \(limit) (its max_position_embeddings, [CLS] and [SEP] included); shorten the text"
+        case let .padTooLong(padTo, limit, model):
+            return "pad-to \(padTo) is more positions than \(model) has: it takes at most \(limit) (its max_position_embeddings, [CLS] and [SEP] included); pad to \(limit) or fewer"
+        case let .padShorterThanText(padTo, tokens):
+            return "pad-to \(padTo) is shorter than the text, which is already \(tokens) tokens ([CLS] and [SEP] included), so nothing would be padded; pad to \(tokens) or more, or leave padding out"
+        case let .padNotPositive(padTo):
+            return "pad-to must be a positive number of token positions, not \(padTo)"
         }
     }
 }
@@ -110,8 +121,23 @@ public final class EncoderModel: Sendable {
     }
 
     /// Tokenizes a text (and optional pair), padding to `padTo` positions if given.
-    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil) throws -> Encoding {
+    ///
+    /// `padTo` is checked against the model's position limit before any padding is
+    /// allocated, and must be at least 1. Below the text's own length it is refused
+    /// (`padShorterThanText`) unless `padShorterAllowed`: the explorer keeps its padding
+    /// while the text is edited, and a text that outgrows it is simply not padded.
+    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil,
+                       padShorterAllowed: Bool = false) throws -> Encoding {
+        if let padTo {
+            guard padTo >= 1 else { throw ModelInputError.padNotPositive(padTo: padTo) }
+            guard padTo <= info.maxPositions else {
+                throw ModelInputError.padTooLong(padTo: padTo, limit: info.maxPositions, model: info.name)
+            }
+        }
         var encoding = try tokenizer.encode(text, pair: pair)
+        if let padTo, padTo < encoding.count, !padShorterAllowed, encoding.count <= info.maxPositions {
+            throw ModelInputError.padShorterThanText(padTo: padTo, tokens: encoding.count)
+        }
         if let padTo {
             let pad = tokenizer.padToken
             encoding = encoding.padded(to: padTo, padToken: pad.token, padID: pad.id)

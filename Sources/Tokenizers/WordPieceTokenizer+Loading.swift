@@ -120,7 +120,7 @@ extension WordPieceTokenizer {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw TokenizerError.unreadableFile(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadableFile(file: url.path, reason: FileReadProblem.reason(for: url, error: error))
         }
     }
 
@@ -188,7 +188,7 @@ struct TokenizerConfig {
         do {
             data = try Data(contentsOf: file)
         } catch {
-            throw TokenizerError.unreadableFile(file: file.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadableFile(file: file.path, reason: FileReadProblem.reason(for: file, error: error))
         }
         let root = try WordPieceTokenizer.parseJSONObject(data, file: name)
         func flag(_ key: String) throws -> Bool? {
