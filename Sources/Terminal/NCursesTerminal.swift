@@ -11,7 +11,9 @@ import Darwin
 ///
 /// Creating it takes over the terminal (alternate screen, no echo, mouse reporting); `shutdown()`
 /// — also run by `deinit` — gives it back. SIGINT, SIGTERM and SIGHUP restore the terminal
-/// before the process ends (see `installRestoreHandlers`), so Ctrl-C never leaves a broken shell.
+/// before the process ends (see `installRestoreHandlers`), so Ctrl-C never leaves a broken shell;
+/// SIGQUIT and crashes (traps, aborts, bad accesses) restore it and then let the Swift runtime's
+/// crash report print on the normal screen.
 /// ncurses state is process-wide: create one at a time, and use it from one thread.
 public final class NCursesTerminal: TerminalBackend {
     /// Which colors to use, for a `--color` option. A request above what the terminal supports
@@ -363,6 +365,7 @@ public final class NCursesTerminal: TerminalBackend {
             }
         }
         _ = ms_install_restore_handlers(previousSignalActions)
+        _ = ms_install_crash_handlers()
         _ = ms_unblock_terminal_signals()
     }
 
