@@ -235,6 +235,26 @@ struct ExplorerEndToEndTests {
         return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
     }
 
+    /// Escape sequences the TERM entry does not name (X10 mouse reports, focus reports,
+    /// modified keys, bracketed paste) are dropped whole: read as Esc plus stray keys they
+    /// quit the explorer (Esc) or typed `q` from a mouse report's coordinates.
+    @Test func unknownEscapeSequencesAreDroppedNotReadAsKeys() throws {
+        let session = try TmuxSession(term: "xterm-256color", arguments: "--model builtin")
+        defer { session.close() }
+        let first = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
+        for bytes in [["1b", "5b", "4d", "20", "71", "71"], ["1b", "5b", "49"], ["1b", "5b", "31", "3b", "36", "41"],
+                      ["1b", "5b", "32", "30", "30", "7e"], ["1b", "5b", "32", "30", "31", "7e"]] {
+            try session.tmux(["send-keys", "-t", session.name, "-H"] + bytes)
+        }
+        usleep(300_000)
+        try session.send("l")
+        let moved = try session.waitFor("the selection to move") { $0 != first && $0.joined().contains("recomputed") }
+        #expect(moved.joined().contains("recomputed"), "the explorer is still running")
+        #expect(!FileManager.default.fileExists(atPath: session.statusFile.path), "the explorer ended")
+        try session.send("q")
+        #expect(try session.exitStatus() == "0")
+    }
+
     @Test func anUnknownTerminalIsAClearErrorNotACrash() throws {
         let session = try TmuxSession(term: "no-such-terminal", arguments: "--model builtin")
         defer { session.close() }
