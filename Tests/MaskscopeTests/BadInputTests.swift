@@ -169,6 +169,25 @@ import Testing
         }
         defer { try? FileManager.default.removeItem(at: model) }
         try expectError(["tokens", "--model", model.path, "hi"], status: 1, mentions: ["vocab.txt", "folder"])
+        let weights = try modelCopy { model in
+            let file = model.appendingPathComponent("model.safetensors")
+            try FileManager.default.removeItem(at: file)
+            try FileManager.default.createDirectory(at: file, withIntermediateDirectories: true)
+        }
+        defer { try? FileManager.default.removeItem(at: weights) }
+        try expectError(["tokens", "--model", weights.path, "hi"], status: 1, mentions: ["model.safetensors", "folder"])
+    }
+
+    /// Every file a model folder may hold: a dangling link is named as one, never "missing".
+    @Test(arguments: ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"])
+    func danglingLinksInAModelFolderAreNamed(file: String) throws {
+        let folder = try modelCopy { folder in
+            let path = folder.appendingPathComponent(file).path
+            try FileManager.default.removeItem(atPath: path)
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/nonexistent/\(file)")
+        }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try expectError(["tokens", "--model", folder.path, "hi"], status: 1, mentions: ["symbolic link", "/nonexistent/\(file)"])
     }
 
     // MARK: 10. Options are never ignored or changed without a word.
