@@ -66,7 +66,16 @@ struct ms_restore_state {
     volatile sig_atomic_t saved_termios_valid;
     char reset_sequence[512];
     volatile sig_atomic_t reset_length;
+    struct sigaction crash_previous[7];
+    volatile sig_atomic_t crash_handlers_installed;
 };
+
+/* The signals that end the process with a report (SIGQUIT, and the faults a Swift trap,
+   abort or bad access raises); the Swift runtime's backtracer handles them. */
+static inline const int *ms_crash_signals(void) {
+    static const int signals[7] = { SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGSEGV, SIGBUS, SIGFPE };
+    return signals;
+}
 
 /* Function-local storage: file-scope statics in a header are not emitted for Swift. */
 static inline struct ms_restore_state *ms_restore_state(void) {
@@ -100,6 +109,63 @@ static void ms_restore_and_reraise(int signal_number) {
     raise(signal_number);
 }
 
+/* The ratatui panic-hook idea for fatal signals: give the terminal back first (reset sequence,
+   saved termios), then hand the signal to whoever handled it before (the Swift backtracer, or
+   the default action), so its crash report prints on a normal screen. A fault (SIGILL, SIGTRAP,
+   SIGSEGV, SIGBUS, SIGFPE) is simply returned from: the faulting instruction runs again and
+   faults into the previous handler with its real context. SIGQUIT and SIGABRT are sent, not
+   caused by an instruction, and the Swift backtracer returns from them after its report, so
+   the previous handler is called here and the signal then ends the process by default. */
+static void ms_restore_and_chain(int signal_number, siginfo_t *info, void *context) {
+    struct ms_restore_state *state = ms_restore_state();
+    if (state->reset_length > 0) {
+        ssize_t ignored = write(STDOUT_FILENO, state->reset_sequence, (size_t)state->reset_length);
+        (void)ignored;
+        state->reset_length = 0;
+    }
+    if (state->saved_termios_valid) tcsetattr(STDIN_FILENO, TCSAFLUSH, &state->saved_termios);
+    const int *signals = ms_crash_signals();
+    struct sigaction previous;
+    memset(&previous, 0, sizeof previous);
+    previous.sa_handler = SIG_DFL;
+    for (int i = 0; i < 7; i++) {
+        if (signals[i] != signal_number) continue;
+        previous = state->crash_previous[i];
+        sigaction(signal_number, &state->crash_previous[i], NULL);
+    }
+    if (signal_number != SIGQUIT && signal_number != SIGABRT) return;
+    if (previous.sa_flags & SA_SIGINFO) {
+        if (previous.sa_sigaction) previous.sa_sigaction(signal_number, info, context);
+    } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler) {
+        previous.sa_handler(signal_number);
+    }
+    signal(signal_number, SIG_DFL);
+    raise(signal_number);  /* blocked until this handler returns, then the default action */
+}
+
+static inline int ms_install_crash_handlers(void) {
+    struct ms_restore_state *state = ms_restore_state();
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = ms_restore_and_chain;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK;  /* SA_ONSTACK: the runtime's alternate stack after a stack overflow */
+    sigemptyset(&action.sa_mask);
+    const int *signals = ms_crash_signals();
+    for (int i = 0; i < 7; i++) {
+        if (sigaction(signals[i], &action, &state->crash_previous[i]) != 0) return -1;
+    }
+    state->crash_handlers_installed = 1;
+    return 0;
+}
+
+static inline void ms_restore_crash_handlers(void) {
+    struct ms_restore_state *state = ms_restore_state();
+    if (!state->crash_handlers_installed) return;
+    const int *signals = ms_crash_signals();
+    for (int i = 0; i < 7; i++) sigaction(signals[i], &state->crash_previous[i], NULL);
+    state->crash_handlers_installed = 0;
+}
+
 /* Unblocks the signals the explorer relies on (Ctrl-C, hang-up, termination, resize, job
    control) on the calling thread. A process can inherit them blocked from whatever started it;
    then Ctrl-C would do nothing and resizing would go unnoticed. */
@@ -128,6 +194,7 @@ static inline int ms_install_restore_handlers(struct sigaction *previous) {
 static inline void ms_restore_previous_handlers(const struct sigaction *previous) {
     int signals[3] = { SIGINT, SIGTERM, SIGHUP };
     for (int i = 0; i < 3; i++) sigaction(signals[i], &previous[i], NULL);
+    ms_restore_crash_handlers();
     ms_restore_state()->saved_termios_valid = 0;
     ms_restore_state()->reset_length = 0;
 }

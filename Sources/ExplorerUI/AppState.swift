@@ -78,6 +78,9 @@ public struct AppState: Sendable {
 
     public internal(set) var themes: [Theme]
     public internal(set) var themeIndex: Int
+    /// A session's theme that is not available here: the default is shown instead, with a
+    /// warning, and the session is saved with this name unchanged unless `t` picks another.
+    public internal(set) var unavailableSessionTheme: String?
     public internal(set) var colors: ColorCapability
     public internal(set) var width: Int
     public internal(set) var height: Int

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Writes user files so that a crash or a full disk never leaves half a file: the bytes go to
 /// a temporary file in the same folder, which is then renamed over the target.
@@ -17,7 +18,7 @@ public enum AtomicFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw AtomicFileError.cannotWrite(url.path, error.localizedDescription)
+            throw AtomicFileError.cannotWrite(url.path, FileReadProblem.posixReason(error) ?? "the temporary file beside it could not be written (is the folder there and writable?)")
         }
     }
 

@@ -45,11 +45,22 @@ public final class ExplorerLoop: Sendable {
             let timeout = waiting ? (wake == nil ? 1 : 100) : (maxIdlePolls == nil ? nil : 1)
             if let input = terminal.nextEvent(timeout: timeout) {
                 idlePolls = 0
-                let (next, effects) = reduce(state, .input(input))
-                state = next
-                perform(effects, for: state, wake: wake)
+                // Coalescing: every event already waiting is reduced before the next frame, so
+                // a burst of repeated keys costs one render, a newer edit supersedes the
+                // recomputes of older ones (they stop at their next layer), and q or Ctrl-C
+                // in the burst ends it at once. At most `burstLimit` events, so a flood of
+                // input still shows progress.
+                var pending: InputEvent? = input
+                var taken = 0
+                while let event = pending {
+                    let (next, effects) = reduce(state, .input(event))
+                    state = next
+                    perform(effects, for: state, wake: wake)
+                    if case .resize = event { terminal.invalidate() }
+                    taken += 1
+                    pending = state.wantsToQuit || taken >= Self.burstLimit ? nil : terminal.nextEvent(timeout: 0)
+                }
                 changed = true
-                if case .resize = input { terminal.invalidate() }
             } else if let limit = maxIdlePolls, !waiting {
                 idlePolls += 1
                 if idlePolls >= limit { break }
@@ -65,6 +76,9 @@ public final class ExplorerLoop: Sendable {
         }
         return state
     }
+
+    /// Most input events reduced between two frames.
+    static let burstLimit = 256
 
     /// Waits for every requested recompute to finish (tests use this to see the final map).
     public func drain() { queue.sync {} }
@@ -112,6 +126,14 @@ public final class ExplorerLoop: Sendable {
                 let event = AppEvent.recomputed(generation: generation, result: result, milliseconds: milliseconds())
                 finished.withLock { $0.append(event) }
                 wake?()
+                // After the result is on its way: weights that overflow make NaN rows, which
+                // must be said, never drawn as quiet empty rows.
+                if let place = result.firstNonFiniteWeight {
+                    let warning = ModelOutputError.nonFinite(layer: place.layer, head: place.head, query: place.query,
+                                                             model: explorer.model.info.name)
+                    finished.withLock { $0.append(.notice(.warning(warning.description))) }
+                    wake?()
+                }
             }
         }
     }

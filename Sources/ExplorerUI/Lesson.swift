@@ -1,5 +1,6 @@
 import AttentionCore
 import Foundation
+import Tokenizers
 import TOMLKit
 
 /// A guided tour of the explorer, read from a TOML file: a title and steps, each a caption plus
@@ -85,7 +86,7 @@ public struct Lesson: Equatable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw .unreadable(source: source, reason: error.localizedDescription)
+            throw .unreadable(source: source, reason: FileReadProblem.reason(for: url, error: error))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw .unreadable(source: source, reason: "not UTF-8 text")

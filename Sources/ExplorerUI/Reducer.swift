@@ -148,12 +148,17 @@ extension AppState {
             let next = all[((all.firstIndex(of: explorer.semantics) ?? 0) + 1) % all.count]
             var mask = explorer.mask
             var clamped = false
-            for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = 0; clamped = true }
+            for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = next.nearestValid(mask[i]); clamped = true }
+            let length = explorer.tokens.count
+            if explorer.cellOverrides.values.contains(where: { next.validate($0) != nil }) { clamped = true }
             let effects = edit { engine in
                 engine.semantics = next
                 try engine.setMask(mask)
+                for (cell, value) in engine.cellOverrides where next.validate(value) != nil {
+                    try engine.setCell(query: cell / length, key: cell % length, value: next.nearestValid(value))
+                }
             }
-            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0") : nil
+            message = clamped ? .warning(next == .hf4 ? "hf4 takes values from 0 to 2 only: the others became 0 or 2" : "\(next.rawValue) takes no negative values: they became 0") : nil
             return effects
         case .previousLayer: layer = max(0, layer - 1)
         case .nextLayer: layer = min(explorer.model.info.layerCount - 1, layer + 1)
@@ -171,6 +176,7 @@ extension AppState {
             }
         case .cycleTheme:
             themeIndex = (themeIndex + 1) % themes.count
+            unavailableSessionTheme = nil
             message = .info("theme \(theme.name): \(theme.description)")
         case .editText:
             overlay = .editing(LineEditor(text: explorer.text))

@@ -1,5 +1,6 @@
 import AttentionCore
 import Foundation
+import Tokenizers
 
 /// The explorer's whole state as a small JSON file (`--session FILE`): loaded at start,
 /// written atomically on quit, so a lecture can pick up where it stopped.
@@ -39,7 +40,7 @@ public struct Session: Codable, Equatable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw SessionError.unreadable(url.path, error.localizedDescription)
+            throw SessionError.unreadable(url.path, FileReadProblem.reason(for: url, error: error))
         }
         let session: Session
         do {
@@ -95,18 +96,27 @@ extension AppState {
         return Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo, model: model, mask: explorer.mask,
                 semantics: explorer.semantics, pattern: explorer.pattern == .none ? nil : explorer.pattern.description,
                 cells: cells.isEmpty ? nil : cells, view: view, layer: layer, head: head, meanOfHeads: meanOfHeads, dense: dense,
-                theme: theme.name, selectedKey: selectedKey, selectedQuery: selectedQuery)
+                theme: unavailableSessionTheme ?? theme.name, selectedKey: selectedKey, selectedQuery: selectedQuery)
     }
 
     /// The explorer state a session describes, on an already loaded model.
     public init(session: Session, model: EncoderModel, source: URL, colors: ColorCapability = .truecolor,
                 width: Int = 80, height: Int = 24) throws {
-        var explorer = try Explorer(model: model, text: session.text, pair: session.pair, padTo: session.padTo,
+        var explorer: Explorer
+        do {
+            explorer = try Explorer(model: model, text: session.text, pair: session.pair, padTo: session.padTo,
                                     semantics: session.semantics)
+        } catch {
+            throw SessionError.doesNotFit(source.path, "\(error)")
+        }
         guard session.mask.count == explorer.tokens.count else {
             throw SessionError.doesNotFit(source.path, "its mask has \(session.mask.count) values but the text has \(explorer.tokens.count) tokens under \(model.info.name)")
         }
-        try explorer.setMask(session.mask)
+        do {
+            try explorer.setMask(session.mask)
+        } catch {
+            throw SessionError.doesNotFit(source.path, "\(error)")
+        }
         if let pattern = session.pattern {
             do {
                 try explorer.setPattern(try MaskPattern(parsing: pattern))
@@ -124,9 +134,18 @@ extension AppState {
                 throw SessionError.doesNotFit(source.path, "cell [\(query), \(key)]: \(error)")
             }
         }
+        let info = model.info
+        guard (0..<info.layerCount).contains(session.layer), (0..<info.headCount).contains(session.head) else {
+            throw SessionError.doesNotFit(source.path, "its layer \(session.layer), head \(session.head) do not exist: \(info.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
+        }
         let themes = ThemeCatalog.all
-        self.init(explorer: explorer, themes: themes, themeIndex: themes.firstIndex { $0.name == session.theme } ?? 0,
+        let themeIndex = themes.firstIndex { $0.name == session.theme }
+        self.init(explorer: explorer, themes: themes, themeIndex: themeIndex ?? themes.firstIndex { $0.name == ThemeCatalog.default.name } ?? 0,
                   colors: colors, width: width, height: height, layer: session.layer, head: session.head)
+        if themeIndex == nil {
+            unavailableSessionTheme = session.theme
+            message = .warning("the session's theme '\(session.theme)' is not one of \(ThemeCatalog.names.joined(separator: ", ")): showing \(ThemeCatalog.default.name); the session keeps '\(session.theme)' unless t picks another")
+        }
         meanOfHeads = session.meanOfHeads
         view = session.view ?? .heatmap
         dense = session.dense

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 import TOMLKit
 
 extension Theme {
@@ -12,7 +13,7 @@ extension Theme {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ThemeError.unreadable(source: source, reason: error.localizedDescription)
+            throw ThemeError.unreadable(source: source, reason: FileReadProblem.reason(for: url, error: error))
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ThemeError.unreadable(source: source, reason: "not UTF-8 text")

@@ -11,7 +11,9 @@ import Darwin
 ///
 /// Creating it takes over the terminal (alternate screen, no echo, mouse reporting); `shutdown()`
 /// — also run by `deinit` — gives it back. SIGINT, SIGTERM and SIGHUP restore the terminal
-/// before the process ends (see `installRestoreHandlers`), so Ctrl-C never leaves a broken shell.
+/// before the process ends (see `installRestoreHandlers`), so Ctrl-C never leaves a broken shell;
+/// SIGQUIT and crashes (traps, aborts, bad accesses) restore it and then let the Swift runtime's
+/// crash report print on the normal screen.
 /// ncurses state is process-wide: create one at a time, and use it from one thread.
 public final class NCursesTerminal: TerminalBackend {
     /// Which colors to use, for a `--color` option. A request above what the terminal supports
@@ -268,6 +270,7 @@ public final class NCursesTerminal: TerminalBackend {
                 if let event = keyEvent(Int32(bitPattern: code)) { return event }
                 continue
             } else if status == OK {
+                if code == 27, skipUnknownSequence() { continue }
                 if let event = KeyDecoding.character(UInt32(code)) { return event }
                 continue
             }
@@ -285,6 +288,41 @@ public final class NCursesTerminal: TerminalBackend {
                 wakePipe.drain()
                 return nil
             }
+        }
+    }
+
+    /// After an ESC that ncurses did not turn into a key: when the bytes of an escape sequence
+    /// follow at once (a key, mouse report or terminal report this TERM's entry does not
+    /// know: Ctrl+Shift+arrows, X10 mouse, focus, bracketed paste), reads the whole sequence
+    /// and drops it — it would otherwise arrive as Esc plus stray keys such as `[` (previous
+    /// layer) or, inside an X10 mouse report's coordinates, `q`. Returns false, reading
+    /// nothing further, for a lone Esc; Esc followed by another key (Alt+key) puts that key
+    /// back and also returns false.
+    private func skipUnknownSequence() -> Bool {
+        wtimeout(window, 0)
+        var next: wint_t = 0
+        guard wget_wch(window, &next) == OK else { return false }
+        switch next {
+        case 0x5B:  // CSI: parameters and intermediates up to a final byte in 0x40...0x7E
+            var final: wint_t = 0
+            var length = 0
+            for _ in 0..<64 {
+                guard wget_wch(window, &final) == OK else { return true }
+                length += 1
+                if (0x40...0x7E).contains(final) { break }
+            }
+            if final == 0x4D, length == 1 {  // X10 mouse report: ESC [ M and three raw bytes
+                var ignored: wint_t = 0
+                for _ in 0..<3 { _ = wget_wch(window, &ignored) }
+            }
+            return true
+        case 0x4F:  // SS3: one more byte
+            var ignored: wint_t = 0
+            _ = wget_wch(window, &ignored)
+            return true
+        default:
+            _ = unget_wch(wchar_t(bitPattern: next))
+            return false
         }
     }
 
@@ -363,6 +401,7 @@ public final class NCursesTerminal: TerminalBackend {
             }
         }
         _ = ms_install_restore_handlers(previousSignalActions)
+        _ = ms_install_crash_handlers()
         _ = ms_unblock_terminal_signals()
     }
 

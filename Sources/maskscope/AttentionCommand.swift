@@ -84,6 +84,7 @@ struct AttentionCommand: ParsableCommand {
                 heads: try head?.resolve(count: info.headCount, what: "head", option: "--head", model: loaded.name)
                     ?? Array(0..<info.headCount))
             guard let result = explorer.recompute(needs: hidden ? .attentionAndHidden : .attention) else { return }
+            try ModelOutputError.check(result, model: loaded.name)
             let report = AttentionReport(model: loaded, explorer: explorer, result: result,
                                          selection: selection, includeHidden: hidden)
             switch format {

@@ -62,6 +62,7 @@ struct ExplainCommand: ParsableCommand {
             try Self.check(query, count: explorer.tokens.count, option: "--query", what: "tokens (special tokens included)",
                            model: "the text")
             guard let result = explorer.recompute(needs: .attention) else { return }
+            try ModelOutputError.check(result, model: loaded.name)
             let breakdown = try SoftmaxBreakdown(result: result, tokens: explorer.tokens, layer: layer, head: head, query: query)
             let length = explorer.tokens.count
             let row = Array(explorer.cellMask[query * length ..< (query + 1) * length])

@@ -57,6 +57,10 @@ struct ExploreCommand: ParsableCommand {
         let sessionURL = session.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
         let (state, modelArgument) = try ErrorReporting.running(command: "explore") { () throws -> (AppState, String) in
             if let sessionURL, FileManager.default.fileExists(atPath: sessionURL.path) {
+                let ignored = optionsASessionReplaces
+                guard ignored.isEmpty else {
+                    throw ValidationError("the session \(sessionURL.path) exists and sets the whole state, so \(ignored.joined(separator: ", ")) would be ignored; leave \(ignored.count == 1 ? "it" : "them") out (only --model applies on top of a session) or give another session file")
+                }
                 return try Self.resume(sessionURL, model: modelOptions.model)
             }
             let loaded = try modelOptions.load()
@@ -88,6 +92,22 @@ struct ExploreCommand: ParsableCommand {
                 throw ExitCode.failure
             }
         }
+    }
+
+    /// The options given that a resumed session would replace (defaults cannot be told from
+    /// values typed equal to them, so those pass).
+    var optionsASessionReplaces: [String] {
+        var given: [String] = []
+        if text != Self.seedSentence { given.append("TEXT") }
+        if pair != nil { given.append("--pair") }
+        if padTo != nil { given.append("--pad-to") }
+        if maskOptions.mask != nil { given.append("--mask") }
+        if maskOptions.pattern != nil { given.append("--pattern") }
+        if maskOptions.semantics.value != .hf { given.append("--semantics") }
+        if theme != nil { given.append("--theme") }
+        if layer != 0 { given.append("--layer") }
+        if head != 0 { given.append("--head") }
+        return given
     }
 
     /// The state a session file describes; `--model`, when given, replaces the session's model.

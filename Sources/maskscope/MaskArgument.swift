@@ -1,5 +1,6 @@
 import AttentionCore
 import Foundation
+import Tokenizers
 
 /// `--mask` values: a SPEC, or `@FILE` for a preset file (what the explorer's `w` writes).
 enum MaskArgument {
@@ -7,7 +8,7 @@ enum MaskArgument {
         guard argument.hasPrefix("@") else { return try MaskSpec(parsing: argument) }
         let path = (String(argument.dropFirst()) as NSString).expandingTildeInPath
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw MaskPresetError.unreadable(path)
+            throw MaskPresetError.unreadable(path, FileReadProblem.reason(for: URL(fileURLWithPath: path)))
         }
         guard let text = String(data: data, encoding: .utf8) else { throw MaskPresetError.notUTF8(path) }
         do {
@@ -20,13 +21,13 @@ enum MaskArgument {
 
 /// A mask preset file that cannot be used.
 enum MaskPresetError: Error, CustomStringConvertible {
-    case unreadable(String)
+    case unreadable(String, String)
     case notUTF8(String)
     case invalid(String, String)
 
     var description: String {
         switch self {
-        case .unreadable(let path): return "mask preset \(path) cannot be read (does it exist?)"
+        case let .unreadable(path, reason): return "mask preset \(path) cannot be read: \(reason)"
         case .notUTF8(let path): return "mask preset \(path) is not UTF-8 text"
         case let .invalid(path, reason): return "mask preset \(path): \(reason)"
         }

@@ -116,15 +116,18 @@ struct RenderCommand: ParsableCommand {
         case .svg:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
                                              width: width, height: height, layer: layer, head: head, view: view)
+            try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return svgDocument(for: state)
         case .text:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
                                              width: width, height: height, layer: layer, head: head, view: view)
+            try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
                                              width: width, height: height, layer: layer, head: head, view: view)
+            try ModelOutputError.check(state.result, model: explorer.model.info.name)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
         }

@@ -26,9 +26,35 @@ struct TextInput: ParsableArguments {
     }
 
     /// The text to analyse, read from standard input when TEXT is `-`.
-    func resolvedText(standardInput: () throws -> Data = { FileHandle.standardInput.readDataToEndOfFile() }) throws -> String {
+    func resolvedText(standardInput: () throws -> Data = { try StandardInput.readAll() }) throws -> String {
         guard text == "-" else { return text }
         return try TextDecoding.standardInputText(try standardInput())
+    }
+}
+
+/// Reading standard input to its end with `read(2)`, so a closed descriptor or a folder is
+/// an error with a message rather than the trap `FileHandle.readDataToEndOfFile` dies of.
+enum StandardInput {
+    static func readAll(descriptor: Int32 = STDIN_FILENO) throws -> Data {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw TextInputError.standardInputUnavailable(reason: errno == EBADF ? "it is closed" : String(cString: strerror(errno)))
+        }
+        if status.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR) {
+            throw TextInputError.standardInputUnavailable(reason: "it is a folder, not a file or a pipe")
+        }
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 {
+                data.append(contentsOf: chunk[0..<count])
+            } else if count == 0 {
+                return data
+            } else if errno != EINTR {
+                throw TextInputError.standardInputUnavailable(reason: String(cString: strerror(errno)))
+            }
+        }
     }
 }
 
@@ -86,9 +112,13 @@ enum TextDecoding {
 enum TextInputError: Error, CustomStringConvertible, Equatable {
     /// `offset` counts bytes from the start of standard input, 0-based.
     case invalidUTF8(offset: Int, byte: UInt8)
+    /// TEXT is `-` but standard input cannot be read (closed, a folder, a read error).
+    case standardInputUnavailable(reason: String)
 
     var description: String {
         switch self {
+        case let .standardInputUnavailable(reason):
+            return "the text is - (read standard input), but standard input cannot be read: \(reason); pipe the text in (echo \"…\" | maskscope …) or pass it as an argument"
         case let .invalidUTF8(offset, byte):
             let hex = String(byte, radix: 16, uppercase: true)
             return "standard input is not valid UTF-8: byte \(offset) (0x\(hex.count == 1 ? "0" + hex : hex)) does not start a well-formed UTF-8 sequence; convert the text to UTF-8 (e.g. iconv -t UTF-8)"

@@ -144,7 +144,7 @@ struct SafeTensorsTests {
     @Test func folderCannotOpen() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }
-        #expect(throws: SafeTensorsError.cannotOpen(file: folder.url, reason: "not a regular file")) {
+        #expect(throws: SafeTensorsError.cannotOpen(file: folder.url, reason: "it is a folder, not a file")) {
             try SafeTensorsFile(url: folder.url)
         }
     }

@@ -10,45 +10,68 @@ enum Tmux {
     static let required = ProcessInfo.processInfo.environment["MASKSCOPE_REQUIRE_TMUX"] == "1"
     static var available: Bool { path != nil || required }
 
-    /// Runs a tmux client command. When the command starts the tmux server, the server (a
+    /// Runs a tmux client command on the private server `socket` (`tmux -L`, no user
+    /// configuration), never the user's own server, whose settings (SIGINT ignored, options,
+    /// hooks) could change what the tests see. When the command starts the tmux server, the server (a
     /// daemon) would inherit every descriptor the client has, including the ones `Process`
     /// watches to learn that the client exited, and the call would never return. So the client
     /// runs under bash with every descriptor above 2 closed, and only `capture` commands read
     /// standard output.
     @discardableResult
-    static func run(_ arguments: [String], capture: Bool = false) throws -> String {
+    static func run(_ arguments: [String], socket: String, capture: Bool = false) throws -> String {
         let tmux = try #require(path, "tmux is not installed (apt-get install tmux)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
         process.arguments = ["-c", "for fd in /proc/$$/fd/*; do n=${fd##*/}; [ \"$n\" -gt 2 ] 2>/dev/null && eval \"exec $n>&-\"; done; exec \"$0\" \"$@\"",
-                             tmux] + arguments
+                             tmux, "-L", socket, "-f", "/dev/null"] + arguments
         let output = Pipe()
         process.standardOutput = capture ? output : FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        try process.run()
+        // Tests run on threads that block every signal, and a spawned process inherits the
+        // mask: a tmux server started blocked ignores its own kill-server (a SIGTERM to
+        // itself). Spawn with nothing blocked, then put the thread's mask back.
+        var unblocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&unblocked)
+        pthread_sigmask(SIG_SETMASK, &unblocked, &previous)
+        do {
+            try process.run()
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        } catch {
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+            throw error
+        }
         let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         return String(decoding: data, as: UTF8.self)
     }
 }
 
-/// One explorer session in a detached tmux window.
+/// One explorer session in a detached tmux window, on a tmux server of its own that `close`
+/// kills.
 struct TmuxSession {
     let name = "maskscope-e2e-\(UUID().uuidString.prefix(8))"
+    let socket = "maskscope-e2e-\(UUID().uuidString)"
     let statusFile = FileManager.default.temporaryDirectory.appendingPathComponent("maskscope-e2e-\(UUID().uuidString)")
 
     init(term: String, arguments: String, width: Int = 100, height: Int = 30) throws {
         let binary = try MaskscopeBinary.locate().path
-        let command = "env LANG=C.UTF-8 TERM=\(term) NO_COLOR= '\(binary)' \(arguments); echo $? > '\(statusFile.path)'; sleep 5"
-        try Tmux.run(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name, command])
+        // `trap : INT`: the shell outlives a Ctrl-C to write the explorer's status.
+        let command = "trap : INT; env LANG=C.UTF-8 TERM=\(term) NO_COLOR= '\(binary)' \(arguments); echo $? > '\(statusFile.path)'; sleep 5"
+        try tmux(["new-session", "-d", "-x", "\(width)", "-y", "\(height)", "-s", name, command])
+    }
+
+    /// A tmux command on this session's server.
+    @discardableResult
+    func tmux(_ arguments: [String], capture: Bool = false) throws -> String {
+        try Tmux.run(arguments, socket: socket, capture: capture)
     }
 
     func screen(escapes: Bool = false) throws -> [String] {
-        try Tmux.run(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : []), capture: true).components(separatedBy: "\n")
+        try tmux(["capture-pane", "-p", "-t", name] + (escapes ? ["-e"] : []), capture: true).components(separatedBy: "\n")
     }
 
-    func send(_ keys: String...) throws { try Tmux.run(["send-keys", "-t", name] + keys) }
+    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", name] + keys) }
 
     /// Polls the screen until `condition` holds (at most ~10 s).
     func waitFor(_ what: String, escapes: Bool = false, _ condition: ([String]) -> Bool) throws -> [String] {
@@ -72,7 +95,7 @@ struct TmuxSession {
     }
 
     func close() {
-        _ = try? Tmux.run(["kill-session", "-t", name])
+        _ = try? tmux(["kill-server"])
         try? FileManager.default.removeItem(at: statusFile)
     }
 }
@@ -155,17 +178,81 @@ struct ExplorerEndToEndTests {
         let session = try TmuxSession(term: "tmux-256color", arguments: "--model builtin")
         defer { session.close() }
         _ = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
-        try Tmux.run(["resize-window", "-t", session.name, "-x", "62", "-y", "18"])
+        try session.tmux(["resize-window", "-t", session.name, "-x", "62", "-y", "18"])
         let small = try session.waitFor("the smaller layout") { lines in
             lines.count <= 19 && lines.contains { $0.contains("[CLS]") }
         }
         #expect(small.allSatisfy { $0.count <= 62 })
-        try Tmux.run(["resize-window", "-t", session.name, "-x", "40", "-y", "10"])
+        try session.tmux(["resize-window", "-t", session.name, "-x", "40", "-y", "10"])
         _ = try session.waitFor("the too-small message") { $0.joined().contains("terminal too small") }
-        try Tmux.run(["resize-window", "-t", session.name, "-x", "100", "-y", "30"])
+        try session.tmux(["resize-window", "-t", session.name, "-x", "100", "-y", "30"])
         _ = try session.waitFor("the full layout again") { $0.joined().contains("weight 0") }
         try session.send("C-c")
         #expect(try session.exitStatus() == "130")
+    }
+
+    /// SIGQUIT (and any crash) used to leave the alternate screen, mouse reports and a hidden
+    /// cursor behind, under the crash report. The terminal is given back first, then the Swift
+    /// runtime's report prints on the normal screen, and the process ends.
+    @Test func sigquitRestoresTheTerminalBeforeTheReport() throws {
+        let marker = "sigquit-\(UUID().uuidString.prefix(8))"
+        let session = try TmuxSession(term: "tmux-256color", arguments: "--model builtin '\(marker) the quick fox'")
+        defer { session.close() }
+        _ = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
+        let modes = "#{alternate_on} #{mouse_any_flag}#{mouse_standard_flag}#{mouse_button_flag} #{cursor_flag}"
+        #expect(try session.tmux(["display", "-p", "-t", session.name, modes], capture: true).hasPrefix("1 "), "the explorer is on the alternate screen")
+        let binary = try MaskscopeBinary.locate().resolvingSymlinksInPath().path
+        let pids = try Self.pids(matching: marker).filter {
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\($0)/exe")) == binary
+        }
+        let pid = try #require(pids.first, "no maskscope process with \(marker)")
+        kill(pid, SIGQUIT)
+        var restored = ""
+        for _ in 0..<100 {
+            restored = try session.tmux(["display", "-p", "-t", session.name, modes], capture: true)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if restored == "0 000 1" { break }
+            usleep(50_000)
+        }
+        #expect(restored == "0 000 1", "alternate screen, mouse reports, cursor: \(restored)")
+        // The report prints on the normal screen (the runtime may then wait for a key).
+        _ = try session.waitFor("the crash report") { $0.joined().contains("Backtrace") || $0.joined().contains("Quit") }
+        try session.send("q")
+        let status = try session.exitStatus()
+        #expect(status == "131", "ended by SIGQUIT: \(String(describing: status))")
+    }
+
+    /// Process ids whose command line contains `text` (pgrep -f).
+    static func pids(matching text: String) throws -> [Int32] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        process.arguments = ["-f", text]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { Int32($0) }
+    }
+
+    /// Escape sequences the TERM entry does not name (X10 mouse reports, focus reports,
+    /// modified keys, bracketed paste) are dropped whole: read as Esc plus stray keys they
+    /// quit the explorer (Esc) or typed `q` from a mouse report's coordinates.
+    @Test func unknownEscapeSequencesAreDroppedNotReadAsKeys() throws {
+        let session = try TmuxSession(term: "xterm-256color", arguments: "--model builtin")
+        defer { session.close() }
+        let first = try session.waitFor("the explorer") { $0.joined().contains("recomputed") }
+        for bytes in [["1b", "5b", "4d", "20", "71", "71"], ["1b", "5b", "49"], ["1b", "5b", "31", "3b", "36", "41"],
+                      ["1b", "5b", "32", "30", "30", "7e"], ["1b", "5b", "32", "30", "31", "7e"]] {
+            try session.tmux(["send-keys", "-t", session.name, "-H"] + bytes)
+        }
+        usleep(300_000)
+        try session.send("l")
+        let moved = try session.waitFor("the selection to move") { $0 != first && $0.joined().contains("recomputed") }
+        #expect(moved.joined().contains("recomputed"), "the explorer is still running")
+        #expect(!FileManager.default.fileExists(atPath: session.statusFile.path), "the explorer ended")
+        try session.send("q")
+        #expect(try session.exitStatus() == "0")
     }
 
     @Test func anUnknownTerminalIsAClearErrorNotACrash() throws {

@@ -65,8 +65,23 @@ public final class EncoderModel: Sendable {
     }
 
     /// Tokenizes a text (and optional pair), padding to `padTo` positions if given.
-    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil) throws -> Encoding {
+    ///
+    /// `padTo` is checked against the model's position limit before any padding is
+    /// allocated, and must be at least 1. Below the text's own length it is refused
+    /// (`padShorterThanText`) unless `padShorterAllowed`: the explorer keeps its padding
+    /// while the text is edited, and a text that outgrows it is simply not padded.
+    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil,
+                       padShorterAllowed: Bool = false) throws -> Encoding {
+        if let padTo {
+            guard padTo >= 1 else { throw ModelInputError.padNotPositive(padTo: padTo) }
+            guard padTo <= info.maxPositions else {
+                throw ModelInputError.padTooLong(padTo: padTo, limit: info.maxPositions, model: info.name)
+            }
+        }
         var encoding = try tokenizer.encode(text, pair: pair)
+        if let padTo, padTo < encoding.count, !padShorterAllowed, encoding.count <= info.maxPositions {
+            throw ModelInputError.padShorterThanText(padTo: padTo, tokens: encoding.count)
+        }
         if let padTo {
             let pad = tokenizer.padToken
             encoding = encoding.padded(to: padTo, padToken: pad.token, padID: pad.id)

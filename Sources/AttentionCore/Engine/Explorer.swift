@@ -55,7 +55,7 @@ public struct Explorer: Sendable {
     /// why; nil means the pattern was kept.
     @discardableResult
     public mutating func setText(_ newText: String, pair newPair: String? = nil) throws -> MaskPatternError? {
-        let encoding = try model.encode(newText, pair: newPair, padTo: padTo)
+        let encoding = try model.encode(newText, pair: newPair, padTo: padTo, padShorterAllowed: true)
         prepared = try model.prepare(encoding)
         text = newText
         pair = newPair

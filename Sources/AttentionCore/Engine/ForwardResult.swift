@@ -57,6 +57,27 @@ public struct ForwardResult: Sendable {
         }
     }
 
+    /// The first attention weight of layers `0..<completedLayers` that is not a finite
+    /// number, or nil: weights so large that the activations overflow float32 make whole
+    /// rows NaN. Scans `layers × heads × L²` floats (about 10 ms at 512 MiniLM tokens).
+    public var firstNonFiniteWeight: (layer: Int, head: Int, query: Int)? {
+        let length = attention.length
+        guard length > 0 else { return nil }
+        return attention.weights.withUnsafeBufferPointer { weights in
+            let count = min(weights.count, completedLayers * attention.headCount * length * length)
+            var index = 0
+            while index < count {
+                // NaN and ±∞ are the only values for which x − x is not 0.
+                if weights[index] - weights[index] != 0 {
+                    let row = index / length
+                    return (row / (attention.headCount * length), row / length % attention.headCount, row % length)
+                }
+                index += 1
+            }
+            return nil
+        }
+    }
+
     /// Queries left with no key to attend to (every key's bias −∞); their rows are zeros.
     public var queriesWithNoKeys: [Int] { bias.queriesWithNoKeys }
 }

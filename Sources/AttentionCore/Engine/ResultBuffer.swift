@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 
 /// Float memory for the large results every recompute makes (the attention maps, the kept
 /// queries and keys): 80 MB at 512 MiniLM tokens.
@@ -38,6 +39,7 @@ final class ResultBuffer: @unchecked Sendable {
         let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: capacity)
         adviseHugePages(base, count: capacity)
+        recycler?.prepareWarmSpares(capacity: capacity)
         return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
     }
 
@@ -55,20 +57,65 @@ final class ResultBuffer: @unchecked Sendable {
 /// request at least half its size, and a request nothing fits frees every idle buffer, since
 /// the text's length has changed and those sizes will not come back soon.
 final class ResultBufferRecycler: @unchecked Sendable {
-    // Sendable: `idle` is read and written only with `mutex` held.
-    static let shared = ResultBufferRecycler(limitBytes: 192 << 20)
+    // Sendable: `idle`, `warm` and `warmSizes` are read and written only with `mutex` held.
+    static let shared = ResultBufferRecycler(limitBytes: 192 << 20, warmSpares: 2)
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var idle: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
     private let limitFloats: Int
+    /// Spares made per new size (see `prepareWarmSpares`); 0 makes none.
+    private let warmSpares: Int
+    /// Pre-faulted spares, apart from `idle` so that a request nothing idle fits (the other
+    /// size of the same pass) does not free them.
+    private var warm: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// The last two sizes spares were made for: a pass's attention maps and its kept
+    /// queries and keys. Spares of other sizes are freed.
+    private var warmSizes: [Int] = []
+    /// Buffers below this many floats (1 MiB) fault in too fast to be worth a spare.
+    static let warmSpareMinimum = 1 << 18
 
-    init(limitBytes: Int) {
+    init(limitBytes: Int, warmSpares: Int = 0) {
         limitFloats = limitBytes / MemoryLayout<Float>.stride
+        self.warmSpares = warmSpares
         pthread_mutex_init(mutex, nil)
     }
 
+    /// After a pass had to map fresh memory of `capacity` floats (a new text length), makes
+    /// `warmSpares` buffers of that size in the background with every page already touched.
+    /// The first mask edit then finds memory for its result and for its early copy faulted
+    /// in, and costs no more than the later ones; it used to pay ~20,000 first-touch page
+    /// faults (and the kernel's zeroing) at 500 tokens, several times a later edit's time.
+    func prepareWarmSpares(capacity: Int) {
+        guard warmSpares > 0, capacity >= Self.warmSpareMinimum, capacity <= limitFloats else { return }
+        pthread_mutex_lock(mutex)
+        guard !warmSizes.contains(capacity) else { pthread_mutex_unlock(mutex); return }
+        warmSizes.append(capacity)
+        if warmSizes.count > 2 { warmSizes.removeFirst() }
+        let stale = warm.filter { !warmSizes.contains($0.capacity) }.map(\.base)
+        warm.removeAll { !warmSizes.contains($0.capacity) }
+        pthread_mutex_unlock(mutex)
+        for base in stale { UnsafeMutableRawPointer(base).deallocate() }
+        DispatchQueue.global(qos: .utility).async { [self] in
+            for _ in 0..<warmSpares {
+                let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
+                    .bindMemory(to: Float.self, capacity: capacity)
+                adviseHugePages(base, count: capacity)
+                var index = 0
+                while index < capacity {
+                    base[index] = 0
+                    index += 1024  // one write per 4 KiB page
+                }
+                pthread_mutex_lock(mutex)
+                let wanted = warmSizes.contains(capacity)
+                if wanted { warm.append((base, capacity)) }
+                pthread_mutex_unlock(mutex)
+                if !wanted { UnsafeMutableRawPointer(base).deallocate() }
+            }
+        }
+    }
+
     deinit {
-        for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
+        for entry in idle + warm { UnsafeMutableRawPointer(entry.base).deallocate() }
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
     }
@@ -77,12 +124,17 @@ final class ResultBufferRecycler: @unchecked Sendable {
     var idleFloats: Int {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
-        return idle.reduce(0) { $0 + $1.capacity }
+        return (idle + warm).reduce(0) { $0 + $1.capacity }
     }
 
     /// The smallest idle buffer of `count...2·count` floats, or nil.
     fileprivate func take(count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
         pthread_mutex_lock(mutex)
+        if let spare = warm.firstIndex(where: { $0.capacity >= count && $0.capacity <= 2 * max(16, count) }) {
+            let entry = warm.remove(at: spare)
+            pthread_mutex_unlock(mutex)
+            return (entry.base, entry.capacity)
+        }
         var best: Int?
         for index in idle.indices where idle[index].capacity >= count && idle[index].capacity <= 2 * max(16, count) {
             if let current = best, idle[current].capacity <= idle[index].capacity { continue }

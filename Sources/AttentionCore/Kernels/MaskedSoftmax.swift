@@ -4,7 +4,9 @@
 /// A row whose every biased logit is −∞ (all keys masked under `soft`) has no defined softmax;
 /// it becomes a row of zeros and the function returns `false`, so callers can flag it.
 /// Rows masked with float32's lowest value (`hf`, `hf4`) stay finite and come out uniform,
-/// exactly as in transformers. Never produces NaN for finite logits.
+/// exactly as in transformers. Never produces NaN for finite logits; a row whose logits are
+/// already NaN or +∞ (overflowing activations) comes out all NaN, never as a quiet row of
+/// zeros, so `ForwardResult.firstNonFiniteWeight` can report it.
 ///
 /// - Parameters:
 ///   - logits: `count` scaled logits `q·k/√d` for one query row; overwritten with the weights.
@@ -16,17 +18,28 @@ func maskedSoftmaxRow(_ logits: UnsafeMutablePointer<Float>, bias: UnsafePointer
     typealias V = SIMDMath.Vector
     let whole = count & ~15
     var maxima = V(repeating: -.infinity)
+    // Stays 0 while every raw score is finite: NaN and ±∞ times 0 are NaN. (The bias may be
+    // −∞ for a masked key, so it is left out.)
+    var poisoned = V(repeating: 0)
     var k = 0
     while k < whole {
-        let biased = SIMDMath.load(logits + k) + SIMDMath.load(bias + k)
+        let score = SIMDMath.load(logits + k)
+        poisoned += score * 0
+        let biased = score + SIMDMath.load(bias + k)
         SIMDMath.store(biased, logits + k)
         maxima = SIMDMath.maximum(maxima, biased)
         k += 16
     }
     var rowMax = maxima.max()
+    var poisonedTail: Float = 0
     for k in whole..<count {
+        poisonedTail += logits[k] * 0
         logits[k] += bias[k]
         rowMax = max(rowMax, logits[k])
+    }
+    if (poisoned.sum() + poisonedTail).isNaN || rowMax.isNaN || rowMax == .infinity {
+        logits.update(repeating: .nan, count: count)
+        return false
     }
     guard rowMax > -Float.infinity else {
         logits.update(repeating: 0, count: count)

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// Reads a JSON settings file (config.json) into a `Decodable`, turning every failure into a
 /// `ModelLoadError` that names the file, the key and, for broken JSON, the line and column.
@@ -15,7 +16,7 @@ enum ConfigFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ModelLoadError.configUnreadable(file: url, reason: error.localizedDescription)
+            throw ModelLoadError.configUnreadable(file: url, reason: FileReadProblem.reason(for: url, error: error))
         }
         do {
             return try JSONDecoder().decode(T.self, from: data)

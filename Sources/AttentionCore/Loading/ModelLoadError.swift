@@ -28,6 +28,13 @@ public enum ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable 
     /// config.json names an architecture no family reads (or none at all); `found` says what it
     /// names, `supported` lists each family with the names it answers to.
     case architectureUnsupported(file: URL, found: String, supported: [String])
+    /// config.json's sizes need more weights than model.safetensors holds: refused before
+    /// anything of that size is allocated. `sizes` lists the keys and values at play.
+    case configExceedsWeights(file: URL, sizes: String, neededBytes: String, weightsFile: URL, weightsBytes: Int)
+    /// A weight is NaN or ±∞: every activation it touches would be too.
+    case nonFiniteWeight(file: URL, tensor: String, index: Int, value: Float)
+    /// A file the loader needs is a symbolic link whose target does not exist.
+    case danglingLink(file: URL, target: String)
 
     public var description: String {
         switch self {
@@ -59,6 +66,12 @@ public enum ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable 
             return "\(file.lastPathComponent): tensor '\(tensor)' has shape \(shape), but config.json implies \(expected) (\(meaning))"
         case let .architectureUnsupported(file, found, supported):
             return "\(file.path): \(found) is not an architecture Maskscope runs. Supported: \(supported.joined(separator: "; ")). Use --model builtin or a checkpoint of a supported family"
+        case let .configExceedsWeights(file, sizes, neededBytes, weightsFile, weightsBytes):
+            return "\(file.path): its sizes (\(sizes)) need at least \(neededBytes) bytes of weights, but \(weightsFile.lastPathComponent) holds only \(weightsBytes) bytes of tensors; config.json does not belong to these weights, fix it"
+        case let .nonFiniteWeight(file, tensor, index, value):
+            return "\(file.lastPathComponent): tensor '\(tensor)' holds \(value) at element \(index); weights must be finite numbers (the checkpoint is damaged or overflowed when it was saved), so every attention weight it touches would be meaningless"
+        case let .danglingLink(file, target):
+            return "\(file.path) is a symbolic link to \(target), which does not exist; fix or replace the link"
         }
     }
 }

@@ -75,14 +75,30 @@ public enum MaskSemantics: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Checks that a value means something under this semantics: finite always, and not
-    /// negative for `soft` (ln of a negative number is undefined).
+    /// Checks that a value means something under this semantics: finite always, not
+    /// negative for `soft` (ln of a negative number is undefined), and within 0…2 for `hf4`,
+    /// whose bias `(1 − m) · float32 lowest` overflows to +∞ above 2 (every weight of the row
+    /// becomes NaN, in transformers 4 too) and to −∞ below 0.
     public func validate(_ value: Float) -> String? {
         guard value.isFinite else { return "mask values must be finite numbers, not \(value)" }
         if self == .soft, value < 0 {
             return "soft masking multiplies weights by the value, so it must be 0 or more, not \(MaskValueFormat.short(value))"
         }
+        if self == .hf4, !(0...2).contains(value) {
+            return "hf4's bias (1 − m)·float32 lowest is \(value > 2 ? "+∞" : "−∞") for \(MaskValueFormat.short(value)) (it overflows outside 0…2, and transformers 4 then gives NaN), so hf4 takes values from 0 to 2; use soft or bias semantics to boost or weaken a key by a chosen amount"
+        }
         return nil
+    }
+
+    /// The valid value (see `validate`) closest to `value`, for switching semantics: negative
+    /// values become 0 under `soft`, values outside 0…2 the nearer end under `hf4`.
+    public func nearestValid(_ value: Float) -> Float {
+        guard value.isFinite else { return neutralValue }
+        switch self {
+        case .soft: return max(0, value)
+        case .hf4: return min(2, max(0, value))
+        case .hf, .bias: return value
+        }
     }
 }
 

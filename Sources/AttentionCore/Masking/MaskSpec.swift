@@ -48,10 +48,11 @@ public struct MaskSpec: Equatable, Sendable {
             }
             return kept
         }
-        try self.init(parsing: lines.joined(separator: ","))
+        try self.init(parsing: lines.filter { !$0.trimmingWhitespace.isEmpty }.joined(separator: ","))
     }
 
-    /// Parses a SPEC. An empty string is an empty spec (no changes).
+    /// Parses a SPEC. An empty string is an empty spec (no changes); an empty part (`a=0,,b=1`,
+    /// a trailing comma) is an error, since it usually means something was left out.
     public init(parsing text: String) throws {
         var assignments: [Assignment] = []
         for part in try Self.splitParts(text) {
@@ -106,7 +107,8 @@ public struct MaskSpec: Equatable, Sendable {
         }
     }
 
-    /// Splits on commas outside quotes; empty parts (a trailing comma) are ignored.
+    /// Splits on commas outside quotes. A whole text of blanks has no parts; an empty part
+    /// anywhere else is refused.
     static func splitParts(_ text: String) throws -> [String] {
         var parts: [String] = []
         var current = ""
@@ -127,14 +129,20 @@ public struct MaskSpec: Equatable, Sendable {
         }
         guard quote == nil else { throw MaskSpecError.unclosedQuote(part: current) }
         parts.append(current)
-        return parts.map { $0.trimmingWhitespace }.filter { !$0.isEmpty }
+        let trimmed = parts.map { $0.trimmingWhitespace }
+        if trimmed.count == 1, trimmed[0].isEmpty { return [] }
+        if let empty = trimmed.firstIndex(where: \.isEmpty) {
+            throw MaskSpecError.emptyPart(spec: text, index: empty, count: trimmed.count)
+        }
+        return trimmed
     }
 
     static func parseAssignment(_ part: String) throws -> Assignment {
         guard let equals = lastUnquotedEquals(in: part) else { throw MaskSpecError.missingValue(part: part) }
         let selectorText = String(part[..<equals]).trimmingWhitespace
         let valueText = String(part[part.index(after: equals)...]).trimmingWhitespace
-        guard let value = Float(valueText), value.isFinite else {
+        // Decimal only: `Float("0x10")` would read hexadecimal as 16.
+        guard valueText.allSatisfy({ "0123456789+-.eE".contains($0) }), let value = Float(valueText), value.isFinite else {
             throw MaskSpecError.notANumber(part: part, value: valueText)
         }
         guard !selectorText.isEmpty else { throw MaskSpecError.missingSelector(part: part) }
@@ -210,6 +218,8 @@ public enum MaskSpecError: Error, CustomStringConvertible, Equatable {
     case positionOutOfRange(part: String, position: Int, count: Int)
     case reversedRange(part: String, start: Int, end: Int)
     case invalidValue(part: String, reason: String)
+    /// Part `index` (0-based) of `count` is empty: two commas in a row, or one at an end.
+    case emptyPart(spec: String, index: Int, count: Int)
 
     public var description: String {
         switch self {
@@ -229,6 +239,9 @@ public enum MaskSpecError: Error, CustomStringConvertible, Equatable {
             return "mask part '\(part)': the range runs backwards (position \(start) comes after \(end))"
         case let .invalidValue(part, reason):
             return "mask part '\(part)': \(reason)"
+        case let .emptyPart(spec, index, count):
+            let where_ = index == 0 ? "before the first comma" : index == count - 1 ? "after the last comma" : "between two commas"
+            return "mask '\(spec)' has an empty part \(where_); remove the extra comma or write the missing SELECTOR=VALUE"
         }
     }
 }

@@ -28,7 +28,8 @@ final class MappedFile: @unchecked Sendable {
             throw SafeTensorsError.cannotOpen(file: url, reason: String(cString: strerror(errno)))
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
-            throw SafeTensorsError.cannotOpen(file: url, reason: "not a regular file")
+            let isFolder = (status.st_mode & S_IFMT) == S_IFDIR
+            throw SafeTensorsError.cannotOpen(file: url, reason: isFolder ? "it is a folder, not a file" : "not a regular file")
         }
         guard let byteCount = Int(exactly: status.st_size), byteCount >= minimumByteCount else {
             throw SafeTensorsError.tooShort(file: url, byteCount: Int(status.st_size))

@@ -65,3 +65,11 @@ extension SafeTensorsFile: TensorSource {
             isReadableAsFloat: info.dtype.isReadableAsFloat)
     }
 }
+
+extension TensorSource {
+    /// Bytes all tensors occupy in the file: what a config's sizes are checked against before
+    /// anything of that size is allocated.
+    public var tensorByteCount: Int {
+        tensorNames.reduce(0) { $0 + (descriptor($1)?.byteCount ?? 0) }
+    }
+}

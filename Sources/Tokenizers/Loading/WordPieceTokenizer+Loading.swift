@@ -6,15 +6,22 @@ extension WordPieceTokenizer {
     /// tokenizer_config.json (if present) supplies `do_lower_case`, `strip_accents`,
     /// `tokenize_chinese_chars` and the special-token spellings, as transformers' BertTokenizer does.
     public static func load(folder: URL) throws -> WordPieceTokenizer {
-        let manager = FileManager.default
         let json = folder.appendingPathComponent("tokenizer.json")
         let vocab = folder.appendingPathComponent("vocab.txt")
         let config = folder.appendingPathComponent("tokenizer_config.json")
-        let configFile = manager.fileExists(atPath: config.path) ? config : nil
-        if manager.fileExists(atPath: json.path) {
+        /// Whether the file is there; a symbolic link to nothing is an error, not an absent file.
+        func present(_ file: URL) throws -> Bool {
+            if FileManager.default.fileExists(atPath: file.path) { return true }
+            guard (try? FileManager.default.destinationOfSymbolicLink(atPath: file.path)) == nil else {
+                throw TokenizerError.unreadableFile(file: file.path, reason: FileReadProblem.reason(for: file))
+            }
+            return false
+        }
+        let configFile = try present(config) ? config : nil
+        if try present(json) {
             return try load(tokenizerJSON: json, config: configFile)
         }
-        if manager.fileExists(atPath: vocab.path) {
+        if try present(vocab) {
             return try load(vocabularyFile: vocab, config: configFile)
         }
         throw TokenizerError.noTokenizerFiles(folder: folder.path)
@@ -193,7 +200,7 @@ extension WordPieceTokenizer {
         do {
             return try Data(contentsOf: url)
         } catch {
-            throw TokenizerError.unreadableFile(file: url.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadableFile(file: url.path, reason: FileReadProblem.reason(for: url, error: error))
         }
     }
 
@@ -261,7 +268,7 @@ struct TokenizerConfig {
         do {
             data = try Data(contentsOf: file)
         } catch {
-            throw TokenizerError.unreadableFile(file: file.path, reason: error.localizedDescription)
+            throw TokenizerError.unreadableFile(file: file.path, reason: FileReadProblem.reason(for: file, error: error))
         }
         let root = try WordPieceTokenizer.parseJSONObject(data, file: name)
         func flag(_ key: String) throws -> Bool? {

@@ -1,4 +1,5 @@
 import Foundation
+import Tokenizers
 
 /// The hyper-parameters of a BERT encoder, read from a Hugging Face `config.json`.
 ///

@@ -78,6 +78,7 @@ public struct BertWeights: Equatable, Sendable {
         guard let prefix = ["bert.", ""].first(where: { file.descriptor($0 + wordName) != nil }) else {
             throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: [wordName, "bert." + wordName])
         }
+        try Self.checkFits(config, in: file)
         let reader = TensorReader(file: file, config: config, prefix: prefix)
         let h = config.hiddenSize
 
@@ -87,9 +88,11 @@ public struct BertWeights: Equatable, Sendable {
             tokenType: try reader.matrix("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h], "[type_vocab_size, hidden_size]"),
             layerNorm: try reader.layerNorm("embeddings.LayerNorm"))
 
-        layers = try (0..<config.numHiddenLayers).map { index in
+        // A loop, not `map`: `map` reserves all `num_hidden_layers` slots before the first read.
+        var layers: [Layer] = []
+        for index in 0..<config.numHiddenLayers {
             let layer = "encoder.layer.\(index)."
-            return Layer(
+            layers.append(Layer(
                 query: try reader.dense(layer + "attention.self.query", out: .hidden, in: .hidden),
                 key: try reader.dense(layer + "attention.self.key", out: .hidden, in: .hidden),
                 value: try reader.dense(layer + "attention.self.value", out: .hidden, in: .hidden),
@@ -97,8 +100,9 @@ public struct BertWeights: Equatable, Sendable {
                 attentionLayerNorm: try reader.layerNorm(layer + "attention.output.LayerNorm"),
                 intermediate: try reader.dense(layer + "intermediate.dense", out: .intermediate, in: .hidden),
                 output: try reader.dense(layer + "output.dense", out: .hidden, in: .intermediate),
-                outputLayerNorm: try reader.layerNorm(layer + "output.LayerNorm"))
+                outputLayerNorm: try reader.layerNorm(layer + "output.LayerNorm")))
         }
+        self.layers = layers
 
         let headReader = TensorReader(file: file, config: config, prefix: "")
         if file.tensorNames.contains(where: { $0.hasPrefix("cls.predictions.") }) {
@@ -118,6 +122,42 @@ public struct BertWeights: Equatable, Sendable {
         tensorPrefix = prefix
     }
 
+    /// Refuses a config whose sizes (`num_hidden_layers`, `hidden_size`, `intermediate_size`,
+    /// `vocab_size`, `max_position_embeddings`, `type_vocab_size`) need more weights than the
+    /// file holds even at 2 bytes an element (F16/BF16), before anything of that size is
+    /// allocated. The count is of the encoder's own tensors; arithmetic cannot overflow.
+    static func checkFits(_ config: BertConfig, in file: any TensorSource) throws {
+        let h = config.hiddenSize, i = config.intermediateSize
+        // Elements per layer: Q, K, V, output [H][H] + 4 biases [H]; intermediate [I][H] + [I];
+        // output [H][I] + [H]; two LayerNorms 2·[H].
+        let terms: [[Int]] = [
+            [config.vocabSize, h], [config.maxPositionEmbeddings, h], [config.typeVocabSize, h], [2, h],
+            [config.numHiddenLayers, 4, h, h], [config.numHiddenLayers, 9, h],
+            [config.numHiddenLayers, 2, i, h], [config.numHiddenLayers, i],
+        ]
+        var elements = 0
+        var overflow = false
+        for term in terms {
+            var product = 1
+            for factor in term {
+                let step = product.multipliedReportingOverflow(by: factor)
+                overflow = overflow || step.overflow
+                product = step.partialValue
+            }
+            let sum = elements.addingReportingOverflow(product)
+            overflow = overflow || sum.overflow
+            elements = sum.partialValue
+        }
+        let bytes = elements.multipliedReportingOverflow(by: 2)
+        overflow = overflow || bytes.overflow
+        let stored = file.tensorByteCount
+        guard overflow || bytes.partialValue > stored else { return }
+        let sizes = "num_hidden_layers \(config.numHiddenLayers), hidden_size \(h), intermediate_size \(i), vocab_size \(config.vocabSize), max_position_embeddings \(config.maxPositionEmbeddings), type_vocab_size \(config.typeVocabSize)"
+        throw ModelLoadError.configExceedsWeights(
+            file: file.sourceURL.deletingLastPathComponent().appendingPathComponent("config.json"), sizes: sizes,
+            neededBytes: overflow ? "more than \(Int.max)" : String(bytes.partialValue), weightsFile: file.sourceURL, weightsBytes: stored)
+    }
+
     /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder.
     ///
     /// - Throws: `ModelLoadError` naming the folder and the missing file, or the config key or
@@ -129,6 +169,10 @@ public struct BertWeights: Equatable, Sendable {
         }
         for needed in ["config.json", "model.safetensors"]
         where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(needed).path) {
+            let path = folder.appendingPathComponent(needed).path
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
+                throw ModelLoadError.danglingLink(file: folder.appendingPathComponent(needed), target: target)
+            }
             let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             throw ModelLoadError.fileMissing(folder: folder, file: needed, present: present.sorted())
         }
@@ -153,7 +197,11 @@ private struct TensorReader {
         guard info.shape == expected else {
             throw ModelLoadError.tensorShapeMismatch(file: file.sourceURL, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
         }
-        return try file.floats(name)
+        let values = try file.floats(name)
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelLoadError.nonFiniteWeight(file: file.sourceURL, tensor: name, index: index, value: values[index])
+        }
+        return values
     }
 
     func matrix(_ name: String, _ expected: [Int], _ meaning: String) throws -> Matrix {

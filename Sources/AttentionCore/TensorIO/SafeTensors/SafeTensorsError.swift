@@ -18,6 +18,9 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
     case headerNotJSON(file: URL, detail: String)
     /// The header is JSON but not an object mapping tensor names to descriptions.
     case headerNotObject(file: URL)
+    /// The header names a tensor twice. Readers disagree on which entry wins (Python's and
+    /// Rust's take the last), so the file has no single meaning.
+    case duplicateTensor(file: URL, tensor: String)
     /// A tensor's entry lacks `dtype`, `shape` or `data_offsets`, or one of them has the wrong JSON type.
     case malformedEntry(file: URL, tensor: String, problem: String)
     /// A tensor names an element type that is not in the safetensors spec.
@@ -57,6 +60,8 @@ public enum SafeTensorsError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(file.lastPathComponent): the header is not valid JSON: \(detail)"
         case let .headerNotObject(file):
             return "\(file.lastPathComponent): the header is JSON but not an object mapping tensor names to {dtype, shape, data_offsets}"
+        case let .duplicateTensor(file, tensor):
+            return "\(file.lastPathComponent): the header names tensor '\(tensor)' more than once; readers disagree on which entry wins (Python and Rust take the last), so the weights are ambiguous; re-save the model with one entry per name"
         case let .malformedEntry(file, tensor, problem):
             return "\(file.lastPathComponent): tensor '\(tensor)' \(problem)"
         case let .unknownDType(file, tensor, dtype):

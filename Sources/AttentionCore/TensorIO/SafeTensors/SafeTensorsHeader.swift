@@ -34,6 +34,9 @@ struct SafeTensorsHeader {
         guard case .object(let entries) = root else {
             throw SafeTensorsError.headerNotObject(file: url)
         }
+        if let duplicate = Self.duplicateTopLevelKey(headerBytes) {
+            throw SafeTensorsError.duplicateTensor(file: url, tensor: duplicate)
+        }
 
         var metadata: [String: String] = [:]
         var tensors: [String: TensorInfo] = [:]
@@ -101,6 +104,66 @@ struct SafeTensorsHeader {
                 file: url, tensor: name, dtype: dtype, shape: shape, expectedByteCount: bits / 8, actualByteCount: end - begin)
         }
         return TensorInfo(name: name, dtype: dtype, shape: shape, byteRange: (dataStart + begin)..<endByte.partialValue)
+    }
+
+    /// The first top-level key of a JSON object that occurs twice, or nil. `JSONDecoder` keeps
+    /// one of them silently, so the raw text is walked: only called on text that decoded as a
+    /// JSON object. Keys with escapes are decoded before comparing (`"a"` equals `"\u0061"`).
+    static func duplicateTopLevelKey(_ json: UnsafeRawBufferPointer) -> String? {
+        var index = 0
+        let count = json.count
+        func skipSpace() { while index < count, [0x20, 0x09, 0x0A, 0x0D].contains(json[index]) { index += 1 } }
+        /// Moves past a string starting at `index` (a quote); returns its raw contents' range.
+        func skipString() -> Range<Int> {
+            let start = index + 1
+            index += 1
+            while index < count, json[index] != 0x22 { index += json[index] == 0x5C ? 2 : 1 }
+            let range = start..<min(index, count)
+            index += 1
+            return range
+        }
+        /// Moves past one value: a string, an object or array (nesting tracked), or a scalar.
+        func skipValue() {
+            var depth = 0
+            while index < count {
+                switch json[index] {
+                case 0x22: _ = skipString(); if depth == 0 { return }; continue
+                case 0x7B, 0x5B: depth += 1
+                case 0x7D, 0x5D:
+                    if depth == 0 { return }
+                    depth -= 1
+                    if depth == 0 { index += 1; return }
+                case 0x2C: if depth == 0 { return }
+                default: break
+                }
+                index += 1
+            }
+        }
+        skipSpace()
+        guard index < count, json[index] == 0x7B else { return nil }
+        index += 1
+        var seen = Set<String>()
+        while index < count {
+            skipSpace()
+            guard index < count, json[index] == 0x22 else { return nil }
+            let raw = skipString()
+            let rawBytes = UnsafeRawBufferPointer(rebasing: json[raw])
+            var key = String(decoding: rawBytes, as: UTF8.self)
+            if rawBytes.contains(0x5C) {
+                guard let decoded = try? JSONDecoder().decode([String].self, from: Data("[\"\(key)\"]".utf8)).first else { return nil }
+                key = decoded
+            }
+            if !seen.insert(key).inserted { return key }
+            skipSpace()
+            guard index < count, json[index] == 0x3A else { return nil }
+            index += 1
+            skipSpace()
+            skipValue()
+            skipSpace()
+            guard index < count, json[index] == 0x2C else { return nil }
+            index += 1
+        }
+        return nil
     }
 
     /// Empty tensors own no bytes and so overlap nothing.
