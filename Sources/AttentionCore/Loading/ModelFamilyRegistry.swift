@@ -51,6 +51,9 @@ public struct ModelFamilyRegistry: Sendable {
     public func family(forFolder folder: URL) throws -> any ModelFamily {
         let configURL = folder.appendingPathComponent("config.json")
         guard FileManager.default.fileExists(atPath: configURL.path) else {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: configURL.path) {
+                throw ModelLoadError.danglingLink(file: configURL, target: target)
+            }
             let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             throw ModelLoadError.fileMissing(folder: folder, file: "config.json", present: present.sorted())
         }
