@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Float memory for the large results every recompute makes (the attention maps, the kept
 /// queries and keys): 80 MB at 512 MiniLM tokens.
@@ -54,68 +55,68 @@ final class ResultBuffer: @unchecked Sendable {
 /// Holds at most `limitBytes` (two 512-token MiniLM results); a buffer is reused only for a
 /// request at least half its size, and a request nothing fits frees every idle buffer, since
 /// the text's length has changed and those sizes will not come back soon.
-final class ResultBufferRecycler: @unchecked Sendable {
-    // Sendable: `idle` is read and written only with `mutex` held.
+final class ResultBufferRecycler: Sendable {
     static let shared = ResultBufferRecycler(limitBytes: 192 << 20)
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var idle: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// One idle allocation. `@unchecked Sendable`: the memory is owned by whoever holds the
+    /// entry (the recycler's list, or the buffer it was handed to), never by two at once.
+    fileprivate struct Idle: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+        let capacity: Int
+    }
+
+    private let idle = Mutex<[Idle]>([])
     private let limitFloats: Int
 
     init(limitBytes: Int) {
         limitFloats = limitBytes / MemoryLayout<Float>.stride
-        pthread_mutex_init(mutex, nil)
     }
 
     deinit {
-        for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
+        idle.withLock { idle in
+            for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
+        }
     }
 
     /// Floats held idle now.
     var idleFloats: Int {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return idle.reduce(0) { $0 + $1.capacity }
+        idle.withLock { $0.reduce(0) { $0 + $1.capacity } }
     }
 
     /// The smallest idle buffer of `count...2·count` floats, or nil.
     fileprivate func take(count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
-        pthread_mutex_lock(mutex)
-        var best: Int?
-        for index in idle.indices where idle[index].capacity >= count && idle[index].capacity <= 2 * max(16, count) {
-            if let current = best, idle[current].capacity <= idle[index].capacity { continue }
-            best = index
-        }
-        var stale: [UnsafeMutablePointer<Float>] = []
-        var taken: (UnsafeMutablePointer<Float>, Int)?
-        if let best {
-            let entry = idle.remove(at: best)
-            taken = (entry.base, entry.capacity)
-        } else {
-            stale = idle.map(\.base)
+        let (taken, stale): (Idle?, [Idle]) = idle.withLock { idle in
+            var best: Int?
+            for index in idle.indices where idle[index].capacity >= count && idle[index].capacity <= 2 * max(16, count) {
+                if let current = best, idle[current].capacity <= idle[index].capacity { continue }
+                best = index
+            }
+            if let best { return (idle.remove(at: best), []) }
+            let stale = idle
             idle.removeAll(keepingCapacity: true)
+            return (nil, stale)
         }
-        pthread_mutex_unlock(mutex)
-        for base in stale { UnsafeMutableRawPointer(base).deallocate() }
-        return taken
+        for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
+        return taken.map { ($0.base, $0.capacity) }
     }
 
     /// Keeps `base` for a later `take`; false when it would exceed the limit (the caller frees it).
     fileprivate func keep(_ base: UnsafeMutablePointer<Float>, capacity: Int) -> Bool {
         guard capacity <= limitFloats else { return false }
-        var evicted: [UnsafeMutablePointer<Float>] = []
-        pthread_mutex_lock(mutex)
-        var held = idle.reduce(0) { $0 + $1.capacity }
-        while held + capacity > limitFloats, !idle.isEmpty {
-            let oldest = idle.removeFirst()
-            held -= oldest.capacity
-            evicted.append(oldest.base)
+        let limitFloats = limitFloats
+        let entry = Idle(base: base, capacity: capacity)
+        let evicted: [Idle] = idle.withLock { idle in
+            var evicted: [Idle] = []
+            var held = idle.reduce(0) { $0 + $1.capacity }
+            while held + capacity > limitFloats, !idle.isEmpty {
+                let oldest = idle.removeFirst()
+                held -= oldest.capacity
+                evicted.append(oldest)
+            }
+            idle.append(entry)
+            return evicted
         }
-        idle.append((base, capacity))
-        pthread_mutex_unlock(mutex)
-        for pointer in evicted { UnsafeMutableRawPointer(pointer).deallocate() }
+        for entry in evicted { UnsafeMutableRawPointer(entry.base).deallocate() }
         return true
     }
 }
