@@ -221,7 +221,7 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
         note(&canvas, "computing the unmasked run…", layout)
         return
     }
-    let effect = OutputEffect(explorer: state.explorer, masked: result, unmasked: comparison.unmasked)
+    let effect = comparison.effect
     let label = canvas.color(canvas.theme.accents.label)
     var y = area.y
     canvas.text("Output effect: this mask against no mask (all ones), same text", x: 1, y: y, fg: label, attributes: .bold, maxWidth: area.width - 2)
