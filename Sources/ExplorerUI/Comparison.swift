@@ -11,6 +11,9 @@ public struct Comparison: Sendable {
     /// The current mask (pattern and cells included) under each of hf, hf4 and soft; their
     /// attention only (`hidden` nil).
     public let bySemantics: [(semantics: MaskSemantics, result: ForwardResult)]
+    /// The output effect of the current mask against `unmasked` (cosines, masked-LM
+    /// predictions), computed here in the background so the effect view only draws it.
+    public let effect: OutputEffect
     /// The per-text input these passes ran on: `unmasked` holds while the text does.
     let prepared: PreparedInput
 
@@ -31,12 +34,23 @@ public struct Comparison: Sendable {
             needs: .attentionAndHidden, shouldContinue: shouldContinue)
         else { return nil }
         var results: [(MaskSemantics, ForwardResult)] = []
+        var masked: ForwardResult?
         for semantics in comparedSemantics {
             var variant = explorer
             variant.semantics = semantics
-            guard let result = variant.recompute(needs: .attention, shouldContinue: shouldContinue) else { return nil }
+            // The explorer's own semantics keeps its hidden state, for the output effect; the
+            // attention is bit-identical either way.
+            let own = semantics == explorer.semantics
+            guard let result = variant.recompute(needs: own ? .attentionAndHidden : .attention,
+                                                 shouldContinue: shouldContinue) else { return nil }
+            if own { masked = result }
             results.append((semantics, result))
         }
-        return Comparison(unmasked: unmasked, bySemantics: results, prepared: explorer.prepared)
+        if masked == nil {
+            masked = explorer.recompute(needs: .attentionAndHidden, shouldContinue: shouldContinue)
+        }
+        guard let masked else { return nil }
+        let effect = OutputEffect(explorer: explorer, masked: masked, unmasked: unmasked)
+        return Comparison(unmasked: unmasked, bySemantics: results, effect: effect, prepared: explorer.prepared)
     }
 }

@@ -108,12 +108,8 @@ public final class ExplorerLoop: Sendable {
             latestGeneration.store(generation, ordering: .releasing)
             queue.async { [self] in
                 guard latestGeneration.load(ordering: .acquiring) == generation else { return }
-                let clock = ContinuousClock()
-                let start = clock.now
-                func milliseconds() -> Double {
-                    let elapsed = clock.now - start
-                    return Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-                }
+                let start = MonotonicClock.nanoseconds()
+                func milliseconds() -> Double { Double(MonotonicClock.nanoseconds() - start) / 1e6 }
                 let early = EarlyLayers(throughLayer: shownLayer, previous: previous) { partial in
                     let event = AppEvent.recomputed(generation: generation, result: partial, milliseconds: milliseconds())
                     self.finished.withLock { $0.append(event) }

@@ -294,9 +294,11 @@ extension AppState {
         case .enter:
             do {
                 let pattern = try MaskPattern(parsing: picker.editor.text)
-                _ = try pattern.values(for: explorer.encoding, documentSeparator: explorer.model.tokenizer.documentSeparator)
+                // Computed once, on a copy: an error keeps the picker open with it.
+                var engine = explorer
+                try engine.setPattern(pattern)
                 overlay = .none
-                let effects = edit { try $0.setPattern(pattern) }
+                let effects = edit { $0 = engine }
                 message = .info("pattern \(pattern.description): \(pattern.summary)")
                 return effects
             } catch {
@@ -325,7 +327,7 @@ extension AppState {
         keepSelectionInView()
         return edit { engine in
             if cells {
-                let old = engine.cellMask[query * engine.tokens.count + key]
+                let old = engine.cellMaskValue(query: query, key: key)
                 try engine.setCell(query: query, key: key, value: value(engine.semantics, old))
             } else {
                 var mask = engine.mask

@@ -50,7 +50,7 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     let q = state.selectedQuery, k = state.selectedKey
     let semantics = state.explorer.semantics
     // The cell's own value: the key's mask through the pattern and any cell-mode edit.
-    let value = state.explorer.cellMask[q * tokens.count + k]
+    let value = state.explorer.cellMaskValue(query: q, key: k)
     var lines: [(String, String)] = [("query → key", "\(q) \(tokens[q]) → \(k) \(tokens[k])")]
     guard let result = state.result, result.attention.length == tokens.count, let weights = shownWeights(state) else {
         return lines + [("weight", "computing…")]

@@ -121,8 +121,9 @@ func renderMath(_ canvas: inout Canvas, layout: Layout) {
     let widths = [4, 12, 9, 14, 14, 11, 8]
     func row(_ cells: [String], y: Int, attributes: CellAttributes = [], fg: CellColor? = nil) {
         var x = 1
-        for (cell, width) in zip(cells, widths) {
-            let aligned = cell == cells[1] ? DisplayWidth.fit(cell, toWidth: width) : DisplayWidth.fit(cell, toWidth: width, alignment: .right)
+        for (column, (cell, width)) in zip(cells, widths).enumerated() {
+            // The token column (1) reads left to right; numbers align on the right.
+            let aligned = column == 1 ? DisplayWidth.fit(cell, toWidth: width) : DisplayWidth.fit(cell, toWidth: width, alignment: .right)
             canvas.text(aligned, x: x, y: y, fg: fg, attributes: attributes, maxWidth: area.width - x)
             x += width + 1
         }
@@ -220,7 +221,7 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
         note(&canvas, "computing the unmasked run…", layout)
         return
     }
-    let effect = OutputEffect(explorer: state.explorer, masked: result, unmasked: comparison.unmasked)
+    let effect = comparison.effect
     let label = canvas.color(canvas.theme.accents.label)
     var y = area.y
     canvas.text("Output effect: this mask against no mask (all ones), same text", x: 1, y: y, fg: label, attributes: .bold, maxWidth: area.width - 2)

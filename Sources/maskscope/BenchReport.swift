@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AttentionCore
 import Foundation
 
 /// One length × thread-count measurement of `maskscope bench`.
@@ -183,9 +184,5 @@ enum BenchMachine {
 
 enum BenchClock {
     /// Seconds on the monotonic clock.
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
+    static func now() -> Double { MonotonicClock.seconds() }
 }

@@ -47,9 +47,9 @@ struct BertConfigTests {
         #expect(config.headSize == 8)
     }
 
-    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed at \(Fixtures.miniLM.path)"))
+    @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func loadsMiniLM() throws {
-        let config = try BertConfig.load(url: Fixtures.miniLM.appendingPathComponent("config.json"))
+        let config = try BertConfig.load(url: try MiniLM.requireFolder().appendingPathComponent("config.json"))
         #expect(config.hiddenSize == 384)
         #expect(config.numAttentionHeads == 12)
         #expect(config.numHiddenLayers == 6)

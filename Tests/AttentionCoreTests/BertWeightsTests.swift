@@ -84,16 +84,16 @@ struct BertWeightsTests {
         #expect(!close(weights.layers[0].query.weight.values, reference.layers[0].key.weight.values))
     }
 
-    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed at \(Fixtures.miniLM.path)"))
+    @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func loadsMiniLM() throws {
-        let (config, weights) = try BertWeights.load(folder: Fixtures.miniLM)
+        let (config, weights) = try BertWeights.load(folder: try MiniLM.requireFolder())
         #expect(config.hiddenSize == 384)
         #expect(weights.tensorPrefix == "")
         #expect(weights.layers.count == 6)
         #expect(weights.embeddings.word.rows == 30522 && weights.embeddings.word.columns == 384)
         #expect(weights.layers[5].intermediate.weight.rows == 1536)
         #expect(weights.maskedLMHead == nil)
-        let file = try SafeTensorsFile(url: Fixtures.miniLM.appendingPathComponent("model.safetensors"))
+        let file = try SafeTensorsFile(url: try MiniLM.requireFolder().appendingPathComponent("model.safetensors"))
         #expect(file.info("embeddings.position_ids")?.dtype == .i64)
         #expect(weights.layers[3].value.bias == (try file.floats("encoder.layer.3.attention.self.value.bias")))
     }

@@ -50,9 +50,9 @@ import Testing
     }
 
     /// Long enough that every matrix product is split across threads, not just the heads.
-    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed"))
+    @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func miniLMGivesTheSameResultOnOneAndTwoThreads() throws {
-        let model = try BertModel.load(folder: Fixtures.miniLM, name: "all-MiniLM-L6-v2")
+        let model = try BertModel.load(folder: try MiniLM.requireFolder(), name: "all-MiniLM-L6-v2")
         try compareThreadCounts(model: model, text: Self.longText, semantics: .hf)
     }
 
@@ -167,9 +167,9 @@ import Testing
         try expectAttentionOnlyMatchesFull(model: BuiltinModel.make(), text: Self.longText)
     }
 
-    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed"))
+    @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func miniLMAttentionOnlyIsBitIdentical() throws {
-        let model = try BertModel.load(folder: Fixtures.miniLM, name: "all-MiniLM-L6-v2")
+        let model = try BertModel.load(folder: try MiniLM.requireFolder(), name: "all-MiniLM-L6-v2")
         try expectAttentionOnlyMatchesFull(model: model, text: Self.longText)
     }
 
@@ -229,9 +229,9 @@ import Testing
         try expectEarlyLayers(model: model, text: Self.longText)
     }
 
-    @Test(.enabled(if: Fixtures.miniLMIsInstalled, "all-MiniLM-L6-v2 is not installed"))
+    @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func miniLMPublishesTheShownLayerEarly() throws {
-        try expectEarlyLayers(model: try BertModel.load(folder: Fixtures.miniLM, name: "all-MiniLM-L6-v2"), text: Self.longText)
+        try expectEarlyLayers(model: try BertModel.load(folder: try MiniLM.requireFolder(), name: "all-MiniLM-L6-v2"), text: Self.longText)
     }
 
     @Test func attentionOnlyFLOPsLeaveOutTheLastLayersRest() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import AttentionCore
 
@@ -107,9 +108,10 @@ private let linearShapes: [(Int, Int, Int)] = [
         #expect(untouched)
     }
 
-    /// One head (index 1 of 3) of `[L][3·d]` Q/K/V activations, against Double sums.
+    /// The shipped attention kernel on one head (index 1 of 3) of `[L][3·d]` Q/K/V activations,
+    /// against Double sums: `softmax(scale·Q·Kᵀ + bias)` and `P·V`, with some keys at −∞.
     @Test(arguments: MatrixKernel.allCases, [32, 64])
-    func headProductsMatchDoubleReference(kernel: MatrixKernel, headSize: Int) {
+    func attendMatchesDoubleReference(kernel: MatrixKernel, headSize: Int) {
         var random = SplitMix(state: UInt64(headSize))
         for length in [1, 13, 37] {
             let hidden = 3 * headSize
@@ -118,68 +120,48 @@ private let linearShapes: [(Int, Int, Int)] = [
             let key = random.values(length * hidden)
             let value = random.values(length * hidden)
             let scale = 1 / Float(headSize).squareRoot()
-            var scratch = [Float](repeating: .nan, count: HeadProducts.scratchCount(keys: length, headSize: headSize, kernel: kernel))
-            let scoresStride = length + 2
-            var scores = [Float](repeating: .nan, count: length * scoresStride)
+            // Key 0 always open; every third other key closed.
+            let bias = (0..<(length * length)).map { $0 % length > 0 && $0 % length % 3 == 0 ? -Float.infinity : Float(0) }
+            var scratch = [Float](repeating: .nan, count: AttentionKernels.scratchCount(keys: length, headSize: headSize, kernel: kernel))
+            var weights = [Float](repeating: .nan, count: length * length)
+            var context = [Float](repeating: .nan, count: length * hidden)
             q.withUnsafeBufferPointer { qp in
                 key.withUnsafeBufferPointer { kp in
-                    HeadProducts.scores(
-                        query: qp.baseAddress! + head * headSize, queryStride: hidden, queries: length,
-                        key: kp.baseAddress! + head * headSize, keyStride: hidden, keys: length,
-                        headSize: headSize, scale: scale, into: &scores, scoresStride: scoresStride,
-                        scratch: &scratch, kernel: kernel
-                    )
-                }
-            }
-            var worstScore = 0.0
-            for i in 0..<length {
-                for j in 0..<length {
-                    var sum = 0.0, magnitude = 0.0
-                    for c in 0..<headSize {
-                        let term = Double(q[i * hidden + head * headSize + c]) * Double(key[j * hidden + head * headSize + c])
-                        sum += term
-                        magnitude += abs(term)
-                    }
-                    let want = sum * Double(scale)
-                    worstScore = max(worstScore, abs(Double(scores[i * scoresStride + j]) - want) / max(magnitude * Double(scale), 1e-20))
-                }
-            }
-            #expect(worstScore < 1e-4, "scores L=\(length) d=\(headSize) \(kernel): \(worstScore)")
-
-            // Row-softmax-like weights: non-negative, so magnitudes are honest.
-            let probabilities = (0..<(length * length)).map { _ in abs(random.next()) }
-            var context = [Float](repeating: .nan, count: length * hidden)
-            probabilities.withUnsafeBufferPointer { pp in
-                value.withUnsafeBufferPointer { vp in
-                    context.withUnsafeMutableBufferPointer { cp in
-                        HeadProducts.context(
-                            probabilities: pp.baseAddress!, probabilitiesStride: length, queries: length,
-                            value: vp.baseAddress! + head * headSize, valueStride: hidden, keys: length,
-                            headSize: headSize, into: cp.baseAddress! + head * headSize, contextStride: hidden,
-                            scratch: &scratch, kernel: kernel
-                        )
+                    value.withUnsafeBufferPointer { vp in
+                        context.withUnsafeMutableBufferPointer { cp in
+                            AttentionKernels.attend(
+                                query: qp.baseAddress! + head * headSize, queryStride: hidden,
+                                key: kp.baseAddress! + head * headSize, keyStride: hidden,
+                                values: HeadValues(value: vp.baseAddress! + head * headSize, valueStride: hidden,
+                                                   context: cp.baseAddress! + head * headSize, contextStride: hidden),
+                                length: length, headSize: headSize, scale: scale, bias: bias, weights: &weights,
+                                scratch: &scratch, kernel: kernel)
+                        }
                     }
                 }
             }
-            var worstContext = 0.0
+            var worstWeight = 0.0, worstContext = 0.0
             for i in 0..<length {
+                let logits = (0..<length).map { j -> Double in
+                    guard bias[i * length + j] == 0 else { return -.infinity }
+                    return (0..<headSize).reduce(0.0) { $0 + Double(q[i * hidden + head * headSize + $1]) * Double(key[j * hidden + head * headSize + $1]) } * Double(scale)
+                }
+                let top = logits.max()!
+                let exps = logits.map { $0 == -.infinity ? 0 : Foundation.exp($0 - top) }
+                let sum = exps.reduce(0, +)
+                let want = exps.map { $0 / sum }
+                for j in 0..<length { worstWeight = max(worstWeight, abs(Double(weights[i * length + j]) - want[j])) }
                 for c in 0..<headSize {
-                    var sum = 0.0, magnitude = 0.0
-                    for j in 0..<length {
-                        let term = Double(probabilities[i * length + j]) * Double(value[j * hidden + head * headSize + c])
-                        sum += term
-                        magnitude += abs(term)
-                    }
-                    worstContext = max(worstContext, abs(Double(context[i * hidden + head * headSize + c]) - sum) / max(magnitude, 1e-20))
+                    let expected = (0..<length).reduce(0.0) { $0 + want[$1] * Double(value[$1 * hidden + head * headSize + c]) }
+                    worstContext = max(worstContext, abs(Double(context[i * hidden + head * headSize + c]) - expected))
                 }
             }
+            #expect(worstWeight < 1e-5, "weights L=\(length) d=\(headSize) \(kernel): \(worstWeight)")
             #expect(worstContext < 1e-4, "context L=\(length) d=\(headSize) \(kernel): \(worstContext)")
             let otherHeadsUntouched = (0..<length).allSatisfy { i in
                 (0..<hidden).allSatisfy { c in (c / headSize == head) || context[i * hidden + c].isNaN }
             }
             #expect(otherHeadsUntouched, "context wrote outside head \(head)'s columns")
-            let paddingUntouched = (0..<length).allSatisfy { i in scores[i * scoresStride + length].isNaN && scores[i * scoresStride + length + 1].isNaN }
-            #expect(paddingUntouched, "scores wrote past column \(length)")
         }
     }
 

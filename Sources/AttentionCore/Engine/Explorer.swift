@@ -136,6 +136,13 @@ public struct Explorer: Sendable {
         MaskPattern.combine(pattern: patternValues, keyMask: mask, semantics: semantics, overrides: cellOverrides)
     }
 
+    /// The mask value of one cell (what `cellMask[query * L + key]` holds), computed alone:
+    /// what the detail panel and a cell edit read on every frame or key.
+    public func cellMaskValue(query: Int, key: Int) -> Float {
+        MaskPattern.cell(query: query, key: key, pattern: patternValues, keyMask: mask, semantics: semantics,
+                         overrides: cellOverrides)
+    }
+
     /// The logit bias the current mask, pattern and overrides give under the current semantics.
     public var bias: AttentionBias {
         if pattern == .none, cellOverrides.isEmpty { return AttentionBias(keyMask: mask, semantics: semantics) }

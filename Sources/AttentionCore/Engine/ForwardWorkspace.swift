@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// The activations of one forward pass in flight, allocated once and reused by every later
 /// pass of up to `capacity` tokens, so a recompute after a mask edit allocates nothing but
@@ -59,7 +60,7 @@ final class ForwardWorkspace: @unchecked Sendable {
         for pointer in allocations { UnsafeMutableRawPointer(pointer).deallocate() }
     }
 
-    /// Thread `part`'s scratch for `HeadProducts`.
+    /// Thread `part`'s scratch for `AttentionKernels.attend`.
     func scratch(part: Int) -> UnsafeMutablePointer<Float> {
         headScratch + part * headScratchCount
     }
@@ -69,9 +70,8 @@ final class ForwardWorkspace: @unchecked Sendable {
 /// recompute still finishing while the next starts, or tests on several threads) each get
 /// their own, and a finished pass returns its workspace for the next.
 final class ForwardWorkspacePool: @unchecked Sendable {
-    // Sendable: `idle` is read and written only with `mutex` held.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var idle: [ForwardWorkspace] = []
+    // Sendable: `make` is only called, never mutated; `idle` lives in a `Mutex`.
+    private let idle = Mutex<[ForwardWorkspace]>([])
     /// How many idle workspaces to keep; more only happen with more overlapping passes.
     private let keep: Int
     private let make: (_ capacity: Int, _ parts: Int) -> ForwardWorkspace
@@ -79,37 +79,31 @@ final class ForwardWorkspacePool: @unchecked Sendable {
     init(keep: Int = 2, make: @escaping @Sendable (_ capacity: Int, _ parts: Int) -> ForwardWorkspace) {
         self.keep = keep
         self.make = make
-        pthread_mutex_init(mutex, nil)
-        idle.reserveCapacity(keep + 1)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
     }
 
     /// Runs `body` with a workspace for at least `length` tokens and `parts` threads, taken
     /// from the idle ones when one fits, and keeps it for the next pass afterwards.
     func withWorkspace<Result>(length: Int, parts: Int, _ body: (ForwardWorkspace) -> Result) -> Result {
-        pthread_mutex_lock(mutex)
-        var fitting: Int?
-        for index in idle.indices where idle[index].capacity >= length && idle[index].parts >= parts {
-            if let best = fitting, idle[best].capacity <= idle[index].capacity { continue }
-            fitting = index
+        let lent: ForwardWorkspace? = idle.withLock { idle in
+            var fitting: Int?
+            for index in idle.indices where idle[index].capacity >= length && idle[index].parts >= parts {
+                if let best = fitting, idle[best].capacity <= idle[index].capacity { continue }
+                fitting = index
+            }
+            return fitting.map { idle.remove(at: $0) }
         }
-        let lent = fitting.map { idle.remove(at: $0) }
-        pthread_mutex_unlock(mutex)
         let workspace = lent ?? make(length, parts)
         defer {
-            pthread_mutex_lock(mutex)
-            idle.append(workspace)
-            if idle.count > keep {
-                // Drop the smallest: a larger one serves every length it does.
-                if let smallest = idle.indices.min(by: { idle[$0].capacity < idle[$1].capacity }) {
-                    idle.remove(at: smallest)
+            let keep = keep
+            idle.withLock { idle in
+                idle.append(workspace)
+                if idle.count > keep {
+                    // Drop the smallest: a larger one serves every length it does.
+                    if let smallest = idle.indices.min(by: { idle[$0].capacity < idle[$1].capacity }) {
+                        idle.remove(at: smallest)
+                    }
                 }
             }
-            pthread_mutex_unlock(mutex)
         }
         return body(workspace)
     }

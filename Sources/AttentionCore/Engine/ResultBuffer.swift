@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Dispatch
+import Synchronization
 
 /// Float memory for the large results every recompute makes (the attention maps, the kept
 /// queries and keys): 80 MB at 512 MiniLM tokens.
@@ -56,28 +57,36 @@ final class ResultBuffer: @unchecked Sendable {
 /// Holds at most `limitBytes` (two 512-token MiniLM results); a buffer is reused only for a
 /// request at least half its size, and a request nothing fits frees every idle buffer, since
 /// the text's length has changed and those sizes will not come back soon.
-final class ResultBufferRecycler: @unchecked Sendable {
-    // Sendable: `idle`, `warm` and `warmSizes` are read and written only with `mutex` held.
+final class ResultBufferRecycler: Sendable {
     static let shared = ResultBufferRecycler(limitBytes: 192 << 20, warmSpares: 2)
 
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var idle: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
+    /// One idle allocation. `@unchecked Sendable`: the memory is owned by whoever holds the
+    /// entry (the recycler's lists, or the buffer it was handed to), never by two at once.
+    fileprivate struct Idle: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Float>
+        let capacity: Int
+    }
+
+    /// Pre-faulted spares, apart from `idle` so that a request nothing idle fits (the other
+    /// size of the same pass) does not free them, and the sizes they were made for.
+    private struct Warm: Sendable {
+        var spares: [Idle] = []
+        /// The last two sizes spares were made for: a pass's attention maps and its kept
+        /// queries and keys. Spares of other sizes are freed.
+        var sizes: [Int] = []
+    }
+
+    private let idle = Mutex<[Idle]>([])
+    private let warm = Mutex(Warm())
     private let limitFloats: Int
     /// Spares made per new size (see `prepareWarmSpares`); 0 makes none.
     private let warmSpares: Int
-    /// Pre-faulted spares, apart from `idle` so that a request nothing idle fits (the other
-    /// size of the same pass) does not free them.
-    private var warm: [(base: UnsafeMutablePointer<Float>, capacity: Int)] = []
-    /// The last two sizes spares were made for: a pass's attention maps and its kept
-    /// queries and keys. Spares of other sizes are freed.
-    private var warmSizes: [Int] = []
     /// Buffers below this many floats (1 MiB) fault in too fast to be worth a spare.
     static let warmSpareMinimum = 1 << 18
 
     init(limitBytes: Int, warmSpares: Int = 0) {
         limitFloats = limitBytes / MemoryLayout<Float>.stride
         self.warmSpares = warmSpares
-        pthread_mutex_init(mutex, nil)
     }
 
     /// After a pass had to map fresh memory of `capacity` floats (a new text length), makes
@@ -87,16 +96,20 @@ final class ResultBufferRecycler: @unchecked Sendable {
     /// faults (and the kernel's zeroing) at 500 tokens, several times a later edit's time.
     func prepareWarmSpares(capacity: Int) {
         guard warmSpares > 0, capacity >= Self.warmSpareMinimum, capacity <= limitFloats else { return }
-        pthread_mutex_lock(mutex)
-        guard !warmSizes.contains(capacity) else { pthread_mutex_unlock(mutex); return }
-        warmSizes.append(capacity)
-        if warmSizes.count > 2 { warmSizes.removeFirst() }
-        let stale = warm.filter { !warmSizes.contains($0.capacity) }.map(\.base)
-        warm.removeAll { !warmSizes.contains($0.capacity) }
-        pthread_mutex_unlock(mutex)
-        for base in stale { UnsafeMutableRawPointer(base).deallocate() }
+        let stale: [Idle]? = warm.withLock { warm in
+            guard !warm.sizes.contains(capacity) else { return nil }
+            warm.sizes.append(capacity)
+            if warm.sizes.count > 2 { warm.sizes.removeFirst() }
+            let sizes = warm.sizes
+            let stale = warm.spares.filter { !sizes.contains($0.capacity) }
+            warm.spares.removeAll { !sizes.contains($0.capacity) }
+            return stale
+        }
+        guard let stale else { return }
+        for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
+        let count = warmSpares
         DispatchQueue.global(qos: .utility).async { [self] in
-            for _ in 0..<warmSpares {
+            for _ in 0..<count {
                 let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
                     .bindMemory(to: Float.self, capacity: capacity)
                 adviseHugePages(base, count: capacity)
@@ -105,69 +118,71 @@ final class ResultBufferRecycler: @unchecked Sendable {
                     base[index] = 0
                     index += 1024  // one write per 4 KiB page
                 }
-                pthread_mutex_lock(mutex)
-                let wanted = warmSizes.contains(capacity)
-                if wanted { warm.append((base, capacity)) }
-                pthread_mutex_unlock(mutex)
+                let entry = Idle(base: base, capacity: capacity)
+                let wanted = warm.withLock { warm in
+                    guard warm.sizes.contains(capacity) else { return false }
+                    warm.spares.append(entry)
+                    return true
+                }
                 if !wanted { UnsafeMutableRawPointer(base).deallocate() }
             }
         }
     }
 
     deinit {
-        for entry in idle + warm { UnsafeMutableRawPointer(entry.base).deallocate() }
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
+        idle.withLock { idle in
+            for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
+        }
+        warm.withLock { warm in
+            for entry in warm.spares { UnsafeMutableRawPointer(entry.base).deallocate() }
+        }
     }
 
-    /// Floats held idle now.
+    /// Floats held idle now, spares included.
     var idleFloats: Int {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return (idle + warm).reduce(0) { $0 + $1.capacity }
+        idle.withLock { $0.reduce(0) { $0 + $1.capacity } } + warm.withLock { $0.spares.reduce(0) { $0 + $1.capacity } }
     }
 
-    /// The smallest idle buffer of `count...2·count` floats, or nil.
+    /// A spare or the smallest idle buffer of `count...2·count` floats, or nil.
     fileprivate func take(count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
-        pthread_mutex_lock(mutex)
-        if let spare = warm.firstIndex(where: { $0.capacity >= count && $0.capacity <= 2 * max(16, count) }) {
-            let entry = warm.remove(at: spare)
-            pthread_mutex_unlock(mutex)
-            return (entry.base, entry.capacity)
+        let fits = { (capacity: Int) in capacity >= count && capacity <= 2 * max(16, count) }
+        let spare: Idle? = warm.withLock { warm in
+            guard let index = warm.spares.firstIndex(where: { fits($0.capacity) }) else { return nil }
+            return warm.spares.remove(at: index)
         }
-        var best: Int?
-        for index in idle.indices where idle[index].capacity >= count && idle[index].capacity <= 2 * max(16, count) {
-            if let current = best, idle[current].capacity <= idle[index].capacity { continue }
-            best = index
-        }
-        var stale: [UnsafeMutablePointer<Float>] = []
-        var taken: (UnsafeMutablePointer<Float>, Int)?
-        if let best {
-            let entry = idle.remove(at: best)
-            taken = (entry.base, entry.capacity)
-        } else {
-            stale = idle.map(\.base)
+        if let spare { return (spare.base, spare.capacity) }
+        let (taken, stale): (Idle?, [Idle]) = idle.withLock { idle in
+            var best: Int?
+            for index in idle.indices where fits(idle[index].capacity) {
+                if let current = best, idle[current].capacity <= idle[index].capacity { continue }
+                best = index
+            }
+            if let best { return (idle.remove(at: best), []) }
+            let stale = idle
             idle.removeAll(keepingCapacity: true)
+            return (nil, stale)
         }
-        pthread_mutex_unlock(mutex)
-        for base in stale { UnsafeMutableRawPointer(base).deallocate() }
-        return taken
+        for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
+        return taken.map { ($0.base, $0.capacity) }
     }
 
     /// Keeps `base` for a later `take`; false when it would exceed the limit (the caller frees it).
     fileprivate func keep(_ base: UnsafeMutablePointer<Float>, capacity: Int) -> Bool {
         guard capacity <= limitFloats else { return false }
-        var evicted: [UnsafeMutablePointer<Float>] = []
-        pthread_mutex_lock(mutex)
-        var held = idle.reduce(0) { $0 + $1.capacity }
-        while held + capacity > limitFloats, !idle.isEmpty {
-            let oldest = idle.removeFirst()
-            held -= oldest.capacity
-            evicted.append(oldest.base)
+        let limitFloats = limitFloats
+        let entry = Idle(base: base, capacity: capacity)
+        let evicted: [Idle] = idle.withLock { idle in
+            var evicted: [Idle] = []
+            var held = idle.reduce(0) { $0 + $1.capacity }
+            while held + capacity > limitFloats, !idle.isEmpty {
+                let oldest = idle.removeFirst()
+                held -= oldest.capacity
+                evicted.append(oldest)
+            }
+            idle.append(entry)
+            return evicted
         }
-        idle.append((base, capacity))
-        pthread_mutex_unlock(mutex)
-        for pointer in evicted { UnsafeMutableRawPointer(pointer).deallocate() }
+        for entry in evicted { UnsafeMutableRawPointer(entry.base).deallocate() }
         return true
     }
 }

@@ -7,7 +7,15 @@ enum AttentionKernels {
 
     /// Floats of scratch `attend` needs per thread: the head's packed `Kᵀ` and `V` side by side.
     static func scratchCount(keys: Int, headSize: Int, kernel: MatrixKernel = .best) -> Int {
-        2 * HeadProducts.scratchCount(keys: keys, headSize: headSize, kernel: kernel)
+        2 * packedCount(keys: keys, headSize: headSize, kernel: kernel)
+    }
+
+    /// Floats of one packed operand (`Kᵀ`, `headSize × keys`, or `V`, `keys × headSize`), each
+    /// padded to whole panels of the kernel's tile width.
+    static func packedCount(keys: Int, headSize: Int, kernel: MatrixKernel) -> Int {
+        let width = kernel.tileColumns
+        let roundUp = { (x: Int) in (x + width - 1) / width * width }
+        return max(1, headSize * roundUp(keys), keys * roundUp(headSize))
     }
 
     /// `weights = softmax(scale · Q·Kᵀ + bias)` row by row, then `context = weights · V`.
@@ -35,7 +43,7 @@ enum AttentionKernels {
         let keysLayout = PanelLayout(depth: headSize, columns: length, panelWidth: kernel.tileColumns)
         let valuesLayout = PanelLayout(depth: length, columns: headSize, panelWidth: kernel.tileColumns)
         let packedKeys = scratch
-        let packedValues = scratch + HeadProducts.scratchCount(keys: length, headSize: headSize, kernel: kernel)
+        let packedValues = scratch + packedCount(keys: length, headSize: headSize, kernel: kernel)
         keysLayout.pack(from: key, depthStride: 1, columnStride: keyStride, into: packedKeys)
         if let values {
             valuesLayout.pack(from: values.value, depthStride: values.valueStride, columnStride: 1, into: packedValues)

@@ -269,9 +269,5 @@ final class PoolState: @unchecked Sendable {
 
     private func unlock() { pthread_mutex_unlock(mutex) }
 
-    private func now() -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
+    private func now() -> UInt64 { MonotonicClock.nanoseconds() }
 }

@@ -260,16 +260,20 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
         var cells = [Float](repeating: 0, count: length * length)
         for query in 0..<length {
             for key in 0..<length {
-                let index = query * length + key
-                let open = index < pattern.count ? pattern[index] : 1
-                if semantics == .bias, open == 0 {
-                    cells[index] = -Float.greatestFiniteMagnitude
-                } else {
-                    cells[index] = open * keyMask[key]
-                }
+                cells[query * length + key] = cell(query: query, key: key, pattern: pattern, keyMask: keyMask, semantics: semantics)
             }
         }
         for (index, value) in overrides where cells.indices.contains(index) { cells[index] = value }
         return cells
+    }
+
+    /// One cell of `combine`, without building the other `L² − 1`.
+    public static func cell(query: Int, key: Int, pattern: [Float], keyMask: [Float], semantics: MaskSemantics,
+                            overrides: [Int: Float] = [:]) -> Float {
+        let index = query * keyMask.count + key
+        if let value = overrides[index] { return value }
+        let open = index < pattern.count ? pattern[index] : 1
+        if semantics == .bias, open == 0 { return -Float.greatestFiniteMagnitude }
+        return open * keyMask[key]
     }
 }
