@@ -16,14 +16,18 @@ public struct Encoding: Equatable, Sendable {
     public var isSpecial: [Bool]
     /// True for `[PAD]` positions added by padding; their starting mask value is 0.
     public var isPadding: [Bool]
+    /// Each token's decoded text (` jumps` for byte-level `Ġjumps`); JSON's `text`. Defaults to
+    /// the vocabulary strings for tokenizers whose tokens are already text (WordPiece).
+    public var texts: [String]
 
-    public init(tokens: [String], ids: [Int], typeIDs: [Int], wordIndices: [Int?], isSpecial: [Bool], isPadding: [Bool]) {
+    public init(tokens: [String], ids: [Int], typeIDs: [Int], wordIndices: [Int?], isSpecial: [Bool], isPadding: [Bool], texts: [String]? = nil) {
         self.tokens = tokens
         self.ids = ids
         self.typeIDs = typeIDs
         self.wordIndices = wordIndices
         self.isSpecial = isSpecial
         self.isPadding = isPadding
+        self.texts = texts ?? tokens
     }
 
     /// Number of token positions.
@@ -44,6 +48,7 @@ public struct Encoding: Equatable, Sendable {
         padded.wordIndices += Array(repeating: nil, count: extra)
         padded.isSpecial += Array(repeating: true, count: extra)
         padded.isPadding += Array(repeating: true, count: extra)
+        padded.texts += Array(repeating: padToken, count: extra)
         return padded
     }
 }

@@ -19,6 +19,15 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case badVocabularyID(file: String, token: String, id: Int)
     /// A folder with neither tokenizer.json nor vocab.txt.
     case noTokenizerFiles(folder: String)
+    /// A BPE tokenizer without merges: it cannot join bytes into the vocabulary's tokens.
+    case missingMerges(file: String)
+    /// A merge naming a token (or making one) the vocabulary lacks; `line` is 1-based.
+    case mergeNotInVocabulary(file: String, line: Int, token: String)
+    /// A merge that is not two tokens separated by one space; `line` is 1-based.
+    case badMerge(file: String, line: Int, text: String)
+    /// A tokenizer part (pre-tokenizer, normalizer, post-processor, decoder, option) Maskscope
+    /// does not implement, named so a user knows what the file asks for.
+    case unsupportedComponent(file: String, component: String, name: String, supported: String)
 
     public var description: String {
         switch self {
@@ -40,6 +49,14 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "\(file): vocabulary token '\(token)' has id \(id), which is not a valid non-negative id"
         case .noTokenizerFiles(let folder):
             return "\(folder): no tokenizer.json or vocab.txt found"
+        case .missingMerges(let file):
+            return "\(file): the BPE tokenizer has no merges, so its tokens cannot be built; the file is incomplete (GGUF: tokenizer.ggml.merges; tokenizer.json: model.merges; or merges.txt)"
+        case .mergeNotInVocabulary(let file, let line, let token):
+            return "\(file): merge \(line) uses or makes the token '\(token)', which is not in the vocabulary; the merges and the vocabulary do not belong together"
+        case .badMerge(let file, let line, let text):
+            return "\(file): merge \(line) '\(text)' is not two tokens separated by one space"
+        case .unsupportedComponent(let file, let component, let name, let supported):
+            return "\(file): \(component) '\(name)' is not supported; supported: \(supported)"
         }
     }
 }
