@@ -165,7 +165,10 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     let tileHeight = max(2, (area.height - 1) / maps.layerCount)
     let inner = (width: tileWidth - 1, height: tileHeight - 1)
     for head in 0..<maps.headCount {
-        canvas.text("h\(head)", x: labelWidth + head * tileWidth, y: area.y, fg: label, maxWidth: tileWidth - 1)
+        // Grouped-query heads name the key/value head they read (h0 kv0 … h3 kv1 on SmolLM2).
+        let attentionShape = state.explorer.model.description.attention
+        let group = attentionShape.groupSize > 1 ? " kv\(attentionShape.keyValueHead(of: head))" : ""
+        canvas.text("h\(head)" + group, x: labelWidth + head * tileWidth, y: area.y, fg: label, maxWidth: tileWidth - 1)
     }
     for layer in 0..<maps.layerCount {
         let y0 = area.y + 1 + layer * tileHeight
