@@ -13,6 +13,9 @@ public struct Comparison: Sendable {
     public let bySemantics: [(semantics: MaskSemantics, result: ForwardResult)]
     /// The per-text input these passes ran on: `unmasked` holds while the text does.
     let prepared: PreparedInput
+    /// On a decoder: the next-token top-5 after the last token, unmasked vs masked, with the
+    /// KL divergence. The LM head runs here, in the background, for that one position only.
+    public var nextToken: NextTokenEffect? = nil
 
     public static let comparedSemantics: [MaskSemantics] = [.hf, .hf4, .soft]
 
@@ -37,6 +40,11 @@ public struct Comparison: Sendable {
             guard let result = variant.recompute(needs: .attention, shouldContinue: shouldContinue) else { return nil }
             results.append((semantics, result))
         }
-        return Comparison(unmasked: unmasked, bySemantics: results, prepared: explorer.prepared)
+        var comparison = Comparison(unmasked: unmasked, bySemantics: results, prepared: explorer.prepared)
+        if let head = explorer.model.causalLMHead {
+            guard let masked = explorer.recompute(needs: .attentionAndHidden, shouldContinue: shouldContinue) else { return nil }
+            comparison.nextToken = NextTokenEffect(head: head, masked: masked, unmasked: unmasked, position: nil, top: 5)
+        }
+        return comparison
     }
 }

