@@ -124,7 +124,7 @@ struct ExplainReport {
         let headSize = info.headCount > 0 ? info.hiddenSize / info.headCount : 0
         var lines = [
             model.headline,
-            "semantics: \(semantics.rawValue) (\(semantics.summary))",
+            "semantics: \(semantics.rawValue) (\(semantics.summary(for: model.model.description)))",
             "pattern: \(pattern.description) (\(pattern.summary))",
             "layer \(b.layer), \(info.headName(layer: b.layer, head: b.head)), query \(b.query) '\(queryToken)'",
             "",
