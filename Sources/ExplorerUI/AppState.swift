@@ -111,7 +111,12 @@ public struct AppState: Sendable {
     }
 
     public var theme: Theme { themes[themeIndex] }
-    public var tokens: [String] { explorer.tokens }
+    /// The tokens as shown on screen: byte-level BPE's `Ġjumps` as `␣jumps`, a newline as ⏎,
+    /// a lone byte as `<0xE6>` (the tokenizer's `displayForm`); WordPiece tokens as they are.
+    public var tokens: [String] {
+        let tokenizer = explorer.model.tokenizer
+        return explorer.tokens.map { tokenizer.displayForm(of: $0) }
+    }
     public var tokenCount: Int { explorer.tokens.count }
     /// Whether the heatmap on screen is older than the engine state.
     public var recomputePending: Bool { shownGeneration != generation }

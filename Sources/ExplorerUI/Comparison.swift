@@ -16,6 +16,9 @@ public struct Comparison: Sendable {
     public let effect: OutputEffect
     /// The per-text input these passes ran on: `unmasked` holds while the text does.
     let prepared: PreparedInput
+    /// On a decoder: the next-token top-5 after the last token, unmasked vs masked, with the
+    /// KL divergence. The LM head runs here, in the background, for that one position only.
+    public var nextToken: NextTokenEffect? = nil
 
     public static let comparedSemantics: [MaskSemantics] = [.hf, .hf4, .soft]
 
@@ -51,6 +54,10 @@ public struct Comparison: Sendable {
         }
         guard let masked else { return nil }
         let effect = OutputEffect(explorer: explorer, masked: masked, unmasked: unmasked)
-        return Comparison(unmasked: unmasked, bySemantics: results, effect: effect, prepared: explorer.prepared)
+        var comparison = Comparison(unmasked: unmasked, bySemantics: results, effect: effect, prepared: explorer.prepared)
+        if let head = explorer.model.causalLMHead {
+            comparison.nextToken = NextTokenEffect(head: head, masked: masked, unmasked: unmasked, position: nil, top: 5)
+        }
+        return comparison
     }
 }

@@ -120,6 +120,14 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
     var x = canvas.text(layout.width >= 100 ? " Maskscope " : "", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
     var parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head]
+    let description = state.explorer.model.description
+    if description.isCausal {
+        // The model's own mask, named as the model's; grouped-query heads say their key/value head.
+        parts.insert("decoder · causal", at: 1)
+        if description.attention.groupSize > 1, !state.meanOfHeads {
+            parts[parts.count - 1] += " · kv \(description.attention.keyValueHead(of: state.head))"
+        }
+    }
     if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 1) }
     if state.cellMode { parts.insert("cell mode", at: 1) }
     parts.append("\(state.tokenCount) tokens")
@@ -148,16 +156,23 @@ func semanticsLine(_ state: AppState) -> String {
     let semantics = state.explorer.semantics
     var seen: [Float] = []
     for value in state.explorer.mask where value != semantics.neutralValue && !seen.contains(value) { seen.append(value) }
-    guard !seen.isEmpty else { return semantics.summary }
-    let effects = seen.sorted(by: >).map { semantics.effect(of: $0) }
+    let description = state.explorer.model.description
+    var flagged = ""
+    if description.isCausal, let rows = state.result?.queriesWithEveryAllowedKeyMasked, !rows.isEmpty {
+        flagged = " · ⚠ rows \(rows.map(String.init).joined(separator: ",")) fully masked: uniform over all positions"
+    }
+    if let warning = state.explorer.causalWarning { flagged += " · ⚠ " + warning.replacingOccurrences(of: "warning: ", with: "") }
+    guard !seen.isEmpty else { return semantics.summary(for: description) + flagged }
+    let effects = seen.sorted(by: >).map { semantics.effect(of: $0, for: description) }
     let lead: String
     switch semantics {
     case .hf: lead = "transformers 5 (bool cast):"
+    case .hf4 where description.hf4MaskIsBoolean: lead = "transformers 4 on this decoder (causal + m==0):"
     case .hf4: lead = "transformers 4 ((1-m)·lowest):"
     case .soft: lead = "soft (ln m):"
     case .bias: lead = "bias (added to logits):"
     }
-    return lead + " " + effects.joined(separator: " · ")
+    return lead + " " + effects.joined(separator: " · ") + flagged
 }
 
 func formatMilliseconds(_ ms: Double) -> String {

@@ -92,6 +92,10 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
         return
     }
     let noKeys = Set(state.result?.queriesWithNoKeys ?? [])
+    // A decoder's own causal mask, drawn as the model's (a dim ╲), distinct from the user's
+    // mask; rows whose every allowed key is masked are left as transformers fills them.
+    let modelBias = state.result?.bias
+    let flaggedRows = Set(state.result?.queriesWithEveryAllowedKeyMasked ?? [])
     for query in rows {
         guard let y = layout.rowY(query, offset: state.rowOffset) else { continue }
         let lower = layout.dense && (query - state.rowOffset) % 2 == 1
@@ -111,6 +115,12 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                          selected: query == state.selectedQuery && key == state.selectedKey,
                          crossed: crossed && line == layout.rowHeight / 2, noKeys: noKeys.contains(query) && line == layout.rowHeight / 2,
                          edited: edited && line == layout.rowHeight / 2)
+            }
+            if let modelBias, modelBias.isCausal, query < modelBias.length, !flaggedRows.contains(query),
+               !modelBias.allowedKeys(of: query).contains(key) {
+                let middle = y + layout.rowHeight / 2
+                let centre = x + (layout.cellWidth - 1) / 2
+                canvas.text("╲", x: centre, y: middle, fg: canvas.color(canvas.theme.accents.dim), bg: canvas.grid[centre, middle].background)
             }
         }
     }

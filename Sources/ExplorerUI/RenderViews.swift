@@ -166,7 +166,10 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     let tileHeight = max(2, (area.height - 1) / maps.layerCount)
     let inner = (width: tileWidth - 1, height: tileHeight - 1)
     for head in 0..<maps.headCount {
-        canvas.text("h\(head)", x: labelWidth + head * tileWidth, y: area.y, fg: label, maxWidth: tileWidth - 1)
+        // Grouped-query heads name the key/value head they read (h0 kv0 … h3 kv1 on SmolLM2).
+        let attentionShape = state.explorer.model.description.attention
+        let group = attentionShape.groupSize > 1 ? " kv\(attentionShape.keyValueHead(of: head))" : ""
+        canvas.text("h\(head)" + group, x: labelWidth + head * tileWidth, y: area.y, fg: label, maxWidth: tileWidth - 1)
     }
     for layer in 0..<maps.layerCount {
         let y0 = area.y + 1 + layer * tileHeight
@@ -221,6 +224,10 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
         note(&canvas, "computing the unmasked run…", layout)
         return
     }
+    if state.explorer.model.causalLMHead != nil {
+        renderNextTokenEffect(&canvas, area: area, effect: comparison.nextToken)
+        return
+    }
     let effect = comparison.effect
     let label = canvas.color(canvas.theme.accents.label)
     var y = area.y
@@ -258,4 +265,42 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
             canvas.text("                 after  \(after)", x: 1, y: y, maxWidth: area.width - 2)
         }
     }
+}
+
+/// A decoder's output effect: the next-token top-5 after the last token with nothing masked
+/// (the model's causal mask only) and with the mask, side by side, and KL(before ‖ after).
+/// Everything shown was computed in the background (`Comparison.nextToken`).
+private func renderNextTokenEffect(_ canvas: inout Canvas, area: CellRect, effect: NextTokenEffect?) {
+    let state = canvas.state
+    let label = canvas.color(canvas.theme.accents.label)
+    guard let effect else {
+        canvas.text("computing the next-token predictions…", x: 1, y: area.y, fg: label, maxWidth: area.width - 2)
+        return
+    }
+    let tokenizer = state.explorer.model.tokenizer
+    let query = effect.position < state.tokenCount ? state.tokens[effect.position] : ""
+    var y = area.y
+    canvas.text("Next token after position \(effect.position) (\(query)): no mask vs this mask", x: 1, y: y, fg: label,
+                attributes: .bold, maxWidth: area.width - 2)
+    y += 2
+    let column = max(24, (area.width - 4) / 2)
+    canvas.text("before (causal mask only)", x: 1, y: y, fg: label, maxWidth: column - 1)
+    canvas.text("after (this mask)", x: 2 + column, y: y, fg: label, maxWidth: column - 1)
+    y += 1
+    let barWidth = max(5, min(20, column - 22))
+    for rank in 0..<max(effect.before.count, effect.after.count) where y < area.y + area.height - 2 {
+        for (side, list) in [(0, effect.before), (1, effect.after)] where rank < list.count {
+            let candidate = list[rank]
+            let x = side == 0 ? 1 : 2 + column
+            let token = DisplayWidth.fit(tokenizer.displayForm(of: candidate.token), toWidth: 12)
+            let filled = Int((candidate.probability * Double(barWidth)).rounded())
+            canvas.text(token, x: x, y: y)
+            canvas.text(String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled), x: x + 13, y: y,
+                        fg: canvas.color(canvas.theme.color(forWeight: candidate.probability)))
+            canvas.text(String(format: " %.3f", candidate.probability), x: x + 13 + barWidth, y: y)
+        }
+        y += 1
+    }
+    y += 1
+    canvas.text(String(format: "KL(before ‖ after) = %.4f nats", effect.klDivergence), x: 1, y: y, maxWidth: area.width - 2)
 }

@@ -9,8 +9,11 @@ extension AttentionReport {
     static let hiddenPreviewDimensions = 8
 
     func writeTable() throws {
-        var lines = [model.headline, "semantics: \(semantics.rawValue) (\(semantics.summary))"]
+        var lines = [model.headline]
+        if model.isCausal { lines.append(model.architectureLine) }
+        lines.append("semantics: \(semantics.rawValue) (\(semanticsSummary))")
         if !queriesWithNoKeys.isEmpty { lines.append("note: \(noKeysWarning)") }
+        if model.isCausal, let warning = fullyMaskedWarning { lines.append("note: \(warning)") }
         lines.append("weights: rows are queries, columns are keys; each row sums to 1; 0 means exactly zero")
         var stream = OutputStream.standardOutput
         try stream.append(lines.joined(separator: "\n") + "\n")
@@ -26,6 +29,9 @@ extension AttentionReport {
 
     func headTitle(layer: Int, head: Int) -> String {
         var title = "layer \(layer), head \(head)"
+        // A decoder's heads share key/value heads: say which one this head reads.
+        let attentionShape = model.model.description.attention
+        if attentionShape.groupSize > 1 { title += " (key/value head \(attentionShape.keyValueHead(of: head)))" }
         let info = model.model.info
         if let names = info.headNames, layer < names.count, head < names[layer].count {
             title += ": \(names[layer][head])"
@@ -36,10 +42,10 @@ extension AttentionReport {
     /// One head's matrix: a header of key labels, the mask row under it, then one row per
     /// query labelled with its position and token.
     func headTable(layer: Int, head: Int) -> [String] {
-        let keyLabels = tokens.map { TokenLabel.fitted($0, width: Self.keyLabelWidth) }
+        let keyLabels = model.displayTokens(tokens).map { TokenLabel.fitted($0, width: Self.keyLabelWidth) }
         let columnWidths = keyLabels.map { max(5, DisplayWidth.of($0)) }
         let positionWidth = String(max(0, length - 1)).count
-        let queryLabels = tokens.enumerated().map { position, token in
+        let queryLabels = model.displayTokens(tokens).enumerated().map { position, token in
             DisplayWidth.pad(String(position), toWidth: positionWidth, alignment: .right) + " " + TokenLabel.fitted(token, width: 16)
         }
         let labelWidth = max(4, queryLabels.map(DisplayWidth.of).max() ?? 0)
@@ -80,7 +86,7 @@ extension AttentionReport {
         var table = TextTable(columns)
         for token in 0..<hidden.rows {
             let values = (0..<shown).map { String(format: "%.3f", Double(hidden.values[token * hidden.columns + $0])) }
-            table.add([String(token), TokenLabel.fitted(tokens[token], width: 16)] + values)
+            table.add([String(token), TokenLabel.fitted(model.displayTokens([tokens[token]])[0], width: 16)] + values)
         }
         let title = "hidden states (last layer output), first \(shown) of \(hidden.columns) dimensions; --format json has all"
         return [title] + table.render()

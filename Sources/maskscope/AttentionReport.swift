@@ -16,6 +16,11 @@ struct AttentionReport {
     let selection: AttentionSelection
     /// Queries whose every key is masked (`soft` with all zeros): their rows are zeros.
     let queriesWithNoKeys: [Int]
+    /// Queries whose every allowed key is masked: transformers makes their rows uniform over
+    /// every position (future ones included, on a decoder), so they are flagged.
+    let fullyMaskedQueries: [Int]
+    /// The semantics' one-line meaning for this model (hf4 depends on the family).
+    let semanticsSummary: String
 
     init(model: LoadedModel, explorer: Explorer, result: ForwardResult, selection: AttentionSelection, includeHidden: Bool) {
         self.model = model
@@ -28,6 +33,8 @@ struct AttentionReport {
         hidden = includeHidden ? result.hidden : nil
         self.selection = selection
         queriesWithNoKeys = result.queriesWithNoKeys
+        fullyMaskedQueries = result.queriesWithEveryAllowedKeyMasked
+        semanticsSummary = explorer.semantics.summary(for: explorer.model.description)
     }
 
     var length: Int { attention.length }
@@ -51,6 +58,15 @@ struct AttentionReport {
     func warnOnStandardError() {
         model.noteDefaultChoiceOnStandardError()
         if !queriesWithNoKeys.isEmpty { printToStandardError("warning: \(noKeysWarning)") }
+        if model.isCausal, let warning = fullyMaskedWarning { printToStandardError("warning: \(warning)") }
+    }
+
+    /// On a decoder: which query rows have every allowed key masked, and what that gives.
+    var fullyMaskedWarning: String? {
+        let rows = fullyMaskedQueries.filter { !queriesWithNoKeys.contains($0) }
+        guard !rows.isEmpty else { return nil }
+        return "queries " + rows.map { "\($0) (\(model.displayTokens([tokens[$0]])[0]))" }.joined(separator: ", ")
+            + " have every key they may see masked; transformers gives such a row uniform weights over all \(length) positions, future ones included (reproduced, not meaningful attention)"
     }
 
     func writeJSON() throws {
@@ -68,6 +84,10 @@ struct AttentionReport {
         try json.key("layer_indices"); try json.ints(selection.layers)
         try json.key("head_indices"); try json.ints(selection.heads)
         try json.key("no_keys_queries"); try json.ints(queriesWithNoKeys)
+        if model.isCausal {
+            try model.writeArchitectureKeys(&json, tokens: tokens)
+            try json.key("fully_masked_queries"); try json.ints(fullyMaskedQueries)
+        }
         try json.key("attention")
         try attention.weights.withUnsafeBufferPointer { weights in
             try json.beginArray()

@@ -125,7 +125,7 @@ struct ExplainReport {
         let headSize = model.model.description.attention.headSize
         var lines = [
             model.headline,
-            "semantics: \(semantics.rawValue) (\(semantics.summary))",
+            "semantics: \(semantics.rawValue) (\(semantics.summary(for: model.model.description)))",
             "pattern: \(pattern.description) (\(pattern.summary))",
             "layer \(b.layer), \(info.headName(layer: b.layer, head: b.head)), query \(b.query) '\(queryToken)'",
             "",

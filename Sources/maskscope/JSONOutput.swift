@@ -50,6 +50,12 @@ struct JSONOutput {
         try JSONOutput.appendNumber(value, to: &stream)
     }
 
+    /// A probability or divergence in full double precision; `null` when not finite.
+    mutating func double(_ value: Double) throws {
+        try beforeValue()
+        try stream.append(value.isFinite ? String(value) : "null")
+    }
+
     mutating func strings(_ values: [String]) throws {
         try beginArray()
         for value in values { try string(value) }

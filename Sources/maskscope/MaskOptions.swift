@@ -31,6 +31,7 @@ struct MaskOptions: ParsableArguments {
         } catch let error as MaskPatternError {
             throw ValidationError(error.description)
         }
+        if let warning = explorer.causalWarning { printToStandardError(warning) }
         return explorer
     }
 }

@@ -19,6 +19,7 @@ struct Maskscope: ParsableCommand {
             TokensCommand.self,
             AttentionCommand.self,
             ExplainCommand.self,
+            EffectCommand.self,
             BenchCommand.self,
             RenderCommand.self,
             ThemesCommand.self,

@@ -12,7 +12,12 @@ struct TokensCommand: ParsableCommand {
         position (0-based, as mask SPECs count), the token, its vocabulary id, its type id \
         (0 for TEXT, 1 for --pair) and its starting mask value (1, or 0 for [PAD]).
 
-        JSON output: {"model", "model_reason", "tokens", "ids", "type_ids", "mask"}.
+        Byte-level BPE tokens (decoders such as SmolLM2) are shown readably: the leading-space \
+        marker as a space, a newline as ⏎, a byte that is not UTF-8 alone as <0xE6>.
+
+        JSON output: {"model", "model_reason", "tokens", "ids", "type_ids", "mask", \
+        "architecture", "causal", "kv_heads", "text"}: "tokens" are the raw vocabulary strings \
+        (as transformers' convert_ids_to_tokens gives them), "text" the text each stands for.
 
         Examples:
           maskscope tokens --model builtin "The quick brown fox jumps over the dog."
@@ -56,6 +61,7 @@ struct TokensCommand: ParsableCommand {
         try json.key("ids"); try json.ints(encoding.ids)
         try json.key("type_ids"); try json.ints(encoding.typeIDs)
         try json.key("mask"); try json.floats(encoding.defaultMask)
+        try model.writeArchitectureKeys(&json, tokens: encoding.tokens)
         try json.endObject()
         try json.finish()
     }
@@ -69,15 +75,16 @@ struct TokensCommand: ParsableCommand {
             .init(title: "mask", alignment: .right),
         ])
         let mask = encoding.defaultMask
+        let shown = model.displayTokens(encoding.tokens)
         for position in 0..<encoding.count {
             table.add([
                 String(position),
-                TokenLabel.printable(encoding.tokens[position]),
+                TokenLabel.printable(shown[position]),
                 String(encoding.ids[position]),
                 String(encoding.typeIDs[position]),
                 MaskValueFormat.short(mask[position]),
             ])
         }
-        return [model.headline] + table.render()
+        return [model.headline] + (model.isCausal ? [model.architectureLine] : []) + table.render()
     }
 }

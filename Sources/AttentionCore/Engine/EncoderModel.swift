@@ -34,17 +34,22 @@ public final class EncoderModel: Sendable {
     /// The masked-LM prediction head, when the checkpoint has one (`BertForMaskedLM`); used by
     /// `OutputEffect`, never by `forward`.
     public let maskedLMHead: MaskedLMHead?
+    /// A decoder's next-token head; used by the output-effect views for the positions shown,
+    /// never by `forward`.
+    public let causalLMHead: CausalLMHead?
 
     /// - Parameter layers: at least one, all of one description (`layers[0].description` is the model's).
     /// - Parameter finalNorm: the norm after the last layer of a pre-norm model.
     /// - Parameter threads: the default for `forward`; nil means 2, capped at the core count.
     /// - Parameter maskedLMHead: the checkpoint's masked-LM head, if any (see `maskedLMHead`).
     public init(info: ModelInfo, tokenizer: any TextTokenizer, embedder: any TokenEmbedder, layers: [TransformerLayer],
-                finalNorm: Norm? = nil, threads: Int? = nil, maskedLMHead: MaskedLMHead? = nil) {
+                finalNorm: Norm? = nil, threads: Int? = nil, maskedLMHead: MaskedLMHead? = nil,
+                causalLMHead: CausalLMHead? = nil) {
         precondition(!layers.isEmpty, "EncoderModel needs at least one layer")
         precondition(layers.allSatisfy { $0.description.attention == layers[0].description.attention },
                      "EncoderModel: every layer must have the same attention shape")
         self.maskedLMHead = maskedLMHead
+        self.causalLMHead = causalLMHead
         self.info = info
         var description = layers[0].description
         description.layerCount = layers.count
@@ -133,7 +138,8 @@ public final class EncoderModel: Sendable {
         let length = input.encoding.count
         precondition(bias.length == length, "forward: bias for \(bias.length) tokens, input has \(length)")
         precondition(prepared(input), "forward: input was prepared by another model")
-        let bias = description.isCausal ? bias.limitedToEarlierKeys() : bias
+        // A causal model's own mask, unless the caller already applied it (a widened what-if, see `Explorer.bias`).
+        let bias = description.isCausal && !bias.isCausal ? bias.limitedToEarlierKeys(slidingWindow: description.slidingWindow) : bias
         let workers = pools.pool(threads: threads ?? defaultThreads)
         let shape = KeptShape(attention: description.attention)
         let hiddenWidth = input.embeddings.columns

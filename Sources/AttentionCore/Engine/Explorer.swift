@@ -45,6 +45,12 @@ public struct Explorer: Sendable {
 
     public var encoding: Encoding { prepared.encoding }
     public var tokens: [String] { prepared.encoding.tokens }
+    /// What each token stands for, when the tokenizer's raw strings differ from it (byte-level
+    /// BPE: `Ġjumps` is " jumps"); nil for tokenizers whose tokens are their text.
+    public var tokenTexts: [String]? {
+        guard let bpe = model.tokenizer as? ByteLevelBPETokenizer else { return nil }
+        return tokens.map { bpe.text(of: $0) }
+    }
 
     /// Replaces the text (and pair); the mask resets and cell overrides are cleared. On a
     /// tokenizer or model error nothing changes.
@@ -127,7 +133,7 @@ public struct Explorer: Sendable {
 
     /// Applies a textual mask SPEC on top of the current mask.
     public mutating func apply(_ spec: MaskSpec) throws {
-        try setMask(try spec.apply(to: mask, tokens: tokens))
+        try setMask(try spec.apply(to: mask, tokens: tokens, texts: tokenTexts))
     }
 
     /// Every cell's mask value, `[query][key]`, `L × L`: pattern × per-token mask, with the
@@ -143,10 +149,30 @@ public struct Explorer: Sendable {
                          overrides: cellOverrides)
     }
 
-    /// The logit bias the current mask, pattern and overrides give under the current semantics.
+    /// The logit bias the current mask, pattern and overrides give under the current semantics,
+    /// as the model's family defines it (`MaskSemantics.resolved(for:)`: hf4 on Llama keeps 0.5).
+    /// A causal model adds its own causal mask on top in `forward`.
     public var bias: AttentionBias {
+        let semantics = semantics.resolved(for: model.description)
         if pattern == .none, cellOverrides.isEmpty { return AttentionBias(keyMask: mask, semantics: semantics) }
-        return AttentionBias(cellMask: cellMask, length: tokens.count, semantics: semantics)
+        let bias = AttentionBias(cellMask: cellMask, length: tokens.count, semantics: semantics)
+        if let widened = widenedPrefix {
+            return bias.limitedToEarlierKeys(slidingWindow: model.description.slidingWindow, widenedPrefix: widened)
+        }
+        return bias
+    }
+
+    /// On a causal model, the prefix `prefix:N` opens against the model's own causal mask;
+    /// nil when the pattern does not widen it. Window, block and global only narrow it.
+    public var widenedPrefix: Int? {
+        guard model.description.isCausal, case .prefix(let length) = pattern, length > 1 else { return nil }
+        return min(length, tokens.count)
+    }
+
+    /// What the UI and the commands must say when the pattern widens the model's own mask.
+    public var causalWarning: String? {
+        guard let widened = widenedPrefix else { return nil }
+        return "warning: prefix:\(widened) widens this decoder's causal mask (tokens 0…\(widened - 1) see later prefix tokens): a what-if the model was never trained on"
     }
 
     /// Runs the model on the current state. Returns nil only when `shouldContinue` abandons it.

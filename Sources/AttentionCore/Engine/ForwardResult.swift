@@ -80,6 +80,8 @@ public struct ForwardResult: Sendable {
 
     /// Queries left with no key to attend to (every key's bias −∞); their rows are zeros.
     public var queriesWithNoKeys: [Int] { bias.queriesWithNoKeys }
+    /// Queries whose every allowed key is masked (see `AttentionBias.queriesWithEveryAllowedKeyMasked`).
+    public var queriesWithEveryAllowedKeyMasked: [Int] { bias.queriesWithEveryAllowedKeyMasked }
 }
 
 /// A forward pass in flight: its input, bias, and the result memory its layers fill.

@@ -15,6 +15,9 @@ public struct ModelInfo: Sendable, Equatable {
     public var headNames: [[String]]?
     /// One line per head on how it was designed (the built-in model), `[layer][head]`.
     public var headDesigns: [[String]]?
+    /// The architecture as the checkpoint names it ("bert", "llama", "qwen2", "builtin"), for
+    /// reports; empty when unknown.
+    public var architecture = ""
 
     public init(name: String, source: String, layerCount: Int, headCount: Int, hiddenSize: Int,
                 maxPositions: Int, headNames: [[String]]? = nil, headDesigns: [[String]]? = nil) {

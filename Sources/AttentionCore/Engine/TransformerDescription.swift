@@ -106,6 +106,13 @@ public struct TransformerDescription: Sendable, Equatable {
     public var intermediateSize: Int
     /// Whether each query sees only itself and earlier keys, whatever the mask says.
     public var isCausal: Bool
+    /// With `isCausal`, how many keys back a query sees, itself included (Mistral's
+    /// `sliding_window`); nil for no limit.
+    public var slidingWindow: Int? = nil
+    /// How the family's transformers 4.x code read a 2-D mask, which `hf4` reproduces: false
+    /// for BERT's `(1 − m)·lowest` (0.5 masks fully), true for Llama's `causal + (m == 0)`
+    /// (0.5 is kept exactly like 1).
+    public var hf4MaskIsBoolean = false
     public var outputHead: OutputHead
     /// The special-token roles the family's inputs carry (BERT: CLS, SEP, PAD, MASK).
     public var specialTokenRoles: [SpecialTokenRole]

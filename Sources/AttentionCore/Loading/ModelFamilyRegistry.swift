@@ -10,7 +10,7 @@ public struct ModelFamilyRegistry: Sendable {
     }
 
     /// The families the product ships. A new family is one more entry here.
-    public static let standard = ModelFamilyRegistry(families: [BuiltinFamily(), BertFamily()])
+    public static let standard = ModelFamilyRegistry(families: [BuiltinFamily(), BertFamily(), LlamaFamily()])
 
     /// The family whose `model_type` is `modelType`, else the first whose `architectures`
     /// holds one of `architectures`; nil when none does.
@@ -70,9 +70,18 @@ public struct ModelFamilyRegistry: Sendable {
         throw ModelLoadError.architectureUnsupported(file: configURL, found: found, supported: supportedArchitectures)
     }
 
-    /// Loads what `ModelLocator` found: the built-in model when there is no folder, else the
-    /// family config.json names.
+    /// Loads what `ModelLocator` found: a single-file model (GGUF, an Ollama blob) by the
+    /// family its `general.architecture` names, the built-in model when there is no folder,
+    /// else the family config.json names.
     public func load(_ location: ModelLocation) throws -> EncoderModel {
+        if let file = location.file {
+            let gguf = try GGUFFile(url: file)
+            let architecture = gguf.metadata.architecture ?? "(none)"
+            guard let family = family(ggufArchitecture: architecture) else {
+                throw UnsupportedModelError.architecture(file: file, architecture: architecture, format: gguf.formatName)
+            }
+            return try family.load(location)
+        }
         guard let folder = location.folder else {
             guard let builtin = family(named: BuiltinFamily.familyName) else {
                 throw ModelLoadError.architectureUnsupported(

@@ -3,7 +3,6 @@ import Foundation
 /// Loads whatever `ModelLocator` found, through the standard family registry.
 public enum ModelLoader {
     public static func load(_ location: ModelLocation) throws -> EncoderModel {
-        if let file = location.file { return try GGUFModelLoader.load(file: file) }
         return try ModelFamilyRegistry.standard.load(location)
     }
 }

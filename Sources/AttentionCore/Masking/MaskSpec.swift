@@ -62,10 +62,14 @@ public struct MaskSpec: Equatable, Sendable {
     }
 
     /// Applies the assignments to `mask` (one value per token of `tokens`).
-    public func apply(to mask: [Float], tokens: [String]) throws -> [Float] {
+    ///
+    /// - Parameter texts: what each token stands for (byte-level BPE decoded: `Ġjumps` is
+    ///   " jumps"), when that differs from the raw token; a selector then also matches a
+    ///   token whose text, trimmed of surrounding whitespace, equals it, so `jumps=0.5` works.
+    public func apply(to mask: [Float], tokens: [String], texts: [String]? = nil) throws -> [Float] {
         var result = mask
         for assignment in assignments {
-            for position in try positions(of: assignment, tokens: tokens) {
+            for position in try positions(of: assignment, tokens: tokens, texts: texts) {
                 result[position] = assignment.value
             }
         }
@@ -73,7 +77,12 @@ public struct MaskSpec: Equatable, Sendable {
     }
 
     /// The token positions an assignment selects, in order.
-    public func positions(of assignment: Assignment, tokens: [String]) throws -> [Int] {
+    public func positions(of assignment: Assignment, tokens: [String], texts: [String]? = nil) throws -> [Int] {
+        func selects(_ index: Int, _ text: String) -> Bool {
+            if tokens[index] == text { return true }
+            guard let texts, index < texts.count else { return false }
+            return texts[index].trimmingWhitespace == text
+        }
         func resolve(_ endpoint: Endpoint) throws -> Int {
             switch endpoint {
             case .position(let p):
@@ -82,7 +91,7 @@ public struct MaskSpec: Equatable, Sendable {
                 }
                 return p
             case .token(let text):
-                guard let p = tokens.firstIndex(of: text) else {
+                guard let p = tokens.indices.first(where: { selects($0, text) }) else {
                     throw MaskSpecError.tokenNotFound(part: assignment.source, token: text, tokens: tokens)
                 }
                 return p
@@ -92,7 +101,7 @@ public struct MaskSpec: Equatable, Sendable {
         case .position(let p):
             return [try resolve(.position(p))]
         case .token(let text):
-            let matches = tokens.indices.filter { tokens[$0] == text }
+            let matches = tokens.indices.filter { selects($0, text) }
             guard !matches.isEmpty else {
                 throw MaskSpecError.tokenNotFound(part: assignment.source, token: text, tokens: tokens)
             }

@@ -42,9 +42,10 @@ public enum BertModel {
         let embedder = BertEmbedder(
             word: weights.embeddings.word, position: weights.embeddings.position,
             tokenType: weights.embeddings.tokenType, norm: norm(weights.embeddings.layerNorm))
-        let info = ModelInfo(
+        var info = ModelInfo(
             name: name, source: source, layerCount: config.numHiddenLayers, headCount: config.numAttentionHeads,
             hiddenSize: config.hiddenSize, maxPositions: config.maxPositionEmbeddings)
+        info.architecture = "bert"
         let maskedLMHead = weights.maskedLMHead.map { head in
             MaskedLMHead(weights: head, epsilon: epsilon, vocabulary: vocabulary(of: tokenizer, size: config.vocabSize))
         }

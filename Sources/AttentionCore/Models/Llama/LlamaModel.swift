@@ -1,0 +1,178 @@
+import Foundation
+import Tokenizers
+
+/// Builds an `EncoderModel` (the one engine every family runs on) from a Llama-family
+/// checkpoint: pre-norm RMSNorm, rotary Q and K, grouped-query attention, SwiGLU MLP, final
+/// RMSNorm, and an LM head tied to the embeddings or stored as `output.weight`/`lm_head.weight`.
+enum LlamaModel {
+    /// A GGUF file whose `general.architecture` is llama. Every tensor is dequantized to F32
+    /// exactly (as gguf-py does) and Q/K rows are un-permuted as transformers does at load.
+    static func load(gguf file: GGUFFile, name: String) throws -> EncoderModel {
+        let config = try LlamaConfig.gguf(file)
+        try config.validate(file: file.url)
+        if let missing = missingTensor(gguf: file, config: config) {
+            throw LlamaLoadError.tensorMissing(file: file.url, lookedFor: [missing])
+        }
+        guard let metadata = file.metadata.tokenizer else {
+            throw LlamaLoadError.missingKey(file: file.url, key: "tokenizer.ggml.tokens")
+        }
+        guard metadata.model == "gpt2" else {
+            throw LlamaLoadError.unsupported(file: file.url, key: "tokenizer.ggml.model", value: metadata.model,
+                                             why: "only byte-level BPE (gpt2) tokenizers are implemented")
+        }
+        let tokenizer = try ByteLevelBPETokenizer(
+            ggufTokens: metadata.tokens, merges: metadata.merges,
+            tokenTypes: metadata.tokenTypes.isEmpty ? nil : metadata.tokenTypes,
+            bosID: metadata.bosTokenID, eosID: metadata.eosTokenID, unknownID: metadata.unknownTokenID,
+            paddingID: metadata.paddingTokenID, addBOS: metadata.addsBOS ?? false, addEOS: metadata.addsEOS ?? false,
+            pre: metadata.preTokenizer, source: file.url.lastPathComponent)
+        return try make(config: config, source: file, names: .gguf, tokenizer: tokenizer,
+                        name: name, sourceDescription: file.url.path)
+    }
+
+    /// Why `load(gguf:name:)` would refuse `file`, without dequantizing anything: a
+    /// hyperparameter problem or the first missing tensor; nil when it would load.
+    static func problem(gguf file: GGUFFile) -> String? {
+        do {
+            let config = try LlamaConfig.gguf(file)
+            try config.validate(file: file.url)
+            if let missing = missingTensor(gguf: file, config: config) {
+                return LlamaLoadError.tensorMissing(file: file.url, lookedFor: [missing]).description
+            }
+            if file.metadata.tokenizer == nil { return LlamaLoadError.missingKey(file: file.url, key: "tokenizer.ggml.tokens").description }
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    /// The first tensor a GGUF llama model needs that `file` lacks.
+    static func missingTensor(gguf file: GGUFFile, config: LlamaConfig) -> String? {
+        let names = LlamaTensorNames.gguf
+        var required = [names.embeddings, names.finalNorm]
+        let parts: [LlamaTensorNames.Part] = [.attentionNorm, .query, .key, .value, .attentionOutput, .mlpNorm, .gate, .up, .down]
+        for layer in 0..<config.layerCount { required += parts.map { names.layer(layer, $0) } }
+        return required.first { file.info($0) == nil }
+    }
+
+    /// A transformers folder: config.json, model.safetensors and tokenizer.json.
+    static func load(folder: URL, name: String) throws -> EncoderModel {
+        let config = try LlamaConfig.json(folder.appendingPathComponent("config.json"))
+        try config.validate(file: folder.appendingPathComponent("config.json"))
+        let weightsURL = folder.appendingPathComponent("model.safetensors")
+        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
+            let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            throw ModelLoadError.fileMissing(folder: folder, file: "model.safetensors", present: present.sorted())
+        }
+        let weights = try SafeTensorsFile(url: weightsURL)
+        let tokenizer = try ByteLevelBPETokenizer.load(folder: folder)
+        return try make(config: config, source: weights, names: .transformers, tokenizer: tokenizer,
+                        name: name, sourceDescription: folder.path)
+    }
+
+    static func make(config: LlamaConfig, source: any TensorSource, names: LlamaTensorNames,
+                     tokenizer: ByteLevelBPETokenizer, name: String, sourceDescription: String) throws -> EncoderModel {
+        let description = config.description
+        let url = source.sourceURL
+        let hidden = config.hiddenSize, d = config.headSize
+        let queryWidth = config.headCount * d, keyValueWidth = config.keyValueHeadCount * d
+
+        func matrix(_ tensor: String, rows: Int, columns: Int) throws -> Matrix {
+            guard let descriptor = source.descriptor(tensor) else {
+                throw LlamaLoadError.tensorMissing(file: url, lookedFor: [tensor])
+            }
+            guard descriptor.shape == [rows, columns] else {
+                throw LlamaLoadError.tensorShape(file: url, tensor: tensor, shape: descriptor.shape, expected: [rows, columns])
+            }
+            return Matrix(rows: rows, columns: columns, values: try source.floats(tensor))
+        }
+        func vector(_ tensor: String, count: Int) throws -> [Float] {
+            guard let descriptor = source.descriptor(tensor) else {
+                throw LlamaLoadError.tensorMissing(file: url, lookedFor: [tensor])
+            }
+            guard descriptor.elementCount == count, descriptor.shape.count == 1 else {
+                throw LlamaLoadError.tensorShape(file: url, tensor: tensor, shape: descriptor.shape, expected: [count])
+            }
+            return try source.floats(tensor)
+        }
+        func optionalBias(_ tensor: String, count: Int) throws -> [Float] {
+            source.descriptor(tensor) == nil ? [Float](repeating: 0, count: count) : try vector(tensor, count: count)
+        }
+        func rmsNorm(_ tensor: String) throws -> Norm {
+            .rms(RMSNorm(gamma: try vector(tensor, count: hidden), epsilon: config.rmsEpsilon))
+        }
+
+        var layers: [TransformerLayer] = []
+        layers.reserveCapacity(config.layerCount)
+        for index in 0..<config.layerCount {
+            func part(_ part: LlamaTensorNames.Part) -> String { names.layer(index, part) }
+            var query = try matrix(part(.query), rows: queryWidth, columns: hidden)                // [heads·d][H]
+            var key = try matrix(part(.key), rows: keyValueWidth, columns: hidden)                 // [kvHeads·d][H]
+            var queryBias = try optionalBias(part(.queryBias), count: queryWidth)                 // [heads·d]
+            var keyBias = try optionalBias(part(.keyBias), count: keyValueWidth)                  // [kvHeads·d]
+            if names.rotaryRowsInterleaved {
+                query = RotaryRowOrder.rotateHalf(query, heads: config.headCount)                  // [heads·d][H]
+                key = RotaryRowOrder.rotateHalf(key, heads: config.keyValueHeadCount)              // [kvHeads·d][H]
+                queryBias = RotaryRowOrder.rotateHalf(queryBias, heads: config.headCount)
+                keyBias = RotaryRowOrder.rotateHalf(keyBias, heads: config.keyValueHeadCount)
+            }
+            let value = try matrix(part(.value), rows: keyValueWidth, columns: hidden)             // [kvHeads·d][H]
+            let output = try matrix(part(.attentionOutput), rows: hidden, columns: queryWidth)     // [H][heads·d]
+            let gate = try matrix(part(.gate), rows: config.intermediateSize, columns: hidden)     // [I][H]
+            let up = try matrix(part(.up), rows: config.intermediateSize, columns: hidden)         // [I][H]
+            let down = try matrix(part(.down), rows: hidden, columns: config.intermediateSize)     // [H][I]
+            let zerosInner = [Float](repeating: 0, count: config.intermediateSize)
+            layers.append(TransformerLayer(
+                description: description,
+                query: Linear(weight: query, bias: queryBias),
+                key: Linear(weight: key, bias: keyBias),
+                value: Linear(weight: value, bias: try optionalBias(part(.valueBias), count: keyValueWidth)),
+                attentionOutput: Linear(weight: output, bias: try optionalBias(part(.attentionOutputBias), count: hidden)),
+                attentionNorm: try rmsNorm(part(.attentionNorm)),
+                feedForward: FeedForward(kind: .gatedSiLU, intermediate: Linear(weight: up, bias: zerosInner),
+                                         gate: Linear(weight: gate, bias: zerosInner),
+                                         output: Linear(weight: down, bias: [Float](repeating: 0, count: hidden))),
+                outputNorm: try rmsNorm(part(.mlpNorm))))
+        }
+        let embeddings = try matrix(names.embeddings, rows: config.vocabularySize, columns: hidden)    // [V][H]
+        let outputWeight = config.tiedEmbeddings || source.descriptor(names.output) == nil
+            ? embeddings : try matrix(names.output, rows: config.vocabularySize, columns: hidden)      // [V][H]
+        let vocabulary = (0..<config.vocabularySize).map { tokenizer.token(for: $0) ?? "[id \($0)]" }
+        var info = ModelInfo(name: name, source: sourceDescription, layerCount: config.layerCount,
+                             headCount: config.headCount, hiddenSize: hidden, maxPositions: config.maxPositions)
+        info.architecture = config.modelType
+        return EncoderModel(info: info, tokenizer: tokenizer, embedder: LlamaEmbedder(word: embeddings), layers: layers,
+                            finalNorm: try rmsNorm(names.finalNorm),
+                            causalLMHead: CausalLMHead(weight: outputWeight, vocabulary: vocabulary))
+    }
+}
+
+/// The row order of Q and K projections: llama.cpp's converter permuted each head's rows for
+/// its interleaved rotary (pairs `2i`, `2i+1`); transformers' rotate-half pairs `i`, `i + d/2`.
+enum RotaryRowOrder {
+    /// Undoes the converter's permutation, as transformers' `reverse_permute` does:
+    /// rotate-half row `h·d + s·d/2 + i` is interleaved row `h·d + 2i + s`.
+    static func rotateHalf(_ weight: Matrix, heads: Int) -> Matrix {
+        let d = weight.rows / heads, half = d / 2, columns = weight.columns
+        var result = weight
+        weight.values.withUnsafeBufferPointer { source in
+            result.values.withUnsafeMutableBufferPointer { target in
+                for head in 0..<heads {
+                    for s in 0..<2 {
+                        for i in 0..<half {
+                            let to = (head * d + s * half + i) * columns
+                            let from = (head * d + 2 * i + s) * columns
+                            for c in 0..<columns { target[to + c] = source[from + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The same for a bias, one value per row.
+    static func rotateHalf(_ bias: [Float], heads: Int) -> [Float] {
+        rotateHalf(Matrix(rows: bias.count, columns: 1, values: bias), heads: heads).values
+    }
+}
