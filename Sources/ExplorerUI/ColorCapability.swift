@@ -70,9 +70,25 @@ extension ColorCapability {
         if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return nil }
         guard environmentClaimsTruecolor(environment), !term.isEmpty, !term.hasSuffix("-direct") else { return nil }
         let family = term.split(separator: "-").first.map(String.init) ?? term
-        for candidate in ["\(term)-direct", "\(family)-direct"] where entryExists(candidate) {
-            return candidate
+        var candidates: [String] = []
+        // Inside tmux or screen the multiplexer's entry decides; otherwise the emulator's own
+        // direct entry first: some (older Konsole, VTE) read only `38;2;r;g;b`, not the
+        // `38:2::r:g:b` xterm-direct sends.
+        if family != "tmux", family != "screen", let emulator = emulatorDirectEntry(environment) {
+            candidates.append(emulator)
         }
+        candidates += ["\(term)-direct", "\(family)-direct"]
+        return candidates.first(where: entryExists)
+    }
+
+    /// The direct-color terminfo entry of the terminal emulator the environment names.
+    static func emulatorDirectEntry(_ environment: [String: String]) -> String? {
+        func has(_ name: String) -> Bool { !(environment[name] ?? "").isEmpty }
+        if has("KONSOLE_VERSION") { return "konsole-direct" }
+        if has("KITTY_WINDOW_ID") { return "kitty-direct" }
+        if has("ALACRITTY_WINDOW_ID") || has("ALACRITTY_SOCKET") { return "alacritty-direct" }
+        if environment["TERM_PROGRAM"] == "iTerm.app" { return "iterm2-direct" }
+        if has("VTE_VERSION") { return "vte-direct" }
         return nil
     }
 

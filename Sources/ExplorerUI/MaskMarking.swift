@@ -41,15 +41,19 @@ extension AppState {
 /// patterns and cell edits included. `×` closes the whole column (with the value, or the
 /// reason when the key's own value is not the cause), `╱` closes it for some queries only,
 /// `~` keeps it partly, `+` boosts it.
-func effectiveMaskMarker(_ column: KeyColumnClosure, value: Float, semantics: MaskSemantics) -> String {
+/// Names longer than `width − 1` lose their `×` (the ground marks the column anyway), so
+/// neighbouring markers never run together.
+func effectiveMaskMarker(_ column: KeyColumnClosure, value: Float, semantics: MaskSemantics, width: Int = .max) -> String {
     let shown = MaskValueFormat.short(value)
     if column.closedForAll {
+        let name: String
         switch column.reason {
         case .keyMask?: return "×" + shown
-        case .padding?: return "×pad"
-        case .cellEdit?: return "×edit"
-        case .pattern?, .modelCausal?, nil: return "×pat"
+        case .padding?: name = "pad"
+        case .cellEdit?: name = "edit"
+        case .pattern?, .modelCausal?, nil: name = "pat"
         }
+        return name.count + 1 < width ? "×" + name : name
     }
     if column.closedQueries > 0 { return shown + MaskMarking.hatch }
     if column.partialQueries > 0 { return "~" + MaskValueFormat.short(column.smallestKeptShare) }

@@ -184,8 +184,13 @@ func formatMilliseconds(_ ms: Double) -> String {
 
 func renderHint(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    let hint = state.spanAnchor != nil
-        ? "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
-        : KeyBindings.hint(width: layout.width - 1)
+    let hint: String
+    if state.spanAnchor != nil {
+        hint = "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
+    } else if state.view == .overview {
+        hint = "←→ head  ↑↓ layer  Enter open the map  o or Esc back  f scale  ? help  q quit"
+    } else {
+        hint = KeyBindings.hint(width: layout.width - 1)
+    }
     canvas.text(" " + hint, x: 0, y: layout.hintRow, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width)
 }

@@ -71,6 +71,9 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     let entropy = row.reduce(0.0) { $0 - ($1 > 0 ? Double($1) * log2(Double($1)) : 0) }
     let open = row.filter { $0 > 0 }.count
     lines.append(("row entropy", String(format: "%.2f bits (max %.2f over %d keys)", entropy, log2(Double(max(1, open))), open)))
+    if !result.queriesWithNoKeys.contains(q), closure.isClosed, state.closureMap.rowIsFullyClosed(query: q) {
+        lines.append(("warning", "every key of this row is closed: the finite masking bias cancels out, so softmax spreads the row evenly (as transformers does)"))
+    }
     if result.queriesWithNoKeys.contains(q) {
         lines.append(("warning", "every key of this row is masked: softmax is undefined, the row is all 0"))
     }

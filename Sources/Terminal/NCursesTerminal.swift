@@ -56,7 +56,8 @@ public final class NCursesTerminal: TerminalBackend {
         _ = ms_save_termios()
         // COLORTERM=truecolor with a 256-color TERM: open TERM's direct-color sibling so
         // ncurses itself sends 24-bit colors (see ColorCapability.directColorTerminal).
-        var environment = ["NO_COLOR", "COLORTERM", "TERMINFO", "TERMINFO_DIRS", "HOME"].reduce(into: [String: String]()) { values, name in
+        var environment = ["NO_COLOR", "COLORTERM", "TERMINFO", "TERMINFO_DIRS", "HOME", "KONSOLE_VERSION", "KITTY_WINDOW_ID",
+                           "ALACRITTY_WINDOW_ID", "ALACRITTY_SOCKET", "TERM_PROGRAM", "VTE_VERSION"].reduce(into: [String: String]()) { values, name in
             values[name] = Self.environmentValue(name)
         }
         var direct: String?

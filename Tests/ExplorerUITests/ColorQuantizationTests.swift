@@ -70,7 +70,7 @@ struct ColorQuantizationTests {
 
 @Suite("Direct color through ncurses: which terminfo entry COLORTERM=truecolor opens")
 struct DirectColorTerminalTests {
-    let installed: Set<String> = ["xterm-direct", "tmux-direct", "xterm-256color"]
+    let installed: Set<String> = ["xterm-direct", "tmux-direct", "xterm-256color", "vte-direct", "konsole-direct"]
 
     func choose(_ term: String, _ environment: [String: String]) -> String? {
         ColorCapability.directColorTerminal(for: term, environment: environment) { installed.contains($0) }
@@ -80,6 +80,13 @@ struct DirectColorTerminalTests {
         #expect(choose("xterm-256color", ["COLORTERM": "truecolor"]) == "xterm-direct")
         #expect(choose("xterm", ["COLORTERM": "24bit"]) == "xterm-direct")
         #expect(choose("tmux-256color", ["COLORTERM": "truecolor"]) == "tmux-direct")
+    }
+
+    @Test func theEmulatorsOwnEntryComesFirst() {
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "VTE_VERSION": "7200"]) == "vte-direct")
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "KONSOLE_VERSION": "230800"]) == "konsole-direct")
+        #expect(choose("tmux-256color", ["COLORTERM": "truecolor", "VTE_VERSION": "7200"]) == "tmux-direct", "tmux decides inside tmux")
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "KITTY_WINDOW_ID": "1"]) == "xterm-direct", "not installed: the family's")
     }
 
     @Test func otherwiseTERMStays() {

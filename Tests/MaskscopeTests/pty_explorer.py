@@ -36,10 +36,28 @@ def semicolons(data: bytes) -> bytes:
     return COLON_SGR.sub(fix, data)
 
 
+# An escape sequence can be split between two reads: hold back an unfinished one.
+UNFINISHED = re.compile(rb"\x1b(\[[0-9;:]*)?$")
+
+
+class Feeder:
+    def __init__(self, stream):
+        self.stream = stream
+        self.pending = bytearray()
+
+    def feed(self, chunk):
+        self.pending += chunk
+        match = UNFINISHED.search(self.pending)
+        cut = match.start() if match else len(self.pending)
+        self.stream.feed(semicolons(bytes(self.pending[:cut])))
+        del self.pending[:cut]
+
+
 def main():
     binary, cols, rows, term, colorterm = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
     args = sys.argv[sys.argv.index("--") + 1:]
-    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TMUX")}
+    env = {k: v for k, v in os.environ.items() if k not in ("COLORTERM", "NO_COLOR", "TMUX", "VTE_VERSION", "KONSOLE_VERSION",
+                                                    "KITTY_WINDOW_ID", "ALACRITTY_WINDOW_ID", "TERM_PROGRAM")}
     env.update({"TERM": term, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"})
     if colorterm:
         env["COLORTERM"] = colorterm
@@ -49,7 +67,7 @@ def main():
         os.execve(binary, [binary] + args, env)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     screen = pyte.Screen(cols, rows)
-    stream = pyte.ByteStream(screen)
+    feeder = Feeder(pyte.ByteStream(screen))
     raw = bytearray()
 
     def pump(seconds):
@@ -65,7 +83,7 @@ def main():
             if not chunk:
                 return False
             raw.extend(chunk)
-            stream.feed(semicolons(chunk))
+            feeder.feed(chunk)
         return True
 
     def lines():
