@@ -124,9 +124,10 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
     let layerText = narrow ? "layer \(state.layer)/\(info.layerCount)" : "layer \(state.layer) of \(info.layerCount)"
     let headText = narrow && !state.meanOfHeads ? "head \(state.head)/\(info.headCount)" : head
+    // Layer and head first: parts that do not fit are dropped from the end.
     var parts = [layerText, headText]
-    if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 0) }
-    if state.cellMode { parts.insert("cell mode", at: 0) }
+    if state.cellMode { parts.append("cell mode") }
+    if state.view != .heatmap { parts.append(state.view.rawValue + " view") }
     parts.append("\(state.tokenCount) tokens")
     // Drop trailing parts that do not fit rather than cutting one in half; the model name
     // goes first, layer and head last.

@@ -158,8 +158,8 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let large = canvas.theme.largeLegend
     let weights = shownWeights(state) ?? []
     let fit = ScaleFit(state.scale, weights: weights)
-    var x = canvas.text(" 0 ", x: 0, y: y, fg: dim)
-    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 12)
+    var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
+    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 10)
     for i in 0..<rampWidth {
         let w = Double(i) / Double(rampWidth - 1)
         if canvas.usesColor {
@@ -170,11 +170,18 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
         }
     }
     x += rampWidth
-    x += canvas.text(" " + (layout.width >= 100 ? fit.caption : fit.narrowCaption) + " ",
+    // A still picture has no keys: its caption leaves out the "f: …" reminder.
+    // The long caption where it leaves room for the mask's swatch and words on this line.
+    let maskWords = large ? 0 : 32
+    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= layout.width ? fit.caption : fit.narrowCaption
+    if canvas.chrome == .document, let keys = caption.range(of: " · f: ") {
+        caption = String(caption[..<keys.lowerBound]) + ")"
+    }
+    x += canvas.text(" " + caption + " ",
                      x: x, y: y, fg: dim, attributes: large ? .bold : [])
     // The mask channel: its swatch and what it means, in words.
     let swatchY = large ? y + 1 : y
-    var mx = large ? 3 + rampWidth + 1 : x
+    var mx = large ? 10 + rampWidth + 1 : x
     if !large { mx += canvas.text(" ", x: mx, y: y) }
     let hatch = MaskMarking.hatchGlyph(canvas.theme)
     for i in 0..<3 {
