@@ -35,6 +35,21 @@ extension Theme {
 extension AppState {
     /// Which cells the mask closes on this state, and why: O(1) per cell.
     public var closureMap: CellClosureMap { CellClosureMap(explorer: explorer) }
+
+    /// The token strip's mask markers: each key's own value, or what closes it for every query
+    /// when a pattern or cell edits do (`×pad` under `padding:K`). O(L²) only with a pattern
+    /// or cell edits.
+    var stripMarkers: [String] {
+        let semantics = explorer.semantics
+        guard explorer.pattern != .none || !explorer.cellOverrides.isEmpty else {
+            return explorer.mask.map { maskMarker($0, semantics) }
+        }
+        let closures = closureMap
+        return explorer.mask.enumerated().map { position, value in
+            let column = closures.column(position)
+            return column.closedForAll ? effectiveMaskMarker(column, value: value, semantics: semantics) : maskMarker(value, semantics)
+        }
+    }
 }
 
 /// The mask row's label for key column `key`: what the mask does to it over every query,

@@ -7,10 +7,15 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
     let semantics = state.explorer.semantics
     let dim = canvas.color(canvas.theme.accents.dim)
     if strip.hiddenBefore { canvas.text("…", x: 0, y: layout.tokenRow, fg: dim) }
+    let closures = state.closureMap
+    let patterned = state.explorer.pattern != .none || !state.explorer.cellOverrides.isEmpty
     for placement in strip.placements {
         let position = placement.position
         let value = state.explorer.mask[position]
-        let keyState = semantics.keyState(for: value)
+        // A key the pattern closes for every query (padding:K, say) reads as masked here too.
+        let column = patterned ? closures.column(position) : nil
+        let closedForAll = column?.closedForAll ?? false
+        let keyState = closedForAll ? KeyMaskState.masked : semantics.keyState(for: value)
         let selected = position == state.selectedKey
         let inSpan = state.spanAnchor != nil && state.maskTargets.contains(position)
         var attributes: CellAttributes = canvas.theme.labelAttributes
@@ -22,7 +27,9 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
             : canvas.color(canvas.theme.accents.masked)
         canvas.text(DisplayWidth.pad(state.tokens[position], toWidth: placement.width), x: placement.x, y: layout.tokenRow,
                     fg: fg, attributes: attributes)
-        canvas.text(DisplayWidth.pad(maskMarker(value, semantics), toWidth: placement.width), x: placement.x,
+        var marker = maskMarker(value, semantics)
+        if let column, column.closedForAll { marker = effectiveMaskMarker(column, value: value, semantics: semantics) }
+        canvas.text(DisplayWidth.pad(marker, toWidth: placement.width), x: placement.x,
                     y: layout.tokenMaskRow, fg: keyState == .kept ? dim : canvas.color(canvas.theme.accents.masked),
                     attributes: keyState == .kept ? [] : .bold)
     }

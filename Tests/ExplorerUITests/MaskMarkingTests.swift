@@ -124,6 +124,9 @@ struct MaskMarkingTests {
         let state = HeadlessRender.state(explorer: explorer, theme: ThemeCatalog.default, colors: .none, width: 100)
         let line = render(state, chrome: .document).textLines[Layout(state: state.withoutSelection).keyMaskRow]
         #expect(line.components(separatedBy: "pad").count - 1 == 3, "\(line)")
+        // The token strip's mask values say so too, instead of their untouched 1.
+        let strip = render(state, chrome: .document).textLines[Layout(state: state.withoutSelection).tokenMaskRow]
+        #expect(strip.components(separatedBy: "×pad").count - 1 == 3, "\(strip)")
     }
 
     @Test("f cycles the scale and the legend says which, with its numbers")
