@@ -22,12 +22,14 @@ public enum HeadlessRender {
     ///   - height: lines, or nil for `fittingHeight`.
     ///   - layer, head: 0-based, clamped to the model.
     ///   - view: which view to draw; the comparison views get their extra passes here too.
+    ///   - scale: what the color scale's top stands for.
     public static func state(explorer: Explorer, theme: Theme, colors: ColorCapability,
                              width: Int, height: Int? = nil, layer: Int = 0, head: Int = 0,
-                             view: ExplorerView = .heatmap) -> AppState {
+                             view: ExplorerView = .heatmap, scale: WeightScale = .perHead) -> AppState {
         var state = AppState(explorer: explorer, themes: [theme], themeIndex: 0, colors: colors,
                              width: width, height: Layout.minimumHeight, layer: layer, head: head)
         state.view = view
+        state.scale = scale
         state.height = height ?? fittingHeight(for: state)
         return ExplorerLoop.settle(state, state.initialEffects)
     }

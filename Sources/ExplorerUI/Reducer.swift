@@ -169,6 +169,9 @@ extension AppState {
             meanOfHeads = false
             head = min(explorer.model.info.headCount - 1, head + 1)
         case .toggleMeanOfHeads: meanOfHeads.toggle()
+        case .cycleScale:
+            scale = scale.next
+            message = .info("color scale: " + (scale == .perHead ? "0…the largest weight of this map" : scale == .absolute ? "0…1, comparable across heads" : "0…each row's largest weight"))
         case .toggleDense:
             dense.toggle()
             if dense, !colors.hasSmoothColors || theme.isMonochrome {
@@ -208,8 +211,8 @@ extension AppState {
             } else if view != .heatmap {
                 view = .heatmap
             } else {
-                wantsToQuit = true
-                return [.quit]
+                // Esc never quits: a stray Esc in front of a class must not end the session.
+                message = .info("Esc closes overlays and views; q quits")
             }
         case .quit:
             wantsToQuit = true
@@ -414,6 +417,6 @@ extension AppState {
 
     /// The token strip as it is drawn, for hit-testing and rendering alike.
     var tokenStrip: TokenStrip {
-        TokenStrip(labels: tokens, values: explorer.mask.map { maskMarker($0, explorer.semantics) }, selected: selectedKey, width: width)
+        TokenStrip(labels: tokens, values: stripMarkers, selected: selectedKey, width: width)
     }
 }

@@ -7,10 +7,15 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
     let semantics = state.explorer.semantics
     let dim = canvas.color(canvas.theme.accents.dim)
     if strip.hiddenBefore { canvas.text("…", x: 0, y: layout.tokenRow, fg: dim) }
+    let closures = state.closureMap
+    let patterned = state.explorer.pattern != .none || !state.explorer.cellOverrides.isEmpty
     for placement in strip.placements {
         let position = placement.position
         let value = state.explorer.mask[position]
-        let keyState = semantics.keyState(for: value)
+        // A key the pattern closes for every query (padding:K, say) reads as masked here too.
+        let column = patterned ? closures.column(position) : nil
+        let closedForAll = column?.closedForAll ?? false
+        let keyState = closedForAll ? KeyMaskState.masked : semantics.keyState(for: value)
         let selected = position == state.selectedKey
         let inSpan = state.spanAnchor != nil && state.maskTargets.contains(position)
         var attributes: CellAttributes = canvas.theme.labelAttributes
@@ -22,7 +27,9 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
             : canvas.color(canvas.theme.accents.masked)
         canvas.text(DisplayWidth.pad(state.tokens[position], toWidth: placement.width), x: placement.x, y: layout.tokenRow,
                     fg: fg, attributes: attributes)
-        canvas.text(DisplayWidth.pad(maskMarker(value, semantics), toWidth: placement.width), x: placement.x,
+        var marker = maskMarker(value, semantics)
+        if let column, column.closedForAll { marker = effectiveMaskMarker(column, value: value, semantics: semantics) }
+        canvas.text(DisplayWidth.pad(marker, toWidth: placement.width), x: placement.x,
                     y: layout.tokenMaskRow, fg: keyState == .kept ? dim : canvas.color(canvas.theme.accents.masked),
                     attributes: keyState == .kept ? [] : .bold)
     }
@@ -65,10 +72,15 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
         lines.append(("raw score q·k/√d", String(format: "%.3f", Double(raw))))
     }
     lines.append(("mask bias", formatBias(bias)))
+    let closure = state.closureMap.closure(query: q, key: k)
+    lines.append(("cell", closure.explanation))
     lines.append(("mask value", semantics.effect(of: value)))
     let entropy = row.reduce(0.0) { $0 - ($1 > 0 ? Double($1) * log2(Double($1)) : 0) }
     let open = row.filter { $0 > 0 }.count
     lines.append(("row entropy", String(format: "%.2f bits (max %.2f over %d keys)", entropy, log2(Double(max(1, open))), open)))
+    if !result.queriesWithNoKeys.contains(q), closure.isClosed, state.closureMap.rowIsFullyClosed(query: q) {
+        lines.append(("warning", "every key of this row is closed: the finite masking bias cancels out, so softmax spreads the row evenly (as transformers does)"))
+    }
     if result.queriesWithNoKeys.contains(q) {
         lines.append(("warning", "every key of this row is masked: softmax is undefined, the row is all 0"))
     }
@@ -150,19 +162,55 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let y = layout.legendRow
     let dim = canvas.color(canvas.theme.accents.dim)
+    let large = canvas.theme.largeLegend
+    let weights = shownWeights(state) ?? []
+    let fit = ScaleFit(state.scale, weights: weights)
     var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
-    let rampWidth = canvas.theme.largeLegend ? 32 : 20
+    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 10)
     for i in 0..<rampWidth {
         let w = Double(i) / Double(rampWidth - 1)
         if canvas.usesColor {
             canvas.text(" ", x: x + i, y: y, bg: canvas.theme.color(forWeight: w).cellColor)
-            if canvas.theme.largeLegend { canvas.text(" ", x: x + i, y: y + 1, bg: canvas.theme.color(forWeight: w).cellColor) }
+            if large { canvas.text(" ", x: x + i, y: y + 1, bg: canvas.theme.color(forWeight: w).cellColor) }
         } else {
             canvas.text(canvas.theme.glyph(forWeight: w), x: x + i, y: y)
         }
     }
     x += rampWidth
-    let maxWeight = shownWeights(state)?.flatMap { $0 }.max() ?? 0
-    let explanation = " 1   0 = key ignored · 1 = the query's whole attention (rows sum to 1) · max here \(String(format: "%.2f", Double(maxWeight)))"
-    canvas.text(explanation, x: x, y: y, fg: dim, maxWidth: layout.width - x)
+    // A still picture has no keys: its caption leaves out the "f: …" reminder.
+    // The long caption where it leaves room for the mask's swatch and words on this line.
+    let maskWords = large ? 0 : 32
+    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= layout.width ? fit.caption : fit.narrowCaption
+    if canvas.chrome == .document, let keys = caption.range(of: " · f: ") {
+        caption = String(caption[..<keys.lowerBound]) + ")"
+    }
+    x += canvas.text(" " + caption + " ",
+                     x: x, y: y, fg: dim, attributes: large ? .bold : [])
+    // The mask channel: its swatch and what it means, in words.
+    let swatchY = large ? y + 1 : y
+    var mx = large ? 10 + rampWidth + 1 : x
+    if !large { mx += canvas.text(" ", x: mx, y: y) }
+    let hatch = MaskMarking.hatchGlyph(canvas.theme)
+    for i in 0..<3 {
+        canvas.text(hatch, x: mx + i, y: swatchY, fg: canvas.color(canvas.theme.accents.masked), bg: canvas.color(canvas.theme.maskedGround))
+    }
+    mx += 3
+    mx += canvas.text(" masked: weight forced to 0", x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.label),
+                      attributes: large ? .bold : [], maxWidth: max(0, layout.width - mx))
+    if state.explorer.model.description.isCausal {
+        let causal = "  \(MaskMarking.modelHatch) model's causal mask"
+        if mx + DisplayWidth.of(causal) <= layout.width {
+            mx += canvas.text("  ", x: mx, y: swatchY)
+            mx += canvas.text(MaskMarking.modelHatch, x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.masked),
+                              bg: canvas.color(canvas.theme.maskedGround))
+            mx += canvas.text(" model's causal mask", x: mx, y: swatchY, fg: dim)
+        }
+    }
+    let partial = "  \(MaskMarking.partialGlyph(canvas.theme)) kept partly"
+    if mx + DisplayWidth.of(partial) <= layout.width {
+        mx += canvas.text(partial, x: mx, y: swatchY, fg: dim)
+    }
+    if mx + 15 <= layout.width {
+        canvas.text("  rows sum to 1", x: mx, y: swatchY, fg: dim)
+    }
 }

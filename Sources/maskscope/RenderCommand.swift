@@ -61,6 +61,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("What to draw: heatmap, diff (masked − unmasked, mass moved per row), compare (hf, hf4 and soft side by side), overview (every layer × head) or effect (output against the unmasked run); svg draws the heatmap only. The math view's headless form is 'maskscope explain'.", valueName: "view"))
     var view: ViewArgument = .heatmap
 
+    @Option(help: ArgumentHelp("Color scale: map (0…the map's largest weight, the explorer's default), absolute (0…1) or row (0…each row's largest weight).", valueName: "scale"))
+    var scale: ScaleArgument = .map
+
     @Option(help: ArgumentHelp("Output format: ansi, text or svg. Default: ansi on a terminal, else text.", valueName: "format"))
     var format: Format?
 
@@ -102,7 +105,7 @@ struct RenderCommand: ParsableCommand {
             }
             let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, view: view.value, layer: layer, head: head,
                                          width: width ?? Self.width(environment: environment), height: height,
-                                         environment: environment)
+                                         scale: scale.value, environment: environment)
             var stream = OutputStream.standardOutput
             try stream.append(output)
             try stream.flush()
@@ -111,22 +114,22 @@ struct RenderCommand: ParsableCommand {
 
     /// The whole output for `format`, drawn by the explorer's renderer.
     static func output(format: Format, explorer: Explorer, theme: Theme, view: ExplorerView = .heatmap, layer: Int, head: Int,
-                       width: Int, height: Int?, environment: [String: String]) throws -> String {
+                       width: Int, height: Int?, scale: WeightScale = .perHead, environment: [String: String]) throws -> String {
         switch format {
         case .svg:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
-                                             width: width, height: height, layer: layer, head: head, view: view)
+                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return svgDocument(for: state)
         case .text:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
-                                             width: width, height: height, layer: layer, head: head, view: view)
+                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
-                                             width: width, height: height, layer: layer, head: head, view: view)
+                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
@@ -170,6 +173,19 @@ struct RenderCommand: ParsableCommand {
 struct ThemeLoadFailure: Error, CustomStringConvertible {
     let error: ThemeError
     var description: String { "theme not loaded: \(error)" }
+}
+
+/// `--scale` values: what the color scale's top stands for.
+enum ScaleArgument: String, ExpressibleByArgument, CaseIterable {
+    case map, absolute, row
+
+    var value: WeightScale {
+        switch self {
+        case .map: return .perHead
+        case .absolute: return .absolute
+        case .row: return .perRow
+        }
+    }
 }
 
 /// `--view` values: the explorer's views that draw as a still picture.

@@ -33,9 +33,10 @@ import Testing
         let preset = try String(contentsOf: folder.appendingPathComponent("maskscope-the-quick-brown-l0h0-hf.mask"), encoding: .utf8)
         let mask = try MaskSpec(preset: preset).apply(to: Array(repeating: 1, count: state.tokenCount), tokens: state.tokens)
         #expect(mask == state.explorer.mask)
-        // The loop reports where the files went on the status line.
+        // The loop reports where the files went on the second status line; the key hints stay.
         let noticed = reduce(state, .notice(first)).0
-        #expect(render(noticed).textLines.last?.contains("wrote") == true)
+        #expect(render(noticed).textLines[Layout(state: noticed).semanticsRow].contains("wrote") == true)
+        #expect(render(noticed).textLines.last?.contains("? help") == true)
     }
 
     @Test func writingIntoAMissingFolderIsAWarningNotACrash() throws {
