@@ -96,6 +96,7 @@ extension AppState {
             break
         }
         message = nil
+        semanticsChange = nil
         if let effects = handleLessonKey(input) { return effects }
         if case .mouse(let mouse) = input { return handle(mouse) }
         guard let action = KeyBindings.action(for: input) else {
@@ -149,11 +150,15 @@ extension AppState {
             var mask = explorer.mask
             var clamped = false
             for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = 0; clamped = true }
+            let previous = explorer.semantics
+            let before = result
             let effects = edit { engine in
                 engine.semantics = next
                 try engine.setMask(mask)
             }
-            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0") : nil
+            if let before, explorer.semantics == next { semanticsChange = SemanticsChange(from: previous, to: next, before: before) }
+            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0")
+                : .info("\(previous.rawValue) → \(next.rawValue): ▲ ▼ mark each weight that rose or fell by 0.01 or more; the next key clears them")
             return effects
         case .previousLayer: layer = max(0, layer - 1)
         case .nextLayer: layer = min(explorer.model.info.layerCount - 1, layer + 1)

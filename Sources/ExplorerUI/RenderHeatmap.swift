@@ -141,7 +141,7 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
         if noKeys { glyphs[width / 2] = "∅" }
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg) }
     } else {
-        let shade = diverging ? deltaGlyph(weight) : canvas.theme.glyph(forWeight: Double(weight))
+        let shade = diverging ? deltaGlyph(weight / canvas.deltaExtent) : canvas.theme.glyph(forWeight: Double(weight))
         var glyphs = Array(repeating: shade, count: width)
         if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
         if edited { glyphs[width / 2] = "◆" }
@@ -158,18 +158,20 @@ private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, u
     for i in 0..<width { canvas.text("▀", x: x + i, y: y, fg: top, bg: bottom) }
 }
 
-/// A map value's color: the weight scale, or the diverging scale for differences in −1…1.
+/// A map value's color: the weight scale, or the diverging scale for differences, fitted to
+/// ±`canvas.deltaExtent`.
 func cellColor(_ canvas: Canvas, _ value: Float, _ diverging: Bool) -> RGB {
-    diverging ? canvas.theme.color(forDelta: Double(value)) : canvas.theme.color(forWeight: Double(value))
+    diverging ? canvas.theme.color(forDelta: Double(value / canvas.deltaExtent)) : canvas.theme.color(forWeight: Double(value))
 }
 
-/// A difference as a shade where there is no color: ▼ ▽ for less weight, △ ▲ for more.
-func deltaGlyph(_ delta: Float) -> String {
-    switch delta {
-    case ...(-0.2): return "▼"
-    case ...(-0.02): return "▽"
-    case ..<0.02: return " "
-    case ..<0.2: return "△"
+/// A difference as a shade where there is no color, `fraction` of the scale's end (−1…1):
+/// ▼ ▽ for less weight, △ ▲ for more, blank within a twentieth of 0.
+func deltaGlyph(_ fraction: Float) -> String {
+    switch fraction {
+    case ...(-0.5): return "▼"
+    case ...(-0.05): return "▽"
+    case ..<0.05: return " "
+    case ..<0.5: return "△"
     default: return "▲"
     }
 }
