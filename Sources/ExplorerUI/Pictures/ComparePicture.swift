@@ -49,10 +49,11 @@ struct ComparePicture {
             svg.text(panel.semantics.shortSummary, x: x0, y: headingY + 20, size: 13, fill: palette.dim, className: "panel-summary")
             let marks = panel.marks
             let map = MapPicture(values: panel.weights, rows: rows, columns: columns, x: x0, y: top, cell: cell, marks: marks,
+                                 tag: [("semantics", panel.semantics.rawValue)],
                                  fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
                                  tooltip: { q, k, w, s in
                                      "\(panel.semantics.rawValue): \(q) \(tokens[q]) → \(k) \(tokens[k]): "
-                                         + (s == .masked ? "masked, weight forced to 0" : weightText(w))
+                                         + (s == .kept ? weightText(w) : weightText(w) + ", " + marks.closure(query: q, key: k).explanation)
                                  })
             map.drawKeyLabels(&svg, tokens: tokens, bottom: labelBottom, size: font,
                               color: { marks.columnState($0) == .masked || marks.columnState($0) == .partial ? palette.masked : palette.label })

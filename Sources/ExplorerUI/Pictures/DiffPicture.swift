@@ -38,7 +38,7 @@ struct DiffPicture {
                              fill: { palette.deltaFill(extent > 0 ? Double($0 / extent) : 0) },
                              tooltip: { q, k, d, s in
                                  "\(q) \(tokens[q]) → \(k) \(tokens[k]): Δ \(String(format: "%+.4f", Double(d))) (\(weightText(unmasked[q][k])) → \(weightText(masked[q][k])))"
-                                     + (s == .masked ? ", masked" : "")
+                                     + (s == .kept ? "" : ", " + marks.closure(query: q, key: k).explanation)
                              })
         map.drawKeyLabels(&svg, tokens: tokens, bottom: labelBottom, size: font,
                           color: { marks.columnState($0) == .masked || marks.columnState($0) == .partial ? palette.masked : palette.label },

@@ -37,8 +37,8 @@ struct HeatmapPicture {
         let map = MapPicture(values: weights, rows: rows, columns: columns, x: left, y: top, cell: cell, marks: marks,
                              fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
                              tooltip: { q, k, w, s in
-                                 "\(q) \(tokens[q]) → \(k) \(tokens[k]): " + (s == .masked ? "masked, weight forced to 0" : weightText(w))
-                                     + (s == .partial ? " (kept partly)" : "")
+                                 "\(q) \(tokens[q]) → \(k) \(tokens[k]): " + weightText(w)
+                                     + (s == .kept ? "" : ", " + marks.closure(query: q, key: k).explanation)
                              })
         let semantics = state.explorer.semantics
         let mask = state.explorer.mask

@@ -43,6 +43,7 @@ struct OverviewPicture {
             for head in 0..<maps.headCount {
                 let x0 = left + Double(head) * (tile + gap)
                 let map = MapPicture(values: heads[layer][head], rows: shown, columns: shown, x: x0, y: y0, cell: cell, marks: marks,
+                                     tag: [("layer", String(layer)), ("head", String(head))],
                                      fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
                                      tooltip: { q, k, w, s in
                                          "layer \(layer) head \(head): \(q) \(tokens[q]) → \(k) \(tokens[k]): "

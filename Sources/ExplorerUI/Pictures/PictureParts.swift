@@ -65,6 +65,8 @@ struct MapPicture {
     let y: Double
     let cell: Double
     let marks: MaskMarks?
+    /// Extra `data-` attributes every cell carries (which panel or tile it belongs to).
+    var tag: [(String, String)] = []
     /// The fill of a value that is not closed.
     let fill: (Float) -> String
     /// The tooltip of a cell: "3 brown → 5 jumps: 0.1234".
@@ -82,7 +84,7 @@ struct MapPicture {
             for key in columns {
                 let value = values[query][key]
                 let state = marks?.state(query: query, key: key) ?? .kept
-                let data = [("q", String(query)), ("k", String(key))]
+                let data = tag + [("q", String(query)), ("k", String(key))]
                 let title = tooltip(query, key, value, state)
                 if state == .masked {
                     svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: PicturePalette.maskedFill,
