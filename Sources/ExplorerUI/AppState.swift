@@ -63,6 +63,8 @@ public struct AppState: Sendable {
     public internal(set) var columnOffset = 0
     /// Two query rows per character cell (`z`), so twice as many rows fit.
     public internal(set) var dense = false
+    /// What the color scale's top stands for (`f` cycles): the map's max, 1, or each row's max.
+    public internal(set) var scale: WeightScale = .perHead
 
     public internal(set) var view: ExplorerView = .heatmap
     /// Cell mode (`c`): the mask keys set the selected query × key cell instead of the token.

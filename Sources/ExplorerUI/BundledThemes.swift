@@ -134,9 +134,11 @@ positive = "#ffffff"
         ("projector", #"""
 # projector: dark-on-light for classroom projectors and light terminals. Projectors wash out
 # dark backgrounds and pale tints, so the background is white, text is black and bold, the
-# legend is large, and the scale runs from near-white (weight 0 recedes into the background)
-# to deep navy through yellow-green and blue (ColorBrewer YlGnBu, Cynthia Brewer, Penn State),
-# whose lightness falls steadily so it also reads for color-blind viewers and in grayscale.
+# legend is large, and the scale runs from a clear light green to deep navy through teal and
+# blue (ColorBrewer YlGnBu, Cynthia Brewer, Penn State, without its two near-white stops: on a
+# white screen those made low weights vanish into the background). Its lightness falls
+# steadily, so it also reads for color-blind viewers and in grayscale. A weight of 0 is still
+# green, never the gray hatch that marks a cell the mask closed.
 # The diverging pair is ColorBrewer RdBu's ends (red-blue, color-blind safe).
 # Every key is described in themes/viridis.toml.
 
@@ -149,13 +151,13 @@ large_legend = true
 background = "#ffffff"
 foreground = "#000000"
 scale = [
-  "#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4",
+  "#c7e9b4", "#7fcdbb", "#41b6c4",
   "#1d91c0", "#225ea8", "#253494", "#081d58",
 ]
 
 [accents]
 selection = "#d7191c"
-masked = "#9a9a9a"
+masked = "#6e6e6e"
 warning = "#b35806"
 label = "#000000"
 dim = "#505050"

@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case setMask(Float), increaseMask, decreaseMask, toggleMask, startSpan, resetMasks
     case undo, redo
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
-    case cycleSemantics, editText, cycleTheme, toggleDense, export
+    case cycleSemantics, editText, cycleTheme, toggleDense, cycleScale, export
     case showView(ExplorerView), open, toggleCellMode, pickPattern
     /// n, N, C: handled by the lesson player while a lesson plays; otherwise they say how to start one.
     case lessonKey
@@ -54,6 +54,7 @@ public enum KeyBindings {
         .init(keys: [.character(">"), .character(".")], label: "", action: .nextHead, help: "", group: "View"),
         .init(keys: [.character("a")], label: "a", action: .toggleMeanOfHeads, help: "mean of heads on / off", group: "View"),
         .init(keys: [.character("z")], label: "z", action: .toggleDense, help: "dense: 2 query rows a line", group: "View"),
+        .init(keys: [.character("f")], label: "f", action: .cycleScale, help: "scale: 0…map max → 0…1 → per row", group: "View"),
         .init(keys: [.character("t")], label: "t", action: .cycleTheme, help: "next color theme", group: "View"),
         .init(keys: [.character("d")], label: "d S", action: .showView(.diff), help: "diff · compare semantics", group: "View"),
         .init(keys: [.character("S")], label: "", action: .showView(.compare), help: "", group: "View"),
@@ -65,7 +66,7 @@ public enum KeyBindings {
         .init(keys: [.character("n"), .character("N"), .character("C")], label: "n N C", action: .lessonKey, help: "lesson: next · back · caption", group: "Text"),
         .init(keys: [.character("w")], label: "w", action: .export, help: "write view (SVG) + mask file", group: "App"),
         .init(keys: [.character("?"), .function(1)], label: "?", action: .toggleHelp, help: "this help", group: "App"),
-        .init(keys: [.escape], label: "Esc", action: .back, help: "close / end span / quit", group: "App"),
+        .init(keys: [.escape], label: "Esc", action: .back, help: "close overlay / view / span (never quits)", group: "App"),
         .init(keys: [.character("q")], label: "q", action: .quit, help: "quit (Ctrl-C always quits)", group: "App"),
     ]
 
@@ -83,6 +84,19 @@ public enum KeyBindings {
     /// The rows the help overlay lists, in order (continuation rows left out).
     public static var helpRows: [KeyBinding] { all.filter { !$0.label.isEmpty } }
 
-    /// The bottom line's short reminder.
-    public static let hint = "←→ token  ↑↓ query  0 5 1 x mask  v span  u undo  [ ] layer  < > head  s semantics  e edit  ? help  q quit"
+    /// The bottom line's reminder, every item, as on a wide screen.
+    public static let hint = hint(width: .max)
+
+    /// The bottom line's reminder in at most `width` columns: the most useful keys first,
+    /// and "? help  q quit" always at its end.
+    public static func hint(width: Int) -> String {
+        let items = ["←→ token", "↑↓ query", "0 5 1 x mask", "s semantics", "p pattern", "[ ] layer", "< > head",
+                     "f scale", "v span", "u undo", "e edit", "t theme"]
+        let tail = "? help  q quit"
+        var shown: [String] = []
+        for item in items where DisplayWidth.of((shown + [item, tail]).joined(separator: "  ")) <= width {
+            shown.append(item)
+        }
+        return (shown + [tail]).joined(separator: "  ")
+    }
 }

@@ -157,8 +157,7 @@ extension AppState {
                 try engine.setMask(mask)
             }
             if let before, explorer.semantics == next { semanticsChange = SemanticsChange(from: previous, to: next, before: before) }
-            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0")
-                : .info("\(previous.rawValue) → \(next.rawValue): ▲ ▼ mark each weight that rose or fell by 0.01 or more; the next key clears them")
+            message = clamped ? .warning("\(next.rawValue) takes no negative values: they became 0") : nil
             return effects
         case .previousLayer: layer = max(0, layer - 1)
         case .nextLayer: layer = min(explorer.model.info.layerCount - 1, layer + 1)
@@ -169,6 +168,9 @@ extension AppState {
             meanOfHeads = false
             head = min(explorer.model.info.headCount - 1, head + 1)
         case .toggleMeanOfHeads: meanOfHeads.toggle()
+        case .cycleScale:
+            scale = scale.next
+            message = .info("color scale: " + (scale == .perHead ? "0…the largest weight of this map" : scale == .absolute ? "0…1, comparable across heads" : "0…each row's largest weight"))
         case .toggleDense:
             dense.toggle()
             if dense, !colors.hasSmoothColors || theme.isMonochrome {
@@ -207,8 +209,8 @@ extension AppState {
             } else if view != .heatmap {
                 view = .heatmap
             } else {
-                wantsToQuit = true
-                return [.quit]
+                // Esc never quits: a stray Esc in front of a class must not end the session.
+                message = .info("Esc closes overlays and views; q quits")
             }
         case .quit:
             wantsToQuit = true

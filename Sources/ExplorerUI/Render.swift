@@ -22,12 +22,14 @@ public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> Ce
         renderSemanticsChange(&canvas, layout: layout)
         renderDetail(&canvas, layout: layout)
         renderLegend(&canvas, layout: layout)
+        renderSemanticsChangeNote(&canvas, layout: layout)
     case .diff:
         renderHeatmap(&canvas, layout: layout)
         renderSemanticsChange(&canvas, layout: layout)
         renderDetail(&canvas, layout: layout)
         renderDiffPanel(&canvas, layout: layout)
         renderDiffLegend(&canvas, layout: layout)
+        renderSemanticsChangeNote(&canvas, layout: layout)
     case .compare:
         renderCompare(&canvas, layout: layout)
         renderCompareLegend(&canvas, layout: layout)
@@ -121,17 +123,28 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
         timing = ""
     }
     let bar = canvas.color(canvas.theme.accents.selection)
-    // The product name only where it does not push the head's name off the line.
-    var x = canvas.text(layout.width >= 100 ? " Maskscope " : "", x: 0, y: layout.statusRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
+    // The product name always; at narrow widths layer and head take their short forms so
+    // they never drop off.
+    let narrow = layout.width < 100
+    var x = canvas.text(narrow ? " Maskscope" : " Maskscope ", x: 0, y: layout.statusRow,
+                        fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.selection) : nil,
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
-    var parts = [info.name, "layer \(state.layer) of \(info.layerCount)", head]
-    if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 1) }
-    if state.cellMode { parts.insert("cell mode", at: 1) }
+    let layerText = narrow ? "layer \(state.layer)/\(info.layerCount)" : "layer \(state.layer) of \(info.layerCount)"
+    let headText = narrow && !state.meanOfHeads ? "head \(state.head)/\(info.headCount)" : head
+    var parts = [layerText, headText]
+    if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 0) }
+    if state.cellMode { parts.insert("cell mode", at: 0) }
     parts.append("\(state.tokenCount) tokens")
-    // Drop trailing parts that do not fit rather than cutting one in half.
+    // Drop trailing parts that do not fit rather than cutting one in half; the model name
+    // goes first, layer and head last.
     let room = layout.width - x - DisplayWidth.of(timing) - 2
-    var shown = parts
-    while shown.count > 1, DisplayWidth.of(" " + shown.joined(separator: " │ ")) > room { shown.removeLast() }
+    var shown = [info.name] + parts
+    while shown.count > 3, DisplayWidth.of(" " + shown.joined(separator: " │ ")) > room { shown.removeLast() }
+    if DisplayWidth.of(" " + shown.joined(separator: " │ ")) > room {
+        let others = DisplayWidth.of(" " + shown.dropFirst().joined(separator: " │ ") + " │ ")
+        let nameRoom = room - others
+        if nameRoom >= 4 { shown[0] = DisplayWidth.truncate(info.name, toWidth: nameRoom) } else { shown.removeFirst() }
+    }
     x += canvas.text(DisplayWidth.truncate(" " + shown.joined(separator: " │ "), toWidth: room), x: x, y: layout.statusRow,
                      attributes: canvas.theme.labelAttributes, maxWidth: room)
     if !timing.isEmpty {
@@ -143,6 +156,13 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
     let name = " \(semantics.rawValue) "
     x = canvas.text(name, x: 0, y: layout.semanticsRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.label) : nil,
                     bg: canvas.color(canvas.theme.accents.label), attributes: canvas.usesColor ? .bold : [.bold, .reverse])
+    // A notice shares this line until the next key, so the key hints below always stay.
+    if let message = state.message, canvas.chrome == .interactive {
+        canvas.text(" " + message.text, x: x, y: layout.semanticsRow,
+                    fg: message.kind == .warning ? canvas.color(canvas.theme.accents.warning) : canvas.color(canvas.theme.accents.label),
+                    attributes: .bold, maxWidth: layout.width - x)
+        return
+    }
     let pattern = state.explorer.pattern == .none ? "" : "pattern \(state.explorer.pattern.description) │ "
     canvas.text(" " + pattern + semanticsLine(state), x: x, y: layout.semanticsRow, maxWidth: layout.width - x)
 }
@@ -171,14 +191,8 @@ func formatMilliseconds(_ ms: Double) -> String {
 
 func renderHint(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    if let message = state.message {
-        canvas.text(" " + message.text, x: 0, y: layout.hintRow,
-                    fg: message.kind == .warning ? canvas.color(canvas.theme.accents.warning) : nil,
-                    attributes: message.kind == .warning ? .bold : [], maxWidth: layout.width)
-        return
-    }
     let hint = state.spanAnchor != nil
         ? "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
-        : KeyBindings.hint
+        : KeyBindings.hint(width: layout.width - 1)
     canvas.text(" " + hint, x: 0, y: layout.hintRow, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width)
 }

@@ -63,11 +63,6 @@ struct CompareLayout {
     }
 }
 
-/// How a cell the mask closes is drawn in the compare view: a hatch glyph on the background,
-/// which no weight color produces; a partly kept key gets `~` over its weight color.
-let closedCellGlyph = "╱"
-let partialCellGlyph = "~"
-
 /// hf, hf4 and soft side by side for the current layer and head, on one shared scale, with
 /// key labels and each semantics' own mask row; then the selected query row as bars per key
 /// under each semantics, with numbers: the picture that answers "what does 0.5 mean?".
@@ -146,14 +141,13 @@ func renderCompare(_ canvas: inout Canvas, layout: Layout) {
 }
 
 /// A weight cell of a compare map: its color (or shade) on the shared scale; a closed cell
-/// the hatch glyph on the background; a partly kept one `~` over its color.
+/// the heatmap's hatch on the masked ground; a partly kept one the partial mark over its color.
 private func drawCompareCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight: Float, maximum: Float,
                              state: KeyMaskState, selected: Bool) {
     let fraction = Double(maximum > 0 ? weight / maximum : 0)
+    let partialCellGlyph = MaskMarking.partialGlyph(canvas.theme)
     if state == .masked {
-        let hatch = canvas.usesColor ? hatchColor(canvas) : .default
-        let attributes: CellAttributes = selected ? [.reverse] : []
-        for i in 0..<width { canvas.text(closedCellGlyph, x: x + i, y: y, fg: hatch, attributes: attributes) }
+        drawHatch(&canvas, x: x, y: y, width: width, attributes: selected ? [.bold, .reverse] : [])
         return
     }
     if canvas.usesColor {
@@ -172,10 +166,12 @@ private func drawCompareCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int,
     }
 }
 
-/// The hatch's color: the theme's dim accent, a neutral gray that reads on its background
-/// and is no color of the weight scale.
-func hatchColor(_ canvas: Canvas) -> CellColor {
-    canvas.color(canvas.theme.accents.dim)
+/// `width` cells of the closed-cell hatch, styled as the heatmap styles a closed cell.
+func drawHatch(_ canvas: inout Canvas, x: Int, y: Int, width: Int, attributes: CellAttributes = []) {
+    let glyph = MaskMarking.hatchGlyph(canvas.theme)
+    let fg = canvas.color(canvas.theme.accents.masked)
+    let bg = canvas.color(canvas.theme.maskedGround)
+    for i in 0..<max(0, width) { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg, attributes: attributes) }
 }
 
 /// The selected query row under each semantics: one line per key, one bar column per
@@ -213,8 +209,7 @@ private func renderRowBars(_ canvas: inout Canvas, geometry: CompareLayout,
             let weight = panel.weights[query][key]
             switch panel.marks.state(query: query, key: key) {
             case .masked:
-                canvas.text(String(repeating: closedCellGlyph, count: geometry.barWidth), x: x, y: y,
-                            fg: canvas.usesColor ? hatchColor(canvas) : .default)
+                drawHatch(&canvas, x: x, y: y, width: geometry.barWidth)
                 canvas.text(DisplayWidth.pad("×0", toWidth: CompareLayout.numberWidth, alignment: .right),
                             x: x + geometry.barWidth, y: y, fg: maskedColor, attributes: .bold)
             case let cellState:
@@ -285,7 +280,8 @@ func renderCompareLegend(_ canvas: inout Canvas, layout: Layout) {
     x += rampWidth
     x += canvas.text(" " + String(format: "%.2f", Double(maximum)) + (layout.width >= 100 ? " (one scale for the 3 maps)  " : "  "),
                      x: x, y: y, fg: dim, maxWidth: layout.width - x)
-    x += canvas.text(closedCellGlyph + closedCellGlyph, x: x, y: y, fg: canvas.usesColor ? hatchColor(canvas) : .default)
+    drawHatch(&canvas, x: x, y: y, width: 2)
+    x += 2
     x += canvas.text(" masked: weight forced to 0  ", x: x, y: y, fg: canvas.foreground, maxWidth: layout.width - x)
-    canvas.text("~ kept partly", x: x, y: y, fg: dim, maxWidth: layout.width - x)
+    canvas.text(MaskMarking.partialGlyph(canvas.theme) + " kept partly", x: x, y: y, fg: dim, maxWidth: layout.width - x)
 }

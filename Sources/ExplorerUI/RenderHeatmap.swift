@@ -41,26 +41,48 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                 maxWidth: layout.rowLabelWidth - 1)
     canvas.text("mask", x: max(0, layout.rowLabelWidth - 6), y: layout.keyMaskRow, fg: canvas.color(canvas.theme.accents.dim))
 
-    // Key labels, written vertically, one grapheme per line, centred in the column.
+    let closures = state.closureMap
+    let hatch = MaskMarking.hatchGlyph(canvas.theme)
+    let ground = canvas.color(canvas.theme.maskedGround)
+    let horizontal = labelsFitHorizontally(tokens, columns: columns, cellWidth: layout.cellWidth)
+    let vertical = horizontal ? [:] : verticalLabels(tokens, columns: columns, height: layout.columnLabelHeight)
+
+    // Key labels: horizontal when every one in view fits its column, else top to bottom, cut
+    // by `verticalLabel`'s rule. A column the mask closes for every query is hatched too.
     for key in columns {
         guard let x = layout.columnX(key, offset: state.columnOffset) else { continue }
-        let keyState = semantics.keyState(for: mask[key])
+        let column = closures.column(key)
         let selected = key == state.selectedKey
         let inSpan = state.spanAnchor != nil && state.maskTargets.contains(key)
         var attributes: CellAttributes = canvas.theme.labelAttributes
         if selected { attributes.insert(.reverse) }
-        if keyState == .masked { attributes.insert(.dim) }
         if inSpan { attributes.insert(.underline) }
-        let fg = keyState == .masked ? maskedColor : (selected ? selectionColor : labelColor)
-        let glyphs = verticalLabel(tokens[key], height: layout.columnLabelHeight)
-        for (line, glyph) in glyphs.enumerated() {
-            let gx = x + max(0, (layout.cellWidth - DisplayWidth.of(glyph)) / 2)
-            canvas.text(glyph, x: gx, y: layout.columnLabelTop + line, fg: fg, attributes: attributes)
+        let closed = column.closedForAll
+        let fg = closed ? maskedColor : (selected ? selectionColor : labelColor)
+        if closed {
+            for line in 0..<layout.columnLabelHeight {
+                for i in 0..<layout.cellWidth {
+                    canvas.text(i == 0 || i == layout.cellWidth - 1 ? hatch : " ", x: x + i, y: layout.columnLabelTop + line,
+                                fg: maskedColor, bg: ground)
+                }
+            }
         }
-        let shown = DisplayWidth.fit(maskMarker(mask[key], semantics), toWidth: layout.cellWidth, alignment: .center)
+        if horizontal {
+            let text = DisplayWidth.fit(tokens[key], toWidth: layout.cellWidth - (closed ? 2 : 1), alignment: .center)
+            canvas.text(text, x: x + (closed ? 1 : 0), y: layout.keyMaskRow - 1, fg: fg, bg: closed ? ground : nil, attributes: attributes)
+        } else {
+            let glyphs = vertical[key] ?? []
+            for (line, glyph) in glyphs.enumerated() {
+                let gx = x + max(0, (layout.cellWidth - DisplayWidth.of(glyph)) / 2)
+                canvas.text(glyph, x: gx, y: layout.columnLabelTop + line, fg: fg, bg: closed ? ground : nil, attributes: attributes)
+            }
+        }
+        let marker = effectiveMaskMarker(column, value: mask[key], semantics: semantics)
+        let shown = DisplayWidth.fit(marker, toWidth: layout.cellWidth, alignment: .center)
         canvas.text(shown, x: x, y: layout.keyMaskRow,
-                    fg: keyState == .kept ? canvas.color(canvas.theme.accents.dim) : maskedColor,
-                    attributes: keyState == .kept ? (selected ? .reverse : []) : (selected ? [.bold, .reverse] : .bold))
+                    fg: column.isOpen ? canvas.color(canvas.theme.accents.dim) : maskedColor,
+                    bg: closed ? ground : nil,
+                    attributes: column.isOpen ? (selected ? .reverse : []) : (selected ? [.bold, .reverse] : .bold))
     }
     if state.columnOffset > 0 {
         canvas.text("◀", x: layout.gridLeft - 1, y: layout.keyMaskRow, fg: selectionColor)
@@ -92,6 +114,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
         return
     }
     let noKeys = Set(state.result?.queriesWithNoKeys ?? [])
+    let fit = ScaleFit(state.scale, weights: weights)
     for query in rows {
         guard let y = layout.rowY(query, offset: state.rowOffset) else { continue }
         let lower = layout.dense && (query - state.rowOffset) % 2 == 1
@@ -99,36 +122,73 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
         for key in columns {
             guard let x = layout.columnX(key, offset: state.columnOffset) else { continue }
             if layout.dense {
+                let below = query + 1 < rows.upperBound ? query + 1 : nil
                 drawDenseCell(&canvas, x: x, y: y, width: layout.cellWidth,
-                              upper: weights[query][key],
-                              lower: query + 1 < rows.upperBound ? weights[query + 1][key] : nil, diverging: diverging)
+                              upper: mapValue(fit, weights[query][key], query: query, diverging: diverging),
+                              upperClosed: closures.closure(query: query, key: key).isClosed,
+                              lower: below.map { mapValue(fit, weights[$0][key], query: $0, diverging: diverging) },
+                              lowerClosed: below.map { closures.closure(query: $0, key: key).isClosed } ?? false,
+                              diverging: diverging)
                 continue
             }
             let crossed = query == state.selectedQuery || key == state.selectedKey
             let edited = state.explorer.cellOverrides[query * state.tokenCount + key] != nil
+            // The diff view hatches closed cells too: their Δ is only minus the old weight, and
+            // its scale is fitted to the open cells (`diffExtent`).
+            let closure = closures.closure(query: query, key: key)
             for line in 0..<layout.rowHeight {
-                drawCell(&canvas, x: x, y: y + line, width: layout.cellWidth, weight: weights[query][key], diverging: diverging,
-                         selected: query == state.selectedQuery && key == state.selectedKey,
-                         crossed: crossed && line == layout.rowHeight / 2, noKeys: noKeys.contains(query) && line == layout.rowHeight / 2,
-                         edited: edited && line == layout.rowHeight / 2)
+                let middle = line == layout.rowHeight / 2
+                drawCell(&canvas, x: x, y: y + line, width: layout.cellWidth,
+                         value: mapValue(fit, weights[query][key], query: query, diverging: diverging), diverging: diverging,
+                         closure: closure, selected: query == state.selectedQuery && key == state.selectedKey,
+                         crossed: crossed && middle, noKeys: noKeys.contains(query) && middle, edited: edited && middle,
+                         partialMark: middle)
             }
         }
     }
     if layout.dense, let x = layout.columnX(state.selectedKey, offset: state.columnOffset),
        let y = layout.rowY(state.selectedQuery, offset: state.rowOffset) {
-        let fg = canvas.usesColor ? canvas.contrasting(on: cellColor(canvas, weights[state.selectedQuery][state.selectedKey], diverging)) : canvas.foreground
+        let value = mapValue(fit, weights[state.selectedQuery][state.selectedKey], query: state.selectedQuery, diverging: diverging)
+        let fg = canvas.usesColor ? canvas.contrasting(on: cellColor(canvas, value, diverging)) : canvas.foreground
         canvas.text("[", x: x, y: y, fg: fg, bg: canvas.grid[x, y].background)
         canvas.text("]", x: x + layout.cellWidth - 1, y: y, fg: fg, bg: canvas.grid[x + layout.cellWidth - 1, y].background)
     }
 }
 
-/// One weight as a cell: background color on color terminals, shade glyphs elsewhere. The
-/// selected cell is bracketed; the selected row and column carry a centre dot (underline in
-/// shades) so the cross is visible at any weight.
-private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight: Float, diverging: Bool,
-                      selected: Bool, crossed: Bool, noKeys: Bool, edited: Bool) {
+/// A map value as the color scale reads it: a weight placed on the scale in use (0…1), or a
+/// difference as it is.
+func mapValue(_ fit: ScaleFit, _ value: Float, query: Int, diverging: Bool) -> Float {
+    diverging ? value : Float(fit.position(value, query: query))
+}
+
+/// Whether every token in view fits its column written across (with a space to spare).
+func labelsFitHorizontally(_ tokens: [String], columns: Range<Int>, cellWidth: Int) -> Bool {
+    columns.allSatisfy { DisplayWidth.of(tokens[$0]) <= cellWidth - 1 }
+}
+
+/// One map cell. A cell the mask closes is a hatch on the neutral masked ground, whatever its
+/// weight; a partly kept one carries `◐` on its weight. Open cells: the scale's color on color
+/// terminals, shade glyphs elsewhere. The selected cell is bracketed (reversed when closed);
+/// the selected row and column carry a centre dot (underline in shades) so the cross is
+/// visible at any weight.
+private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, value: Float, diverging: Bool,
+                      closure: CellClosure, selected: Bool, crossed: Bool, noKeys: Bool, edited: Bool, partialMark: Bool) {
+    if closure.isClosed {
+        let hatch = MaskMarking.hatchGlyph(canvas.theme)
+        var glyphs = Array(repeating: hatch, count: width)
+        if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
+        if edited { glyphs[width / 2] = "◇" }
+        if noKeys { glyphs[width / 2] = "∅" }
+        var attributes: CellAttributes = selected ? [.bold, .reverse] : []
+        if crossed && !canvas.usesColor { attributes.insert(.underline) }
+        let fg = canvas.color(canvas.theme.accents.masked)
+        let bg = canvas.color(canvas.theme.maskedGround)
+        for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg, attributes: attributes) }
+        return
+    }
+    let partial = closure.isPartial && partialMark ? MaskMarking.partialGlyph(canvas.theme) : nil
     if canvas.usesColor {
-        let rgb = cellColor(canvas, weight, diverging)
+        let rgb = cellColor(canvas, value, diverging)
         let bg = rgb.cellColor
         let fg = canvas.contrasting(on: rgb)
         var glyphs = Array(repeating: " ", count: width)
@@ -137,13 +197,15 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
         } else if crossed {
             glyphs[width / 2] = "·"
         }
+        if let partial { glyphs[width / 2] = partial }
         if edited { glyphs[width / 2] = "◆" }
         if noKeys { glyphs[width / 2] = "∅" }
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg) }
     } else {
-        let shade = diverging ? deltaGlyph(weight / canvas.deltaExtent) : canvas.theme.glyph(forWeight: Double(weight))
+        let shade = diverging ? deltaGlyph(value / canvas.deltaExtent) : canvas.theme.glyph(forWeight: Double(value))
         var glyphs = Array(repeating: shade, count: width)
         if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
+        if let partial { glyphs[width / 2] = partial }
         if edited { glyphs[width / 2] = "◆" }
         if noKeys { glyphs[width / 2] = "∅" }
         let attributes: CellAttributes = selected ? .bold : (crossed ? .underline : [])
@@ -151,10 +213,18 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, weight
     }
 }
 
-/// Two query rows in one line: `▀` painted with the upper row's color over the lower's.
-private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, upper: Float, lower: Float?, diverging: Bool) {
-    let top = cellColor(canvas, upper, diverging).cellColor
-    let bottom = lower.map { cellColor(canvas, $0, diverging).cellColor } ?? canvas.background
+/// Two query rows in one line: `▀` painted with the upper row's color over the lower's; a
+/// closed half takes the masked ground, and a cell closed in both halves is hatched.
+private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, upper: Float, upperClosed: Bool,
+                           lower: Float?, lowerClosed: Bool, diverging: Bool) {
+    let ground = canvas.theme.maskedGround.cellColor
+    if upperClosed && (lowerClosed || lower == nil) {
+        let hatch = MaskMarking.hatchGlyph(canvas.theme)
+        for i in 0..<width { canvas.text(hatch, x: x + i, y: y, fg: canvas.theme.accents.masked.cellColor, bg: ground) }
+        return
+    }
+    let top = upperClosed ? ground : cellColor(canvas, upper, diverging).cellColor
+    let bottom = lowerClosed ? ground : (lower.map { cellColor(canvas, $0, diverging).cellColor } ?? canvas.background)
     for i in 0..<width { canvas.text("▀", x: x + i, y: y, fg: top, bg: bottom) }
 }
 
@@ -176,11 +246,36 @@ func deltaGlyph(_ fraction: Float) -> String {
     }
 }
 
-/// A token written top to bottom, one grapheme per line, cut with `…` when too long.
-func verticalLabel(_ token: String, height: Int) -> [String] {
-    let glyphs = token.map(String.init)
+/// A token written top to bottom, one grapheme per line. Too long, it keeps its start and a
+/// `…` ("qu…"); a special token drops its brackets first ("[CLS]" → "CLS"). When two tokens
+/// in view would be cut alike, `distinct` keeps their last grapheme instead ("q…k"), so the
+/// labels stay apart.
+func verticalLabel(_ token: String, height: Int, distinct: Bool = false) -> [String] {
+    var glyphs = token.map(String.init)
     guard glyphs.count > height else { return glyphs }
-    return Array(glyphs.prefix(max(0, height - 1))) + ["…"]
+    if glyphs.count > 2, glyphs.first == "[", glyphs.last == "]" {
+        glyphs = Array(glyphs.dropFirst().dropLast())
+        guard glyphs.count > height else { return glyphs }
+    }
+    guard height >= 3, distinct, let last = glyphs.last else { return Array(glyphs.prefix(max(0, height - 1))) + ["…"] }
+    return Array(glyphs.prefix(height - 2)) + ["…", last]
+}
+
+/// The vertical labels of the key columns in view: cut by `verticalLabel`, and where two
+/// different tokens would read the same, cut again keeping their ends.
+func verticalLabels(_ tokens: [String], columns: Range<Int>, height: Int) -> [Int: [String]] {
+    var labels: [Int: [String]] = [:]
+    var owners: [[String]: Set<String>] = [:]
+    for key in columns {
+        let label = verticalLabel(tokens[key], height: height)
+        labels[key] = label
+        owners[label, default: []].insert(tokens[key])
+    }
+    for key in columns {
+        guard let label = labels[key], let tokensAlike = owners[label], tokensAlike.count > 1 else { continue }
+        labels[key] = verticalLabel(tokens[key], height: height, distinct: true)
+    }
+    return labels
 }
 
 private func pad(_ number: Int, _ digits: Int) -> String {

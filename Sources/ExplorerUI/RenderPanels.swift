@@ -60,6 +60,7 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     if state.view == .diff, let (deltas, _) = shownValues(state), let masked = shownWeights(state) {
         let before = masked[q][k] - deltas[q][k]
         lines.append(("Δ vs unmasked", String(format: "%+.4f (%.4f → %.4f)", Double(deltas[q][k]), Double(before), Double(masked[q][k]))))
+        lines.append(("mass moved in row \(q)", String(format: "%.3f of its attention", Double(massMoved(deltas[q])))))
     }
     let bias = result.bias.values[q * tokens.count + k]
     if state.meanOfHeads {
@@ -69,6 +70,8 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
         lines.append(("raw score q·k/√d", String(format: "%.3f", Double(raw))))
     }
     lines.append(("mask bias", formatBias(bias)))
+    let closure = state.closureMap.closure(query: q, key: k)
+    lines.append(("cell", closure.explanation))
     lines.append(("mask value", semantics.effect(of: value)))
     let entropy = row.reduce(0.0) { $0 - ($1 > 0 ? Double($1) * log2(Double($1)) : 0) }
     let open = row.filter { $0 > 0 }.count
@@ -155,19 +158,39 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let y = layout.legendRow
     let dim = canvas.color(canvas.theme.accents.dim)
-    var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
-    let rampWidth = canvas.theme.largeLegend ? 32 : 20
+    let large = canvas.theme.largeLegend
+    let weights = shownWeights(state) ?? []
+    let fit = ScaleFit(state.scale, weights: weights)
+    var x = canvas.text(" 0 ", x: 0, y: y, fg: dim)
+    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 12)
     for i in 0..<rampWidth {
         let w = Double(i) / Double(rampWidth - 1)
         if canvas.usesColor {
             canvas.text(" ", x: x + i, y: y, bg: canvas.theme.color(forWeight: w).cellColor)
-            if canvas.theme.largeLegend { canvas.text(" ", x: x + i, y: y + 1, bg: canvas.theme.color(forWeight: w).cellColor) }
+            if large { canvas.text(" ", x: x + i, y: y + 1, bg: canvas.theme.color(forWeight: w).cellColor) }
         } else {
             canvas.text(canvas.theme.glyph(forWeight: w), x: x + i, y: y)
         }
     }
     x += rampWidth
-    let maxWeight = shownWeights(state)?.flatMap { $0 }.max() ?? 0
-    let explanation = " 1   0 = key ignored · 1 = the query's whole attention (rows sum to 1) · max here \(String(format: "%.2f", Double(maxWeight)))"
-    canvas.text(explanation, x: x, y: y, fg: dim, maxWidth: layout.width - x)
+    x += canvas.text(" " + (layout.width >= 100 ? fit.caption : fit.narrowCaption) + " ",
+                     x: x, y: y, fg: dim, attributes: large ? .bold : [])
+    // The mask channel: its swatch and what it means, in words.
+    let swatchY = large ? y + 1 : y
+    var mx = large ? 3 + rampWidth + 1 : x
+    if !large { mx += canvas.text(" ", x: mx, y: y) }
+    let hatch = MaskMarking.hatchGlyph(canvas.theme)
+    for i in 0..<3 {
+        canvas.text(hatch, x: mx + i, y: swatchY, fg: canvas.color(canvas.theme.accents.masked), bg: canvas.color(canvas.theme.maskedGround))
+    }
+    mx += 3
+    mx += canvas.text(" masked: weight forced to 0", x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.label),
+                      attributes: large ? .bold : [], maxWidth: max(0, layout.width - mx))
+    let partial = "  \(MaskMarking.partialGlyph(canvas.theme)) kept partly"
+    if mx + DisplayWidth.of(partial) <= layout.width {
+        mx += canvas.text(partial, x: mx, y: swatchY, fg: dim)
+    }
+    if mx + 15 <= layout.width {
+        canvas.text("  rows sum to 1", x: mx, y: swatchY, fg: dim)
+    }
 }

@@ -17,12 +17,20 @@ func massMoved(_ deltas: [Float]) -> Float { deltas.reduce(0) { $0 + abs($1) } /
 func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     guard let (deltas, _) = shownValues(state) else { return }
-    let x = layout.panelBeside ? layout.panel.x : layout.gridLeft + layout.visibleColumns * layout.cellWidth + 2
-    guard x + 12 <= layout.width else { return }
-    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: layout.width - x, height: layout.legendRow - layout.columnLabelTop))
+    // The column goes right of the map, in the gap before the detail panel when there is
+    // one (the panel then keeps the selected cell's Δ and its row's mass moved).
+    let gridEnd = layout.gridLeft + layout.visibleColumns * layout.cellWidth
+    let x = gridEnd + (layout.panelBeside ? 1 : 2)
+    let right = layout.panelBeside ? layout.panel.x - 1 : layout.width
+    guard x + 5 <= right else { return }
+    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: right - x, height: layout.legendRow - layout.columnLabelTop))
     let label = canvas.color(canvas.theme.accents.label)
-    canvas.text("mass moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
-    canvas.text("masked − unmasked", x: x, y: layout.columnLabelTop, fg: label, maxWidth: layout.width - x)
+    if right - x >= 10 {
+        canvas.text("mass moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
+    } else {
+        canvas.text("mass", x: x, y: layout.keyMaskRow - 1, fg: label, attributes: .bold)
+        canvas.text("moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
+    }
     for query in state.rowOffset ..< min(state.tokenCount, state.rowOffset + layout.visibleRows) {
         guard let y = layout.rowY(query, offset: state.rowOffset), !(layout.dense && (query - state.rowOffset) % 2 == 1) else { continue }
         let moved = massMoved(deltas[query])

@@ -237,6 +237,16 @@ private func builtin() -> EncoderModel { BuiltinModel.make() }
 }
 
 @Suite struct LessonPlayerTests {
+    @Test func escNeverEndsALesson() throws {
+        var state = try lessonState()
+        state = press(state, .character("n"), .escape, .escape)
+        #expect(!state.wantsToQuit)
+        #expect(state.lesson?.stepIndex == 1)
+        state = press(state, .character("?"), .escape)
+        #expect(state.overlay == .none && !state.wantsToQuit)
+        #expect(press(state, .character("q")).wantsToQuit)
+    }
+
     func lessonState(width: Int = 80, height: Int = 24) throws -> AppState {
         let player = try LessonPlayer(lesson: try Lesson.parse(toml: threeSteps, source: "three.toml"), model: builtin())
         let state = AppState(lesson: player, colors: .none, width: width, height: height)

@@ -182,7 +182,11 @@ import AttentionCore
         let (quit, effects) = reduce(state, .input(.character("q")))
         #expect(quit.wantsToQuit)
         if case .quit? = effects.first {} else { Issue.record("q did not ask to quit") }
-        #expect(press(state, .escape).wantsToQuit)
+        // Esc never quits the main view: it says how to quit instead, and the hints stay.
+        let escaped = press(state, .escape)
+        #expect(!escaped.wantsToQuit)
+        #expect(escaped.message?.text.contains("q quits") == true)
+        #expect(render(escaped).textLines.last?.contains("q quit") == true)
         #expect(press(state, .control("c")).wantsToQuit)
     }
 

@@ -26,6 +26,7 @@ import Testing
         // The warning is on the explorer's first screen.
         let state = AppState(explorer: try makeState().explorer, themes: selection.themes, themeIndex: selection.index,
                              colors: .none, message: selection.warning)
-        #expect(render(state).textLines.last?.contains("theme not loaded") == true)
+        #expect(render(state).textLines[Layout(state: state).semanticsRow].contains("theme not loaded"))
+        #expect(render(state).textLines.last?.contains("? help") == true, "the key hints stay on the first screen")
     }
 }

@@ -146,7 +146,7 @@ import Testing
         let maps = try #require(state.result).attention
         #expect(maps.weight(layer: 0, head: 5, query: 2, key: 3) == 0)
         #expect(maps.weight(layer: 0, head: 5, query: 1, key: 3) > 0, "other queries still see the key")
-        #expect(render(state).textLines.joined().contains("◆"))
+        #expect(render(state).textLines.joined().contains("◇"), "an edited cell the edit closes: hatched, with the edit mark")
         state = press(state, .character("r"))
         #expect(state.explorer.cellOverrides.isEmpty)
         state = press(state, .character("u"))

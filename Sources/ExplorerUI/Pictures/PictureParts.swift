@@ -45,7 +45,7 @@ struct PicturePalette {
     func defineMarks(_ svg: inout SVGBuilder) {
         svg.define(Self.maskedHatch, """
         <pattern id="\(Self.maskedHatch)" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">\
-        <rect width="7" height="7" fill="\(background)"/><rect width="2.5" height="7" fill="\(hatchStripe)"/></pattern>
+        <rect width="7" height="7" fill="\(hex(theme.maskedGround))"/><rect width="2.5" height="7" fill="\(hatchStripe)"/></pattern>
         """)
         svg.define(Self.partialDots, """
         <pattern id="\(Self.partialDots)" patternUnits="userSpaceOnUse" width="9" height="9">\
