@@ -96,6 +96,10 @@ func renderCompare(_ canvas: inout Canvas, layout: Layout) {
     }
     canvas.text("mask", x: max(0, geometry.labelWidth - 6), y: geometry.maskRow, fg: dim)
     if geometry.columns.lowerBound > 0 { canvas.text("◀", x: geometry.labelWidth - 1, y: geometry.maskRow, fg: selection) }
+    // More keys than fit: each map says so at its right edge (the selection scrolls them).
+    if geometry.columns.upperBound < state.tokenCount {
+        for index in panels.indices { canvas.text("▶", x: geometry.mapX(index) + geometry.mapWidth, y: geometry.maskRow, fg: selection) }
+    }
 
     for (index, panel) in panels.enumerated() {
         let x0 = geometry.mapX(index)
@@ -107,12 +111,17 @@ func renderCompare(_ canvas: inout Canvas, layout: Layout) {
         for key in geometry.columns {
             let x = geometry.cellX(index, key: key)
             let column = panel.marks.columnState(key)
-            let edited = column != .kept
+            // Closed or weakened here: masked color, bold. Edited (a value other than 1, or
+            // a cell edit in the column) but open under this semantics: underlined, "○".
+            let changed = column != .kept
+            let edited = changed || state.explorer.mask[key] != panel.semantics.neutralValue
+                || state.explorer.cellOverrides.keys.contains { $0 % state.tokenCount == key }
             let selected = key == state.selectedKey
             var attributes = canvas.theme.labelAttributes
             if selected { attributes.insert(.reverse) }
-            if edited { attributes.insert(.bold) }
-            let fg = edited ? maskedColor : (selected ? selection : label)
+            if changed { attributes.insert(.bold) }
+            if edited { attributes.insert(.underline) }
+            let fg = changed ? maskedColor : (selected ? selection : label)
             for (line, glyph) in verticalLabel(state.tokens[key], height: geometry.labelHeight).enumerated() {
                 canvas.text(glyph, x: x + max(0, (geometry.cellWidth - DisplayWidth.of(glyph)) / 2), y: geometry.top + 2 + line,
                             fg: fg, attributes: attributes)
@@ -122,7 +131,7 @@ func renderCompare(_ canvas: inout Canvas, layout: Layout) {
             case .masked: marker = "×"
             case .partial: marker = "~"
             case .boosted: marker = "+"
-            case .kept: marker = "·"
+            case .kept: marker = edited ? "○" : "·"
             }
             canvas.text(DisplayWidth.fit(marker, toWidth: geometry.cellWidth, alignment: .center), x: x, y: geometry.maskRow,
                         fg: column == .kept ? dim : maskedColor, attributes: column == .kept ? (selected ? .reverse : []) : [.bold])
@@ -184,7 +193,6 @@ private func renderRowBars(_ canvas: inout Canvas, geometry: CompareLayout,
     let query = state.selectedQuery
     guard (0..<state.tokenCount).contains(query) else { return }
     let label = canvas.color(canvas.theme.accents.label)
-    let dim = canvas.color(canvas.theme.accents.dim)
     let maskedColor = canvas.color(canvas.theme.accents.masked)
     let selection = canvas.color(canvas.theme.accents.selection)
     canvas.text("row \(query) \(state.tokens[query]) →", x: x0, y: geometry.top, fg: selection, attributes: .bold,
@@ -278,7 +286,7 @@ func renderCompareLegend(_ canvas: inout Canvas, layout: Layout) {
         }
     }
     x += rampWidth
-    x += canvas.text(" " + String(format: "%.2f", Double(maximum)) + (layout.width >= 100 ? " (one scale for the 3 maps)  " : "  "),
+    x += canvas.text(" " + String(format: "%.2f", Double(maximum)) + (layout.width >= 120 ? " (one scale for the 3 maps)  " : "  "),
                      x: x, y: y, fg: dim, maxWidth: layout.width - x)
     drawHatch(&canvas, x: x, y: y, width: 2)
     x += 2

@@ -28,7 +28,9 @@ struct ComparePicture {
         let panels: [(semantics: MaskSemantics, weights: [[Float]], marks: MaskMarks)] = comparison.bySemantics.compactMap { entry in
             weights(of: entry.result, state).map { (entry.semantics, $0, MaskMarks(state.explorer, semantics: entry.semantics)) }
         }
-        let maximum = panels.map { largest($0.weights, rows: rows, columns: columns) }.max() ?? 0
+        // One scale for the three maps: 0…1 when the explorer's scale is absolute, else 0…their
+        // largest weight in view.
+        let maximum = state.scale == .absolute ? 1 : panels.map { largest($0.weights, rows: rows, columns: columns) }.max() ?? 0
         let cell = min(30, max(6, 360 / Double(max(1, rows.count, columns.count))))
         let font = min(14, max(8, cell * 0.6))
         let rowLabelWidth = rows.map { SVGBuilder.textWidth("\($0) \(tokens[$0])", size: font) }.max() ?? 0
@@ -50,7 +52,7 @@ struct ComparePicture {
             let marks = panel.marks
             let map = MapPicture(values: panel.weights, rows: rows, columns: columns, x: x0, y: top, cell: cell, marks: marks,
                                  tag: [("semantics", panel.semantics.rawValue)],
-                                 fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
+                                 fill: { w, _ in palette.weightFill(maximum > 0 ? Double(w / maximum) : 0) },
                                  tooltip: { q, k, w, s in
                                      "\(panel.semantics.rawValue): \(q) \(tokens[q]) → \(k) \(tokens[k]): "
                                          + (s == .kept ? weightText(w) : weightText(w) + ", " + marks.closure(query: q, key: k).explanation)

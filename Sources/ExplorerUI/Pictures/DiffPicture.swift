@@ -35,7 +35,7 @@ struct DiffPicture {
         let maskRowY = labelBottom + 8 + font / 2
         let top = maskRowY + font / 2 + 8
         let map = MapPicture(values: deltas, rows: rows, columns: columns, x: left, y: top, cell: cell, marks: marks,
-                             fill: { palette.deltaFill(extent > 0 ? Double($0 / extent) : 0) },
+                             fill: { d, _ in palette.deltaFill(extent > 0 ? Double(d / extent) : 0) },
                              tooltip: { q, k, d, s in
                                  "\(q) \(tokens[q]) → \(k) \(tokens[k]): Δ \(String(format: "%+.4f", Double(d))) (\(weightText(unmasked[q][k])) → \(weightText(masked[q][k])))"
                                      + (s == .kept ? "" : ", " + marks.closure(query: q, key: k).explanation)

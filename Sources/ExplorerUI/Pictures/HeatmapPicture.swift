@@ -32,10 +32,12 @@ struct HeatmapPicture {
         let maskRowY = labelBottom + 8 + font / 2
         let top = maskRowY + font / 2 + 8
         let marks = MaskMarks(state.explorer)
-        let maximum = largest(weights, rows: rows, columns: columns)
+        // The explorer's scale (`f`): 0…the map's largest weight, 0…1, or per row.
+        let fit = ScaleFit(state.scale, weights: weights)
+        let maximum = state.scale == .perRow ? nil : fit.top
         let tokens = state.tokens
         let map = MapPicture(values: weights, rows: rows, columns: columns, x: left, y: top, cell: cell, marks: marks,
-                             fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
+                             fill: { w, q in palette.weightFill(fit.position(w, query: q)) },
                              tooltip: { q, k, w, s in
                                  "\(q) \(tokens[q]) → \(k) \(tokens[k]): " + weightText(w)
                                      + (s == .kept ? "" : ", " + marks.closure(query: q, key: k).explanation)
@@ -58,7 +60,7 @@ struct HeatmapPicture {
                             color: { _ in palette.label }, bold: { _ in state.theme.boldLabels })
         map.draw(&svg)
         let legend = PictureLegend.draw(&svg, palette: palette,
-                                        scale: .weights(maximum: maximum, note: "0 = key ignored · scale fitted to this map's largest weight, \(weightText(maximum))"),
+                                        scale: .weights(maximum: maximum, note: heatmapScaleNote(state.scale, top: fit.top)),
                                         x: margin, y: top + map.height + 30)
         var y = legend.bottom + 36
         svg.text("Mask", x: margin, y: y, size: 15, fill: palette.label, bold: true, className: "mask-heading")
@@ -71,5 +73,14 @@ struct HeatmapPicture {
         }
         let heading = "Maskscope heatmap: \(state.explorer.model.info.name), layer \(state.layer), head \(state.head), \(semantics.rawValue)"
         return svg.document(width: right + margin, height: y + margin, background: palette.background, title: heading)
+    }
+}
+
+/// The legend's words for the heatmap picture's scale.
+func heatmapScaleNote(_ scale: WeightScale, top: Float) -> String {
+    switch scale {
+    case .perHead: return "0 = key ignored · scale 0…this map's largest weight, \(weightText(top))"
+    case .absolute: return "0 = key ignored · 1 = the query's whole attention (scale 0…1)"
+    case .perRow: return "0 = key ignored · each row on its own scale, 0…its largest weight"
     }
 }

@@ -44,7 +44,7 @@ struct OverviewPicture {
                 let x0 = left + Double(head) * (tile + gap)
                 let map = MapPicture(values: heads[layer][head], rows: shown, columns: shown, x: x0, y: y0, cell: cell, marks: marks,
                                      tag: [("layer", String(layer)), ("head", String(head))],
-                                     fill: { palette.weightFill(maximum > 0 ? Double($0 / maximum) : 0) },
+                                     fill: { w, _ in palette.weightFill(maximum > 0 ? Double(w / maximum) : 0) },
                                      tooltip: { q, k, w, s in
                                          "layer \(layer) head \(head): \(q) \(tokens[q]) → \(k) \(tokens[k]): "
                                              + (s == .masked ? "masked" : weightText(w))

@@ -67,8 +67,8 @@ struct MapPicture {
     let marks: MaskMarks?
     /// Extra `data-` attributes every cell carries (which panel or tile it belongs to).
     var tag: [(String, String)] = []
-    /// The fill of a value that is not closed.
-    let fill: (Float) -> String
+    /// The fill of a value that is not closed, given its value and query row.
+    let fill: (Float, Int) -> String
     /// The tooltip of a cell: "3 brown → 5 jumps: 0.1234".
     let tooltip: (Int, Int, Float, KeyMaskState) -> String
 
@@ -91,7 +91,7 @@ struct MapPicture {
                              className: "masked", data: data, title: title)
                     continue
                 }
-                svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: fill(value),
+                svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: fill(value, query),
                          className: "weight", data: data, title: title)
                 if state == .partial {
                     svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: PicturePalette.partialFill,
@@ -124,8 +124,8 @@ struct MapPicture {
 /// The legend every map picture ends with: the scale with numbers, then the mask marks in words.
 struct PictureLegend {
     enum Scale {
-        /// Weights 0…`maximum`, the picture's own range.
-        case weights(maximum: Float, note: String)
+        /// Weights 0…`maximum`, the picture's own range; nil: each row 0…its own largest weight.
+        case weights(maximum: Float?, note: String)
         /// Differences −`extent`…+`extent`, symmetric about 0.
         case deltas(extent: Float, note: String)
     }
@@ -138,9 +138,13 @@ struct PictureLegend {
         switch scale {
         case let .weights(maximum, text):
             id = "weightScale"
-            let top = Double(maximum > 0 ? maximum : 1)
             svg.define(id, gradient(id: id) { palette.weightFill($0) })
-            ticks = [(0, "0"), (0.5, formatScale(top / 2)), (1, formatScale(top))]
+            if let maximum {
+                let top = Double(maximum > 0 ? maximum : 1)
+                ticks = [(0, "0"), (0.5, formatScale(top / 2)), (1, formatScale(top))]
+            } else {
+                ticks = [(0, "0"), (0.5, "½ row max"), (1, "row max")]
+            }
             caption = "weight"
             note = text
         case let .deltas(extent, text):
