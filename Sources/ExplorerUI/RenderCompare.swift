@@ -4,7 +4,8 @@ import Foundation
 /// The compare view's geometry at the current size: three maps (hf, hf4, soft) at the left,
 /// the selected query row's bars at the right, both as wide as the screen allows.
 struct CompareLayout {
-    static let gap = 2
+    /// Columns between two maps: 2, or 1 on a narrow screen so an 80-column one fits 12 keys.
+    let gap: Int
     /// Narrowest bar, and the columns a bar column adds beside its bar (" 0.31 ").
     static let minimumBar = 2
     /// Bars this long (in columns) are worth narrower map cells.
@@ -26,18 +27,19 @@ struct CompareLayout {
     var maskRow: Int { top + 2 + labelHeight }
     var gridTop: Int { maskRow + 1 }
 
-    func mapX(_ panel: Int) -> Int { labelWidth + panel * (mapWidth + Self.gap) }
+    func mapX(_ panel: Int) -> Int { labelWidth + panel * (mapWidth + gap) }
     func cellX(_ panel: Int, key: Int) -> Int { mapX(panel) + (key - columns.lowerBound) * cellWidth }
 
     init(state: AppState, layout: Layout, panels: Int) {
         let count = state.tokenCount
         let area = mainArea(layout)
         labelWidth = layout.rowLabelWidth
+        gap = layout.width >= 100 ? 2 : 1
         barKeyWidth = min(layout.rowLabelWidth, 10)
         let barsMinimum = barKeyWidth + panels * (Self.minimumBar + Self.numberWidth + 1)
         let barsWanted = barKeyWidth + panels * (Self.wantedBar + Self.numberWidth + 1)
-        let room = max(panels, layout.width - labelWidth - barsMinimum - 1 - Self.gap * panels)
-        let roomBesideLongBars = layout.width - labelWidth - barsWanted - 1 - Self.gap * panels
+        let room = max(panels, layout.width - labelWidth - barsMinimum - 1 - gap * panels)
+        let roomBesideLongBars = layout.width - labelWidth - barsWanted - 1 - gap * panels
         // The widest cells (up to 4 columns) that fit every key beside bars of `wantedBar`;
         // else beside the narrowest bars; else 1 column, and the maps scroll.
         var width = 1
@@ -50,7 +52,7 @@ struct CompareLayout {
         let first = Layout.scrolled(offset: state.columnOffset, toShow: state.selectedKey, visible: visible, count: count)
         columns = first..<(first + visible)
         mapWidth = visible * width
-        barsX = labelWidth + panels * (mapWidth + Self.gap)
+        barsX = labelWidth + panels * (mapWidth + gap)
         let barRoom = layout.width - barsX - barKeyWidth
         barWidth = max(1, min(16, barRoom / max(1, panels) - Self.numberWidth - 1))
         top = area.y
