@@ -23,7 +23,8 @@ func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
     let x = gridEnd + (layout.panelBeside ? 1 : 2)
     let right = layout.panelBeside ? layout.panel.x - 1 : layout.width
     guard x + 5 <= right else { return }
-    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: right - x, height: layout.legendRow - layout.columnLabelTop))
+    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: right - x, height: layout.legendRow - layout.columnLabelTop),
+                     with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
     let label = canvas.color(canvas.theme.accents.label)
     if right - x >= 10 {
         canvas.text("mass moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)

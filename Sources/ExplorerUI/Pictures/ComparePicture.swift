@@ -58,7 +58,7 @@ struct ComparePicture {
                                          + (s == .kept ? weightText(w) : weightText(w) + ", " + marks.closure(query: q, key: k).explanation)
                                  })
             map.drawKeyLabels(&svg, tokens: tokens, bottom: labelBottom, size: font,
-                              color: { marks.columnState($0) == .masked || marks.columnState($0) == .partial ? palette.masked : palette.label })
+                              color: { marks.columnState($0) == .masked ? palette.masked : palette.label })
             let mask = state.explorer.mask
             for key in columns {
                 let keyState = panel.semantics.keyState(for: mask[key])

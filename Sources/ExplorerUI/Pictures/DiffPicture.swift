@@ -41,7 +41,7 @@ struct DiffPicture {
                                      + (s == .kept ? "" : ", " + marks.closure(query: q, key: k).explanation)
                              })
         map.drawKeyLabels(&svg, tokens: tokens, bottom: labelBottom, size: font,
-                          color: { marks.columnState($0) == .masked || marks.columnState($0) == .partial ? palette.masked : palette.label },
+                          color: { marks.columnState($0) == .masked ? palette.masked : palette.label },
                           bold: state.theme.boldLabels)
         let semantics = state.explorer.semantics
         let mask = state.explorer.mask

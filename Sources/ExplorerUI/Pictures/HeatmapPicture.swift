@@ -47,7 +47,7 @@ struct HeatmapPicture {
         svg.text("query ↓  key →", x: left - 10, y: labelBottom - font, size: 14, fill: palette.dim, anchor: "end")
         svg.text("mask", x: left - 10, y: maskRowY, size: font, fill: palette.dim, anchor: "end", middle: true)
         map.drawKeyLabels(&svg, tokens: tokens, bottom: labelBottom - SVGBuilder.textWidth("", size: font), size: font,
-                          color: { marks.columnState($0) == .kept || marks.columnState($0) == .boosted ? palette.label : palette.masked },
+                          color: { marks.columnState($0) == .masked ? palette.masked : palette.label },
                           bold: state.theme.boldLabels)
         for key in columns {
             let keyState = semantics.keyState(for: mask[key])
