@@ -35,21 +35,40 @@ extension Theme {
 extension AppState {
     /// Which cells the mask closes on this state, and why: O(1) per cell.
     public var closureMap: CellClosureMap { CellClosureMap(explorer: explorer) }
+
+    /// The token strip's mask markers: each key's own value, or what closes it for every query
+    /// when a pattern or cell edits do (`×pad` under `padding:K`). O(L²) only with a pattern
+    /// or cell edits.
+    var stripMarkers: [String] {
+        let semantics = explorer.semantics
+        guard explorer.pattern != .none || !explorer.cellOverrides.isEmpty else {
+            return explorer.mask.map { maskMarker($0, semantics) }
+        }
+        let closures = closureMap
+        return explorer.mask.enumerated().map { position, value in
+            let column = closures.column(position)
+            return column.closedForAll ? effectiveMaskMarker(column, value: value, semantics: semantics) : maskMarker(value, semantics)
+        }
+    }
 }
 
 /// The mask row's label for key column `key`: what the mask does to it over every query,
 /// patterns and cell edits included. `×` closes the whole column (with the value, or the
 /// reason when the key's own value is not the cause), `╱` closes it for some queries only,
 /// `~` keeps it partly, `+` boosts it.
-func effectiveMaskMarker(_ column: KeyColumnClosure, value: Float, semantics: MaskSemantics) -> String {
+/// Names longer than `width − 1` lose their `×` (the ground marks the column anyway), so
+/// neighbouring markers never run together.
+func effectiveMaskMarker(_ column: KeyColumnClosure, value: Float, semantics: MaskSemantics, width: Int = .max) -> String {
     let shown = MaskValueFormat.short(value)
     if column.closedForAll {
+        let name: String
         switch column.reason {
         case .keyMask?: return "×" + shown
-        case .padding?: return "×pad"
-        case .cellEdit?: return "×edit"
-        case .pattern?, .modelCausal?, nil: return "×pat"
+        case .padding?: name = "pad"
+        case .cellEdit?: name = "edit"
+        case .pattern?, .modelCausal?, nil: name = "pat"
         }
+        return name.count + 1 < width ? "×" + name : name
     }
     if column.closedQueries > 0 { return shown + MaskMarking.hatch }
     if column.partialQueries > 0 { return "~" + MaskValueFormat.short(column.smallestKeptShare) }

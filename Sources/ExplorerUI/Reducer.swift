@@ -413,6 +413,6 @@ extension AppState {
 
     /// The token strip as it is drawn, for hit-testing and rendering alike.
     var tokenStrip: TokenStrip {
-        TokenStrip(labels: tokens, values: explorer.mask.map { maskMarker($0, explorer.semantics) }, selected: selectedKey, width: width)
+        TokenStrip(labels: tokens, values: stripMarkers, selected: selectedKey, width: width)
     }
 }

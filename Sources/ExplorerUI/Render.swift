@@ -131,9 +131,10 @@ func renderStatus(_ canvas: inout Canvas, layout: Layout) {
                         bg: bar, attributes: canvas.usesColor ? .bold : [.bold, .reverse])
     let layerText = narrow ? "layer \(state.layer)/\(info.layerCount)" : "layer \(state.layer) of \(info.layerCount)"
     let headText = narrow && !state.meanOfHeads ? "head \(state.head)/\(info.headCount)" : head
+    // Layer and head first: parts that do not fit are dropped from the end.
     var parts = [layerText, headText]
-    if state.view != .heatmap { parts.insert(state.view.rawValue + " view", at: 0) }
-    if state.cellMode { parts.insert("cell mode", at: 0) }
+    if state.cellMode { parts.append("cell mode") }
+    if state.view != .heatmap { parts.append(state.view.rawValue + " view") }
     parts.append("\(state.tokenCount) tokens")
     // Drop trailing parts that do not fit rather than cutting one in half; the model name
     // goes first, layer and head last.
@@ -191,8 +192,13 @@ func formatMilliseconds(_ ms: Double) -> String {
 
 func renderHint(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    let hint = state.spanAnchor != nil
-        ? "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
-        : KeyBindings.hint(width: layout.width - 1)
+    let hint: String
+    if state.spanAnchor != nil {
+        hint = "span \(state.maskTargets.lowerBound)…\(state.maskTargets.upperBound): ←→ extend  0 5 1 x + - set it  Esc cancel"
+    } else if state.view == .overview {
+        hint = "←→ head  ↑↓ layer  Enter open the map  o or Esc back  f scale  ? help  q quit"
+    } else {
+        hint = KeyBindings.hint(width: layout.width - 1)
+    }
     canvas.text(" " + hint, x: 0, y: layout.hintRow, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width)
 }

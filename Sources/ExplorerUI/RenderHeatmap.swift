@@ -62,7 +62,9 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
         if closed {
             for line in 0..<layout.columnLabelHeight {
                 for i in 0..<layout.cellWidth {
-                    canvas.text(i == 0 || i == layout.cellWidth - 1 ? hatch : " ", x: x + i, y: layout.columnLabelTop + line,
+                    // Colors: the masked ground alone keeps the letters legible; glyphs: a hatch each side.
+                    let side = !canvas.usesColor && (i == 0 || i == layout.cellWidth - 1)
+                    canvas.text(side ? hatch : " ", x: x + i, y: layout.columnLabelTop + line,
                                 fg: maskedColor, bg: ground)
                 }
             }
@@ -77,7 +79,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                 canvas.text(glyph, x: gx, y: layout.columnLabelTop + line, fg: fg, bg: closed ? ground : nil, attributes: attributes)
             }
         }
-        let marker = effectiveMaskMarker(column, value: mask[key], semantics: semantics)
+        let marker = effectiveMaskMarker(column, value: mask[key], semantics: semantics, width: layout.cellWidth)
         let shown = DisplayWidth.fit(marker, toWidth: layout.cellWidth, alignment: .center)
         canvas.text(shown, x: x, y: layout.keyMaskRow,
                     fg: column.isOpen ? canvas.color(canvas.theme.accents.dim) : maskedColor,

@@ -95,15 +95,28 @@ func renderPatternPicker(_ canvas: inout Canvas, picker: PatternPicker) {
     let inner = drawBox(&canvas, rect, title: "Pattern — ↑↓ choose · edit the arguments · Enter applies · Esc cancels")
     canvas.text("cell mask = pattern(query, key) × the key's mask value; then the semantics", x: inner.x, y: inner.y,
                 fg: canvas.color(canvas.theme.accents.dim), maxWidth: inner.width)
+    // The syntax column fits the longest syntax; a summary too long for its line ends in "…",
+    // and the selected one is shown in full under the list.
+    let syntaxWidth = min(catalog.map { DisplayWidth.of($0.syntax) }.max() ?? 22, max(8, inner.width / 3))
+    var listEnd = inner.y + 1
     for (index, entry) in catalog.enumerated() {
         let y = inner.y + 1 + index
         guard y < inner.y + inner.height - 2 else { break }
         let selected = index == picker.selection
-        let used = canvas.text(DisplayWidth.pad(entry.syntax, toWidth: 22), x: inner.x, y: y,
-                               attributes: selected ? [.bold, .reverse] : .bold, maxWidth: inner.width)
-        canvas.text(entry.summary, x: inner.x + used + 1, y: y, attributes: selected ? .reverse : [], maxWidth: inner.width - used - 1)
+        let used = canvas.text(DisplayWidth.pad(DisplayWidth.truncate(entry.syntax, toWidth: syntaxWidth), toWidth: syntaxWidth),
+                               x: inner.x, y: y, attributes: selected ? [.bold, .reverse] : .bold, maxWidth: inner.width)
+        let room = inner.width - used - 1
+        let summary = DisplayWidth.of(entry.summary) <= room ? entry.summary : DisplayWidth.truncate(entry.summary, toWidth: room)
+        canvas.text(summary, x: inner.x + used + 1, y: y, attributes: selected ? .reverse : [], maxWidth: room)
+        listEnd = y + 1
     }
     let lineY = inner.y + inner.height - (picker.editor.error == nil ? 1 : 2)
+    if catalog.indices.contains(picker.selection) {
+        let full = wrap(catalog[picker.selection].summary, width: inner.width)
+        for (offset, piece) in full.prefix(max(0, lineY - listEnd)).enumerated() {
+            canvas.text(piece, x: inner.x, y: listEnd + offset, fg: canvas.color(canvas.theme.accents.label), maxWidth: inner.width)
+        }
+    }
     let prompt = canvas.text("pattern: ", x: inner.x, y: lineY, fg: canvas.color(canvas.theme.accents.label), attributes: .bold)
     let characters = Array(picker.editor.text)
     var x = inner.x + prompt

@@ -7,10 +7,15 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
     let semantics = state.explorer.semantics
     let dim = canvas.color(canvas.theme.accents.dim)
     if strip.hiddenBefore { canvas.text("…", x: 0, y: layout.tokenRow, fg: dim) }
+    let closures = state.closureMap
+    let patterned = state.explorer.pattern != .none || !state.explorer.cellOverrides.isEmpty
     for placement in strip.placements {
         let position = placement.position
         let value = state.explorer.mask[position]
-        let keyState = semantics.keyState(for: value)
+        // A key the pattern closes for every query (padding:K, say) reads as masked here too.
+        let column = patterned ? closures.column(position) : nil
+        let closedForAll = column?.closedForAll ?? false
+        let keyState = closedForAll ? KeyMaskState.masked : semantics.keyState(for: value)
         let selected = position == state.selectedKey
         let inSpan = state.spanAnchor != nil && state.maskTargets.contains(position)
         var attributes: CellAttributes = canvas.theme.labelAttributes
@@ -22,7 +27,9 @@ func renderTokenStrip(_ canvas: inout Canvas, layout: Layout) {
             : canvas.color(canvas.theme.accents.masked)
         canvas.text(DisplayWidth.pad(state.tokens[position], toWidth: placement.width), x: placement.x, y: layout.tokenRow,
                     fg: fg, attributes: attributes)
-        canvas.text(DisplayWidth.pad(maskMarker(value, semantics), toWidth: placement.width), x: placement.x,
+        var marker = maskMarker(value, semantics)
+        if let column, column.closedForAll { marker = effectiveMaskMarker(column, value: value, semantics: semantics) }
+        canvas.text(DisplayWidth.pad(marker, toWidth: placement.width), x: placement.x,
                     y: layout.tokenMaskRow, fg: keyState == .kept ? dim : canvas.color(canvas.theme.accents.masked),
                     attributes: keyState == .kept ? [] : .bold)
     }
@@ -76,6 +83,9 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     let entropy = row.reduce(0.0) { $0 - ($1 > 0 ? Double($1) * log2(Double($1)) : 0) }
     let open = row.filter { $0 > 0 }.count
     lines.append(("row entropy", String(format: "%.2f bits (max %.2f over %d keys)", entropy, log2(Double(max(1, open))), open)))
+    if !result.queriesWithNoKeys.contains(q), closure.isClosed, state.closureMap.rowIsFullyClosed(query: q) {
+        lines.append(("warning", "every key of this row is closed: the finite masking bias cancels out, so softmax spreads the row evenly (as transformers does)"))
+    }
     if result.queriesWithNoKeys.contains(q) {
         lines.append(("warning", "every key of this row is masked: softmax is undefined, the row is all 0"))
     }
@@ -161,8 +171,8 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let large = canvas.theme.largeLegend
     let weights = shownWeights(state) ?? []
     let fit = ScaleFit(state.scale, weights: weights)
-    var x = canvas.text(" 0 ", x: 0, y: y, fg: dim)
-    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 12)
+    var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
+    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 10)
     for i in 0..<rampWidth {
         let w = Double(i) / Double(rampWidth - 1)
         if canvas.usesColor {
@@ -173,11 +183,18 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
         }
     }
     x += rampWidth
-    x += canvas.text(" " + (layout.width >= 100 ? fit.caption : fit.narrowCaption) + " ",
+    // A still picture has no keys: its caption leaves out the "f: …" reminder.
+    // The long caption where it leaves room for the mask's swatch and words on this line.
+    let maskWords = large ? 0 : 32
+    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= layout.width ? fit.caption : fit.narrowCaption
+    if canvas.chrome == .document, let keys = caption.range(of: " · f: ") {
+        caption = String(caption[..<keys.lowerBound]) + ")"
+    }
+    x += canvas.text(" " + caption + " ",
                      x: x, y: y, fg: dim, attributes: large ? .bold : [])
     // The mask channel: its swatch and what it means, in words.
     let swatchY = large ? y + 1 : y
-    var mx = large ? 3 + rampWidth + 1 : x
+    var mx = large ? 10 + rampWidth + 1 : x
     if !large { mx += canvas.text(" ", x: mx, y: y) }
     let hatch = MaskMarking.hatchGlyph(canvas.theme)
     for i in 0..<3 {

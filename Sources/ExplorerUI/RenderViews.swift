@@ -134,53 +134,74 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     }
     let maps = result.attention
     let label = canvas.color(canvas.theme.accents.label)
+    let accent = canvas.color(canvas.theme.accents.selection)
     let labelWidth = 4
     let tileWidth = max(3, (area.width - labelWidth) / maps.headCount)
     let tileHeight = max(2, (area.height - 1) / maps.layerCount)
     let inner = (width: tileWidth - 1, height: tileHeight - 1)
+    let closures = state.closureMap
+    let hatch = MaskMarking.hatchGlyph(canvas.theme)
     for head in 0..<maps.headCount {
-        canvas.text("h\(head)", x: labelWidth + head * tileWidth, y: area.y, fg: label, maxWidth: tileWidth - 1)
+        let selected = head == state.head
+        canvas.text("h\(head)", x: labelWidth + head * tileWidth, y: area.y, fg: selected ? accent : label,
+                    attributes: selected ? [.bold, .reverse] : [], maxWidth: tileWidth - 1)
     }
     for layer in 0..<maps.layerCount {
         let y0 = area.y + 1 + layer * tileHeight
         guard y0 + inner.height <= area.y + area.height else { break }
-        canvas.text("L\(layer)", x: 0, y: y0, fg: label)
+        canvas.text("L\(layer)", x: 0, y: y0, fg: layer == state.layer ? accent : label,
+                    attributes: layer == state.layer ? [.bold, .reverse] : [])
         for head in 0..<maps.headCount {
             let x0 = labelWidth + head * tileWidth
             let selected = layer == state.layer && head == state.head
-            // Each tile pixel averages the block of weights it covers; colors use ▀ for two
-            // pixel rows per line.
+            let headMap = maps.headWeights(layer: layer, head: head)
+            let fit = ScaleFit(state.scale, weights: headMap)
+            // Each tile pixel averages the block of weights it covers (placed on the scale in
+            // use); a pixel whose every cell the mask closes is masked ground. Colors use ▀ for
+            // two pixel rows per line.
             let pixelRows = canvas.usesColor ? inner.height * 2 : inner.height
-            func pixel(_ px: Int, _ py: Int) -> Float {
+            func pixel(_ px: Int, _ py: Int) -> (value: Float, closed: Bool) {
                 let q0 = py * maps.length / pixelRows, q1 = max(q0 + 1, (py + 1) * maps.length / pixelRows)
                 let k0 = px * maps.length / inner.width, k1 = max(k0 + 1, (px + 1) * maps.length / inner.width)
                 var sum: Float = 0, n: Float = 0
+                var closed = true
                 for q in q0..<min(q1, maps.length) {
-                    for k in k0..<min(k1, maps.length) { sum += maps.weight(layer: layer, head: head, query: q, key: k); n += 1 }
+                    for k in k0..<min(k1, maps.length) {
+                        sum += Float(fit.position(headMap[q][k], query: q)); n += 1
+                        if closed, !closures.closure(query: q, key: k).isClosed { closed = false }
+                    }
                 }
-                return n > 0 ? sum / n : 0
+                return (n > 0 ? sum / n : 0, n > 0 && closed)
             }
             for line in 0..<inner.height {
                 for px in 0..<inner.width {
                     if canvas.usesColor {
-                        let top = canvas.theme.color(forWeight: Double(pixel(px, line * 2))).cellColor
-                        let bottom = canvas.theme.color(forWeight: Double(pixel(px, line * 2 + 1))).cellColor
+                        let upper = pixel(px, line * 2), lower = pixel(px, line * 2 + 1)
+                        if upper.closed && lower.closed {
+                            canvas.text(hatch, x: x0 + px, y: y0 + line, fg: canvas.color(canvas.theme.accents.masked),
+                                        bg: canvas.color(canvas.theme.maskedGround))
+                            continue
+                        }
+                        let top = upper.closed ? canvas.theme.maskedGround.cellColor : canvas.theme.color(forWeight: Double(upper.value)).cellColor
+                        let bottom = lower.closed ? canvas.theme.maskedGround.cellColor : canvas.theme.color(forWeight: Double(lower.value)).cellColor
                         canvas.text("▀", x: x0 + px, y: y0 + line, fg: top, bg: bottom)
                     } else {
-                        canvas.text(canvas.theme.glyph(forWeight: Double(pixel(px, line))), x: x0 + px, y: y0 + line,
+                        let shown = pixel(px, line)
+                        canvas.text(shown.closed ? hatch : canvas.theme.glyph(forWeight: Double(shown.value)), x: x0 + px, y: y0 + line,
                                     attributes: selected ? .bold : [])
                     }
                 }
             }
             if selected {
-                let accent = canvas.color(canvas.theme.accents.selection)
-                canvas.text("▕", x: x0 - 1 >= labelWidth - 1 ? x0 - 1 : x0, y: y0, fg: accent)
-                canvas.text("◀", x: x0 + inner.width, y: y0, fg: accent, attributes: .bold)
+                // A frame in the selection color on the tile's free right column and bottom line.
+                for line in 0..<inner.height { canvas.text("▌", x: x0 + inner.width, y: y0 + line, fg: accent) }
+                canvas.text(String(repeating: "▀", count: inner.width) + "▘", x: x0, y: y0 + inner.height, fg: accent)
             }
         }
     }
-    let name = state.explorer.model.info.headName(layer: state.layer, head: state.head)
-    canvas.text("selected: layer \(state.layer) head \(state.head) \(name) — ←→ head, ↑↓ layer, Enter opens, o closes",
+    let info = state.explorer.model.info
+    let name = info.headNames != nil ? " " + info.headName(layer: state.layer, head: state.head) : ""
+    canvas.text("selected: layer \(state.layer) head \(state.head)\(name) — ←→ head, ↑↓ layer, Enter opens, o or Esc closes",
                 x: 0, y: area.y + area.height - 1, fg: label, maxWidth: area.width)
 }
 
@@ -206,8 +227,11 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
     y += 1
     let barWidth = max(5, min(30, area.width - 30))
     let visible = max(0, area.y + area.height - y - (effect.maskPredictions.isEmpty ? 1 : 4))
+    let digits = String(max(0, state.tokenCount - 1)).count
     for (position, cosine) in effect.tokenCosines.enumerated().prefix(visible) {
-        let token = DisplayWidth.fit("\(position) \(state.tokens[position])", toWidth: 16)
+        // Positions right-aligned so every token starts in one column.
+        let number = String(repeating: " ", count: max(0, digits - String(position).count)) + String(position)
+        let token = DisplayWidth.fit("\(number) \(state.tokens[position])", toWidth: 16)
         let filled = Int((Double(max(0, cosine)) * Double(barWidth)).rounded())
         canvas.text(token, x: 1, y: y)
         canvas.text(String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled), x: 18, y: y,

@@ -24,6 +24,8 @@ public final class NCursesTerminal: TerminalBackend {
     }
 
     public private(set) var colorCapability: ColorCapability
+    /// The terminfo entry ncurses drives: TERM, or its direct-color sibling under COLORTERM=truecolor.
+    public let terminfoName: String
 
     private let screen: OpaquePointer
     private let window: UnsafeMutablePointer<WINDOW>
@@ -52,9 +54,26 @@ public final class NCursesTerminal: TerminalBackend {
         let term = Self.environmentValue("TERM")
         guard let term, !term.isEmpty else { throw TerminalError.unknownTerminal(nil) }
         _ = ms_save_termios()
-        guard let screen = newterm(nil, ms_stdout(), ms_stdin()) else {
+        // COLORTERM=truecolor with a 256-color TERM: open TERM's direct-color sibling so
+        // ncurses itself sends 24-bit colors (see ColorCapability.directColorTerminal).
+        var environment = ["NO_COLOR", "COLORTERM", "TERMINFO", "TERMINFO_DIRS", "HOME", "KONSOLE_VERSION", "KITTY_WINDOW_ID",
+                           "ALACRITTY_WINDOW_ID", "ALACRITTY_SOCKET", "TERM_PROGRAM", "VTE_VERSION"].reduce(into: [String: String]()) { values, name in
+            values[name] = Self.environmentValue(name)
+        }
+        var direct: String?
+        if colorMode == .automatic || colorMode == .atMost(.truecolor) {
+            let lookup = environment
+            direct = ColorCapability.directColorTerminal(for: term, environment: lookup) { name in
+                ColorCapability.terminfoEntryExists(name, environment: lookup) { access($0, R_OK) == 0 }
+            }
+        }
+        var opened = direct.flatMap { name in name.withCString { newterm($0, ms_stdout(), ms_stdin()) } }
+        if opened == nil { direct = nil }
+        if opened == nil { opened = newterm(nil, ms_stdout(), ms_stdin()) }
+        guard let screen = opened else {
             throw TerminalError.unknownTerminal(term)
         }
+        terminfoName = direct ?? term
         guard ms_string_capability("cup") != nil, let window = ms_stdscr() else {
             endwin()
             delscreen(screen)
@@ -79,9 +98,7 @@ public final class NCursesTerminal: TerminalBackend {
             usesDefaultColors = use_default_colors() == OK
         }
         hasDefaultColors = usesDefaultColors
-        let environment = ["NO_COLOR", "COLORTERM"].reduce(into: [String: String]()) { values, name in
-            values[name] = Self.environmentValue(name)
-        }
+        environment = environment.filter { $0.key == "NO_COLOR" || $0.key == "COLORTERM" }
         let colors = has_colors() ? Int(ms_colors()) : 0
         let pairs = has_colors() ? Int(ms_color_pairs()) : 0
         let detected = ColorCapability.detect(colors: colors, colorPairs: pairs, environment: environment)

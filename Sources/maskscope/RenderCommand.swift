@@ -69,6 +69,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Query row, 0-based, that compare draws as bars and math explains. Default: 1.", valueName: "query"))
     var query: Int = 1
 
+    @Option(help: ArgumentHelp("Color scale: map (0…the map's largest weight, the explorer's default), absolute (0…1) or row (0…each row's largest weight).", valueName: "scale"))
+    var scale: ScaleArgument = .map
+
     @Option(help: ArgumentHelp("Output format: ansi, text or svg. Default: ansi on a terminal, else text.", valueName: "format"))
     var format: Format?
 
@@ -114,7 +117,7 @@ struct RenderCommand: ParsableCommand {
             let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, view: view.value, layer: layer, head: head,
                                          query: query,
                                          width: width ?? Self.width(environment: environment), height: height,
-                                         environment: environment)
+                                         scale: scale.value, environment: environment)
             var stream = OutputStream.standardOutput
             try stream.append(output)
             try stream.flush()
@@ -123,20 +126,22 @@ struct RenderCommand: ParsableCommand {
 
     /// The whole output for `format`, drawn by the explorer's renderer.
     static func output(format: Format, explorer: Explorer, theme: Theme, view: ExplorerView = .heatmap, layer: Int, head: Int,
-                       query: Int = 1, width: Int, height: Int?, environment: [String: String]) throws -> String {
+                       query: Int = 1, width: Int, height: Int?, scale: WeightScale = .perHead,
+                       environment: [String: String]) throws -> String {
         switch format {
         case .svg:
-            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
-                                             width: width, height: height, layer: layer, head: head, view: view, query: query)
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor, width: width, height: height,
+                                             layer: layer, head: head, view: view, query: query, scale: scale)
             return svgDocument(for: state)
         case .text:
-            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
-                                             width: width, height: height, layer: layer, head: head, view: view, query: query)
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none, width: width, height: height,
+                                             layer: layer, head: head, view: view, query: query, scale: scale)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
-                                             width: width, height: height, layer: layer, head: head, view: view, query: query)
+                                             width: width, height: height, layer: layer, head: head, view: view,
+                                             query: query, scale: scale)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
         }
@@ -179,6 +184,19 @@ struct RenderCommand: ParsableCommand {
 struct ThemeLoadFailure: Error, CustomStringConvertible {
     let error: ThemeError
     var description: String { "theme not loaded: \(error)" }
+}
+
+/// `--scale` values: what the color scale's top stands for.
+enum ScaleArgument: String, ExpressibleByArgument, CaseIterable {
+    case map, absolute, row
+
+    var value: WeightScale {
+        switch self {
+        case .map: return .perHead
+        case .absolute: return .absolute
+        case .row: return .perRow
+        }
+    }
 }
 
 /// `--view` values: the explorer's views that draw as a still picture.

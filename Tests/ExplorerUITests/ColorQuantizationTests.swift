@@ -67,3 +67,41 @@ struct ColorQuantizationTests {
         return dr * dr + dg * dg + db * db
     }
 }
+
+@Suite("Direct color through ncurses: which terminfo entry COLORTERM=truecolor opens")
+struct DirectColorTerminalTests {
+    let installed: Set<String> = ["xterm-direct", "tmux-direct", "xterm-256color", "vte-direct", "konsole-direct"]
+
+    func choose(_ term: String, _ environment: [String: String]) -> String? {
+        ColorCapability.directColorTerminal(for: term, environment: environment) { installed.contains($0) }
+    }
+
+    @Test func truecolorPicksTheFamilysDirectEntry() {
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor"]) == "xterm-direct")
+        #expect(choose("xterm", ["COLORTERM": "24bit"]) == "xterm-direct")
+        #expect(choose("tmux-256color", ["COLORTERM": "truecolor"]) == "tmux-direct")
+    }
+
+    @Test func theEmulatorsOwnEntryComesFirst() {
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "VTE_VERSION": "7200"]) == "vte-direct")
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "KONSOLE_VERSION": "230800"]) == "konsole-direct")
+        #expect(choose("tmux-256color", ["COLORTERM": "truecolor", "VTE_VERSION": "7200"]) == "tmux-direct", "tmux decides inside tmux")
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "KITTY_WINDOW_ID": "1"]) == "xterm-direct", "not installed: the family's")
+    }
+
+    @Test func otherwiseTERMStays() {
+        #expect(choose("xterm-256color", [:]) == nil, "no COLORTERM: the 256-color palette")
+        #expect(choose("xterm-256color", ["COLORTERM": "truecolor", "NO_COLOR": "1"]) == nil)
+        #expect(choose("xterm-direct", ["COLORTERM": "truecolor"]) == nil, "already direct")
+        #expect(choose("screen-256color", ["COLORTERM": "truecolor"]) == nil, "no sibling installed")
+        #expect(choose("", ["COLORTERM": "truecolor"]) == nil)
+    }
+
+    @Test func terminfoFoldersAreSearchedInBothLayouts() {
+        let files: Set<String> = ["/home/u/.terminfo/x/xterm-direct", "/usr/share/terminfo/74/tmux-direct"]
+        #expect(ColorCapability.terminfoEntryExists("xterm-direct", environment: ["HOME": "/home/u"]) { files.contains($0) })
+        #expect(ColorCapability.terminfoEntryExists("tmux-direct", environment: [:]) { files.contains($0) })
+        #expect(!ColorCapability.terminfoEntryExists("kitty-direct", environment: [:]) { files.contains($0) })
+        #expect(!ColorCapability.terminfoEntryExists("../x", environment: [:]) { _ in true })
+    }
+}

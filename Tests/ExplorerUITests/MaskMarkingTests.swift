@@ -123,7 +123,10 @@ struct MaskMarkingTests {
         try explorer.setPattern(.padding(count: 3))
         let state = HeadlessRender.state(explorer: explorer, theme: ThemeCatalog.default, colors: .none, width: 100)
         let line = render(state, chrome: .document).textLines[Layout(state: state.withoutSelection).keyMaskRow]
-        #expect(line.components(separatedBy: "×pad").count - 1 == 3, "\(line)")
+        #expect(line.components(separatedBy: "pad").count - 1 == 3, "\(line)")
+        // The token strip's mask values say so too, instead of their untouched 1.
+        let strip = render(state, chrome: .document).textLines[Layout(state: state.withoutSelection).tokenMaskRow]
+        #expect(strip.components(separatedBy: "×pad").count - 1 == 3, "\(strip)")
     }
 
     @Test("f cycles the scale and the legend says which, with its numbers")
@@ -131,13 +134,18 @@ struct MaskMarkingTests {
         var state = try makeState(width: 100, height: 30, colors: .truecolor)
         let layout = Layout(state: state)
         #expect(state.scale == .perHead)
-        #expect(render(state).textLines[layout.legendRow].contains("0…max of this map"))
+        #expect(render(state).textLines[layout.legendRow].contains("map max"))
         state = press(state, .character("f"))
         #expect(state.scale == .absolute)
-        #expect(render(state).textLines[layout.legendRow].contains("absolute"))
+        #expect(render(state).textLines[layout.legendRow].contains("1 absolute"))
         state = press(state, .character("f"))
         #expect(state.scale == .perRow)
-        #expect(render(state).textLines[layout.legendRow].contains("per row"))
+        #expect(render(state).textLines[layout.legendRow].contains("row max"))
+        // Wide enough, the legend spells the scale out.
+        var wide = try makeState(width: 160, height: 30, colors: .truecolor)
+        #expect(render(wide).textLines[Layout(state: wide).legendRow].contains("scale 0…max of this map"))
+        wide = press(wide, .character("f"))
+        #expect(render(wide).textLines[Layout(state: wide).legendRow].contains("scale 0…1 absolute"))
         state = press(state, .character("f"))
         #expect(state.scale == .perHead)
     }
@@ -152,6 +160,26 @@ struct MaskMarkingTests {
         #expect(row.position(0.2, query: 1) == 1)
         #expect(ScaleFit(.absolute, weights: weights).position(0.4, query: 0) == Double(Float(0.4)))
         #expect(ScaleFit(.perHead, weights: [[0, 0]]).position(0, query: 0) == 0)
+    }
+
+    @Test("the key hint fits every width and always ends with help and quit")
+    func hintFits() {
+        for width in Layout.minimumWidth...200 {
+            let hint = KeyBindings.hint(width: width - 1)
+            #expect(DisplayWidth.of(hint) <= width - 1, "\(width)")
+            #expect(hint.hasPrefix("←→ token") && hint.hasSuffix("? help  q quit"), "\(width): \(hint)")
+        }
+    }
+
+    @Test("at 80×24 the status line keeps the product name, layer and head, even with a long model name and the mean of heads")
+    func statusAt80() throws {
+        var state = try makeState(width: 80, height: 24, colors: .truecolor)
+        state = press(state, .character("c"), .character("d"))
+        let status = render(state).textLines[0]
+        #expect(status.contains("Maskscope") && status.contains("layer 0/2") && status.contains("head 0/6"), "\(status)")
+        state = press(state, .character("a"))
+        let mean = render(state).textLines[0]
+        #expect(mean.contains("Maskscope") && mean.contains("layer 0/2") && mean.contains("mean of 6 heads"), "\(mean)")
     }
 
     // Styled goldens of the mask marking, in color: glyph, foreground, background, attributes.

@@ -138,3 +138,24 @@ struct RenderCommandTests {
         #expect(themes.first { $0["name"] as? String == "mono" }?["monochrome"] as? Bool == true)
     }
 }
+
+@Suite("maskscope render: the mask's marking and the color scale")
+struct RenderMaskMarkingTests {
+    @Test("text and ansi hatch the closed cells and say so in the legend; --scale picks the scale")
+    func hatchAndScale() throws {
+        for format in ["text", "ansi"] {
+            let run = try MaskscopeBinary.run(["render", "--model", "builtin", "--pattern", "causal", "--format", format,
+                                               "--width", "140", MaskscopeBinary.sentence], environment: ["COLORTERM": "truecolor"])
+            #expect(run.status == 0, "\(run.standardError)")
+            let text = String(decoding: run.standardOutput, as: UTF8.self)
+            #expect(text.contains("╱╱╱╱"), "\(format): closed cells hatched")
+            #expect(text.contains("masked: weight forced to 0"), "\(format)")
+            #expect(text.contains("scale 0…max of this map") && !text.contains("f: absolute"), "\(format): the default scale, no key reminder")
+        }
+        let absolute = try MaskscopeBinary.run(["render", "--model", "builtin", "--scale", "absolute", "--format", "text",
+                                                "--width", "140", MaskscopeBinary.sentence])
+        #expect(String(decoding: absolute.standardOutput, as: UTF8.self).contains("scale 0…1 absolute"))
+        let bad = try MaskscopeBinary.run(["render", "--model", "builtin", "--scale", "log", MaskscopeBinary.sentence])
+        #expect(bad.status != 0)
+    }
+}
