@@ -131,7 +131,8 @@ func renderCompare(_ canvas: inout Canvas, layout: Layout) {
             let marker: String
             switch column {
             case .masked: marker = "×"
-            case .partial: marker = "~"
+            // Closed for some queries only (a pattern, cell edits): the hatch; weakened: "~".
+            case .partial: marker = panel.marks.closures.column(key).closedQueries > 0 ? MaskMarking.hatch : "~"
             case .boosted: marker = "+"
             case .kept: marker = edited ? "○" : "·"
             }
