@@ -56,7 +56,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ExplorerUITests",
-            dependencies: ["ExplorerUI", "AttentionCore"]
+            dependencies: ["ExplorerUI", "AttentionCore"],
+            // Styled golden screens, read by path from the source tree (StyledGolden.directory).
+            exclude: ["Goldens"]
         ),
         .testTarget(
             name: "MaskscopeTests",

@@ -74,6 +74,10 @@ public struct AppState: Sendable {
     public internal(set) var comparison: Comparison?
     public internal(set) var comparisonGeneration = -1
 
+    /// Set by `s`: the result shown under the previous semantics, so the frames after the
+    /// recompute can mark the cells whose weight changed; the next key or click clears it.
+    public internal(set) var semanticsChange: SemanticsChange?
+
     public internal(set) var overlay: Overlay = .none
     public internal(set) var undoStack: [MaskSnapshot] = []
     public internal(set) var redoStack: [MaskSnapshot] = []
@@ -167,6 +171,13 @@ public struct MaskSnapshot: Equatable, Sendable {
             try explorer.setCell(query: cell / length, key: cell % length, value: value)
         }
     }
+}
+
+/// What `s` changed: from which semantics to which, and the result shown before.
+public struct SemanticsChange: Sendable {
+    public let from: MaskSemantics
+    public let to: MaskSemantics
+    public let before: ForwardResult
 }
 
 /// A notice on the status line.

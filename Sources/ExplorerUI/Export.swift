@@ -18,17 +18,9 @@ extension AppState {
         ]
     }
 
-    /// The view on screen as SVG: the heatmap's own picture (labels, legend, tooltips), and for
-    /// the other views the rendered screen itself, in the theme's true colors.
-    var viewSVG: String {
-        guard view != .heatmap else { return svgDocument(for: self) }
-        var picture = self
-        picture.colors = .truecolor
-        picture.overlay = .none
-        picture.message = nil
-        let title = "Maskscope \(view.rawValue) view: \(explorer.model.info.name), layer \(layer), head \(head), \(explorer.semantics.rawValue)"
-        return svgDocument(for: render(picture), title: title, background: theme.background, foreground: theme.foreground)
-    }
+    /// The view on screen as its own vector picture (the same one `maskscope render --format
+    /// svg` draws), in the theme's true colors, with the selected query row where it matters.
+    var viewSVG: String { svgDocument(for: self) }
 
     /// `maskscope-the-quick-brown-l2h5-hf`: the text's first words, the view and semantics.
     var exportBaseName: String {

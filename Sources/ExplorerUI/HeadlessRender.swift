@@ -22,14 +22,17 @@ public enum HeadlessRender {
     ///   - height: lines, or nil for `fittingHeight`.
     ///   - layer, head: 0-based, clamped to the model.
     ///   - view: which view to draw; the comparison views get their extra passes here too.
+    ///   - query: the query row the math picture and the compare picture's row bars show
+    ///     (clamped to the text).
     ///   - scale: what the color scale's top stands for.
     public static func state(explorer: Explorer, theme: Theme, colors: ColorCapability,
                              width: Int, height: Int? = nil, layer: Int = 0, head: Int = 0,
-                             view: ExplorerView = .heatmap, scale: WeightScale = .perHead) -> AppState {
+                             view: ExplorerView = .heatmap, query: Int? = nil, scale: WeightScale = .perHead) -> AppState {
         var state = AppState(explorer: explorer, themes: [theme], themeIndex: 0, colors: colors,
                              width: width, height: Layout.minimumHeight, layer: layer, head: head)
         state.view = view
         state.scale = scale
+        if let query { state.selectedQuery = min(max(0, query), state.tokenCount - 1) }
         state.height = height ?? fittingHeight(for: state)
         return ExplorerLoop.settle(state, state.initialEffects)
     }
@@ -64,7 +67,8 @@ extension AppState {
     var withoutSelection: AppState {
         var state = self
         state.selectedKey = -1
-        state.selectedQuery = -1
+        // The compare view draws the selected query row as bars: it keeps its row.
+        if view != .compare { state.selectedQuery = -1 }
         state.spanAnchor = nil
         state.overlay = .none
         state.message = nil

@@ -96,6 +96,7 @@ extension AppState {
             break
         }
         message = nil
+        semanticsChange = nil
         if let effects = handleLessonKey(input) { return effects }
         if case .mouse(let mouse) = input { return handle(mouse) }
         guard let action = KeyBindings.action(for: input) else {
@@ -151,6 +152,8 @@ extension AppState {
             for i in mask.indices where next.validate(mask[i]) != nil { mask[i] = next.nearestValid(mask[i]); clamped = true }
             let length = explorer.tokens.count
             if explorer.cellOverrides.values.contains(where: { next.validate($0) != nil }) { clamped = true }
+            let previous = explorer.semantics
+            let before = result
             let effects = edit { engine in
                 engine.semantics = next
                 try engine.setMask(mask)
@@ -158,6 +161,7 @@ extension AppState {
                     try engine.setCell(query: cell / length, key: cell % length, value: next.nearestValid(value))
                 }
             }
+            if let before, explorer.semantics == next { semanticsChange = SemanticsChange(from: previous, to: next, before: before) }
             message = clamped ? .warning(next == .hf4 ? "hf4 takes values from 0 to 2 only: the others became 0 or 2" : "\(next.rawValue) takes no negative values: they became 0") : nil
             return effects
         case .previousLayer: layer = max(0, layer - 1)

@@ -19,16 +19,20 @@ public func render(_ state: AppState, chrome: RenderChrome = .interactive) -> Ce
     switch state.view {
     case .heatmap:
         renderHeatmap(&canvas, layout: layout)
+        renderSemanticsChange(&canvas, layout: layout)
         renderDetail(&canvas, layout: layout)
         renderLegend(&canvas, layout: layout)
+        renderSemanticsChangeNote(&canvas, layout: layout)
     case .diff:
         renderHeatmap(&canvas, layout: layout)
+        renderSemanticsChange(&canvas, layout: layout)
         renderDetail(&canvas, layout: layout)
         renderDiffPanel(&canvas, layout: layout)
         renderDiffLegend(&canvas, layout: layout)
+        renderSemanticsChangeNote(&canvas, layout: layout)
     case .compare:
         renderCompare(&canvas, layout: layout)
-        renderLegend(&canvas, layout: layout)
+        renderCompareLegend(&canvas, layout: layout)
     case .math:
         renderMath(&canvas, layout: layout)
     case .overview:
@@ -59,10 +63,13 @@ struct Canvas {
     let usesColor: Bool
     let foreground: CellColor
     let background: CellColor
+    /// The diff view's scale end: ±this is the full diverging range (see `diffExtent`).
+    let deltaExtent: Float
 
     init(state: AppState, chrome: RenderChrome = .interactive) {
         self.state = state
         self.chrome = chrome
+        deltaExtent = state.view == .diff ? diffExtent(state) : 1
         grid = CellGrid(width: state.width, height: state.height)
         usesColor = state.colors.hasSmoothColors && !state.theme.isMonochrome
         foreground = usesColor ? state.theme.foreground.cellColor : .default

@@ -130,15 +130,17 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                 let below = query + 1 < rows.upperBound ? query + 1 : nil
                 drawDenseCell(&canvas, x: x, y: y, width: layout.cellWidth,
                               upper: mapValue(fit, weights[query][key], query: query, diverging: diverging),
-                              upperClosed: !diverging && closures.closure(query: query, key: key).isClosed,
+                              upperClosed: closures.closure(query: query, key: key).isClosed,
                               lower: below.map { mapValue(fit, weights[$0][key], query: $0, diverging: diverging) },
-                              lowerClosed: below.map { !diverging && closures.closure(query: $0, key: key).isClosed } ?? false,
+                              lowerClosed: below.map { closures.closure(query: $0, key: key).isClosed } ?? false,
                               diverging: diverging)
                 continue
             }
             let crossed = query == state.selectedQuery || key == state.selectedKey
             let edited = state.explorer.cellOverrides[query * state.tokenCount + key] != nil
-            var closure = diverging ? CellClosure.open : closures.closure(query: query, key: key)
+            // The diff view hatches closed cells too: their Δ is only minus the old weight, and
+            // its scale is fitted to the open cells (`diffExtent`).
+            var closure = closures.closure(query: query, key: key)
             if closure == .closed(.modelCausal), flaggedRows.contains(query) { closure = .open }
             for line in 0..<layout.rowHeight {
                 let middle = line == layout.rowHeight / 2
@@ -207,7 +209,7 @@ private func drawCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, value:
         if noKeys { glyphs[width / 2] = "∅" }
         for (i, glyph) in glyphs.enumerated() { canvas.text(glyph, x: x + i, y: y, fg: fg, bg: bg) }
     } else {
-        let shade = diverging ? deltaGlyph(value) : canvas.theme.glyph(forWeight: Double(value))
+        let shade = diverging ? deltaGlyph(value / canvas.deltaExtent) : canvas.theme.glyph(forWeight: Double(value))
         var glyphs = Array(repeating: shade, count: width)
         if selected { glyphs[0] = "["; glyphs[width - 1] = "]" }
         if let partial { glyphs[width / 2] = partial }
@@ -233,18 +235,20 @@ private func drawDenseCell(_ canvas: inout Canvas, x: Int, y: Int, width: Int, u
     for i in 0..<width { canvas.text("▀", x: x + i, y: y, fg: top, bg: bottom) }
 }
 
-/// A map value's color: the weight scale, or the diverging scale for differences in −1…1.
+/// A map value's color: the weight scale, or the diverging scale for differences, fitted to
+/// ±`canvas.deltaExtent`.
 func cellColor(_ canvas: Canvas, _ value: Float, _ diverging: Bool) -> RGB {
-    diverging ? canvas.theme.color(forDelta: Double(value)) : canvas.theme.color(forWeight: Double(value))
+    diverging ? canvas.theme.color(forDelta: Double(value / canvas.deltaExtent)) : canvas.theme.color(forWeight: Double(value))
 }
 
-/// A difference as a shade where there is no color: ▼ ▽ for less weight, △ ▲ for more.
-func deltaGlyph(_ delta: Float) -> String {
-    switch delta {
-    case ...(-0.2): return "▼"
-    case ...(-0.02): return "▽"
-    case ..<0.02: return " "
-    case ..<0.2: return "△"
+/// A difference as a shade where there is no color, `fraction` of the scale's end (−1…1):
+/// ▼ ▽ for less weight, △ ▲ for more, blank within a twentieth of 0.
+func deltaGlyph(_ fraction: Float) -> String {
+    switch fraction {
+    case ...(-0.5): return "▼"
+    case ...(-0.05): return "▽"
+    case ..<0.05: return " "
+    case ..<0.5: return "△"
     default: return "▲"
     }
 }

@@ -64,6 +64,11 @@ func detailLines(_ state: AppState) -> [(label: String, value: String)] {
     }
     let row = weights[q]
     lines.append(("weight", String(format: "%.4f", Double(row[k]))))
+    if state.view == .diff, let (deltas, _) = shownValues(state), let masked = shownWeights(state) {
+        let before = masked[q][k] - deltas[q][k]
+        lines.append(("Δ vs unmasked", String(format: "%+.4f (%.4f → %.4f)", Double(deltas[q][k]), Double(before), Double(masked[q][k]))))
+        lines.append(("mass moved in row \(q)", String(format: "%.3f of its attention", Double(massMoved(deltas[q])))))
+    }
     let bias = result.bias.values[q * tokens.count + k]
     if state.meanOfHeads {
         lines.append(("raw score", "— (mean of heads)"))
@@ -126,13 +131,14 @@ func renderDetail(_ canvas: inout Canvas, layout: Layout) {
         }
     } else {
         // Two compact lines under the map: the numbers first, then what the mask value does.
-        let short = ["query → key": "", "raw score q·k/√d": "score", "mask bias": "bias", "row entropy": "entropy", "mask value": "mask"]
+        let short = ["query → key": "", "Δ vs unmasked": "Δ", "raw score q·k/√d": "score", "mask bias": "bias", "row entropy": "entropy", "mask value": "mask"]
         func item(_ line: (label: String, value: String)) -> String {
             let label = short[line.label] ?? line.label
-            let value = line.label == "row entropy" ? String(line.value.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces) : line.value
+            let value = line.label == "row entropy" || line.label == "Δ vs unmasked"
+                ? String(line.value.prefix { $0 != "(" }).trimmingCharacters(in: .whitespaces) : line.value
             return label.isEmpty ? value : "\(label) \(value)"
         }
-        let numbers = ["query → key", "weight", "raw score q·k/√d", "raw score", "mask bias", "row entropy"]
+        let numbers = ["query → key", "weight", "Δ vs unmasked", "raw score q·k/√d", "raw score", "mask bias", "row entropy"]
         let first = lines.filter { numbers.contains($0.label) }.map(item).joined(separator: " │ ")
         let second = lines.filter { !numbers.contains($0.label) }.map(item).joined(separator: " │ ")
         canvas.text(" " + first, x: rect.x, y: rect.y, fg: labelColor, maxWidth: rect.width)

@@ -6,7 +6,7 @@ func mainArea(_ layout: Layout) -> CellRect {
     CellRect(x: 0, y: layout.columnLabelTop, width: layout.width, height: max(0, layout.legendRow - layout.columnLabelTop))
 }
 
-private func note(_ canvas: inout Canvas, _ text: String, _ layout: Layout) {
+func note(_ canvas: inout Canvas, _ text: String, _ layout: Layout) {
     canvas.text(text, x: 2, y: layout.columnLabelTop + 1, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width - 4)
 }
 
@@ -17,12 +17,21 @@ func massMoved(_ deltas: [Float]) -> Float { deltas.reduce(0) { $0 + abs($1) } /
 func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     guard let (deltas, _) = shownValues(state) else { return }
-    let x = layout.panelBeside ? layout.panel.x : layout.gridLeft + layout.visibleColumns * layout.cellWidth + 2
-    guard x + 12 <= layout.width else { return }
-    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: layout.width - x, height: layout.legendRow - layout.columnLabelTop))
+    // The column goes right of the map, in the gap before the detail panel when there is
+    // one (the panel then keeps the selected cell's Δ and its row's mass moved).
+    let gridEnd = layout.gridLeft + layout.visibleColumns * layout.cellWidth
+    let x = gridEnd + (layout.panelBeside ? 1 : 2)
+    let right = layout.panelBeside ? layout.panel.x - 1 : layout.width
+    guard x + 5 <= right else { return }
+    canvas.grid.fill(CellRect(x: x, y: layout.columnLabelTop, width: right - x, height: layout.legendRow - layout.columnLabelTop),
+                     with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
     let label = canvas.color(canvas.theme.accents.label)
-    canvas.text("mass moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
-    canvas.text("masked − unmasked", x: x, y: layout.columnLabelTop, fg: label, maxWidth: layout.width - x)
+    if right - x >= 10 {
+        canvas.text("mass moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
+    } else {
+        canvas.text("mass", x: x, y: layout.keyMaskRow - 1, fg: label, attributes: .bold)
+        canvas.text("moved", x: x, y: layout.keyMaskRow, fg: label, attributes: .bold)
+    }
     for query in state.rowOffset ..< min(state.tokenCount, state.rowOffset + layout.visibleRows) {
         guard let y = layout.rowY(query, offset: state.rowOffset), !(layout.dense && (query - state.rowOffset) % 2 == 1) else { continue }
         let moved = massMoved(deltas[query])
@@ -31,72 +40,37 @@ func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
     }
 }
 
+/// The diff view's scale end: the largest |Δ| among the open cells on screen (closed cells
+/// lost all their weight and carry the mask's mark instead), so the usual ±0.05–0.3 changes
+/// use the whole diverging range; 1e-6 when nothing changed.
+func diffExtent(_ state: AppState) -> Float {
+    guard let (deltas, diverging) = shownValues(state), diverging else { return 1 }
+    let layout = Layout(state: state)
+    let count = state.tokenCount
+    let rows = state.rowOffset..<min(count, state.rowOffset + layout.visibleRows)
+    let columns = state.columnOffset..<min(count, state.columnOffset + layout.visibleColumns)
+    guard !rows.isEmpty, !columns.isEmpty else { return 1 }
+    return deltaExtent(deltas, marks: MaskMarks(state.explorer), rows: rows, columns: columns)
+}
+
 func renderDiffLegend(_ canvas: inout Canvas, layout: Layout) {
     let y = layout.legendRow
     let dim = canvas.color(canvas.theme.accents.dim)
-    var x = canvas.text(" Δ −1 ", x: 0, y: y, fg: dim)
-    let steps = 21
+    let extent = Double(canvas.deltaExtent)
+    let end = formatScale(extent)
+    var x = canvas.text(" Δ −\(end) ", x: 0, y: y, fg: dim)
+    let steps = layout.width >= 100 ? 21 : 11
     for i in 0..<steps {
-        let delta = Double(i) / Double(steps - 1) * 2 - 1
+        let fraction = Double(i) / Double(steps - 1) * 2 - 1
         if canvas.usesColor {
-            canvas.text(" ", x: x + i, y: y, bg: canvas.theme.color(forDelta: delta).cellColor)
+            canvas.text(" ", x: x + i, y: y, bg: canvas.theme.color(forDelta: fraction).cellColor)
         } else {
-            canvas.text(deltaGlyph(Float(delta)), x: x + i, y: y)
+            canvas.text(deltaGlyph(Float(fraction)), x: x + i, y: y)
         }
     }
     x += steps
-    canvas.text(" +1   masked minus unmasked weight · mass moved = ½ Σ|Δ| of the row", x: x, y: y, fg: dim, maxWidth: layout.width - x)
-}
-
-/// hf, hf4 and soft side by side for the current layer and head: the picture that answers
-/// "what does 0.5 mean?".
-func renderCompare(_ canvas: inout Canvas, layout: Layout) {
-    let state = canvas.state
-    let area = mainArea(layout)
-    canvas.grid.fill(area, with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
-    guard state.comparisonGeneration == state.generation, let comparison = state.comparison else {
-        note(&canvas, "computing the unmasked run and hf, hf4, soft…", layout)
-        return
-    }
-    let count = state.tokenCount
-    let labelWidth = layout.rowLabelWidth
-    let gap = 2
-    let panels = comparison.bySemantics.count
-    let cellWidth = max(1, min(4, (layout.width - labelWidth - gap * panels) / max(1, panels * count)))
-    let mapWidth = cellWidth * count
-    let top = area.y + 2
-    let rows = max(0, min(count - state.rowOffset, area.height - 3))
-    let label = canvas.color(canvas.theme.accents.label)
-    for query in state.rowOffset ..< state.rowOffset + rows {
-        let digits = String(max(0, count - 1)).count
-        let number = String(repeating: " ", count: max(0, digits - String(query).count)) + String(query)
-        let text = DisplayWidth.fit("\(number) \(state.tokens[query])", toWidth: labelWidth - 1)
-        canvas.text(text, x: 0, y: top + query - state.rowOffset, fg: label,
-                    attributes: query == state.selectedQuery ? .reverse : [])
-    }
-    for (index, entry) in comparison.bySemantics.enumerated() {
-        let x0 = labelWidth + index * (mapWidth + gap)
-        guard x0 < layout.width else { break }
-        let current = entry.semantics == state.explorer.semantics
-        canvas.text(entry.semantics.rawValue + (current ? " (current)" : ""), x: x0, y: area.y, fg: label,
-                    attributes: current ? [.bold, .underline] : .bold, maxWidth: mapWidth)
-        canvas.text(DisplayWidth.truncate(entry.semantics.shortSummary, toWidth: mapWidth), x: x0, y: area.y + 1,
-                    fg: canvas.color(canvas.theme.accents.dim), maxWidth: mapWidth)
-        guard let weights = weights(of: entry.result, state) else { continue }
-        for query in state.rowOffset ..< state.rowOffset + rows {
-            for key in 0..<count {
-                let x = x0 + key * cellWidth
-                guard x + cellWidth <= layout.width else { break }
-                let w = weights[query][key]
-                let y = top + query - state.rowOffset
-                if canvas.usesColor {
-                    canvas.text(String(repeating: " ", count: cellWidth), x: x, y: y, bg: canvas.theme.color(forWeight: Double(w)).cellColor)
-                } else {
-                    canvas.text(String(repeating: canvas.theme.glyph(forWeight: Double(w)), count: cellWidth), x: x, y: y)
-                }
-            }
-        }
-    }
+    canvas.text(" +\(end)  masked − unmasked, fitted to the largest |Δ| on screen · mass moved = ½ Σ|Δ| of the row", x: x, y: y, fg: dim,
+                maxWidth: layout.width - x)
 }
 
 /// The selected query row's softmax, stage by stage: raw score, mask bias, biased score,

@@ -13,14 +13,17 @@ import Darwin
 struct RenderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
-        abstract: "Print the explorer's heatmap view without opening it: ANSI colors, plain text or SVG.",
+        abstract: "Print one of the explorer's views without opening it: ANSI colors, plain text or an SVG picture.",
         discussion: """
         Draws what 'maskscope explore' shows at the start — title, semantics, tokens with their \
         mask values, the heatmap with token labels on both axes, the legend — with nothing \
         selected and a panel saying what the mask does. ansi and text use the explorer's own \
         layout at --width columns (default: $COLUMNS, else 100) and as many lines as needed to \
-        show every query row (or --height). svg draws every weight as its own square, with \
-        tooltips, for slides.
+        show every query row (or --height). svg draws the view as a vector picture for slides: \
+        every weight its own square with a tooltip, closed cells hatched ("masked: weight \
+        forced to 0"), partly kept ones dotted, labels on both axes and a legend with the \
+        scale's numbers; compare adds the --query row as bars under hf, hf4 and soft, and \
+        math (svg only) draws that row's softmax stages as bar charts.
 
         ansi sends 24-bit colors when COLORTERM is truecolor or 24bit, else the nearest of the \
         256 xterm colors; with NO_COLOR set it sends no escapes at all and weights are shade \
@@ -32,6 +35,8 @@ struct RenderCommand: ParsableCommand {
               --format text "The quick brown fox jumps over the lazy dog."
           maskscope render --theme projector --format svg --layer 2 --head 5 \\
               "The quick brown fox jumps over the lazy dog." > attention.svg
+          maskscope render --model builtin --mask "quick=1,jumps=0.5,lazy..=0" --view compare \\
+              --query 5 --format svg "The quick brown fox jumps over the lazy dog." > compare.svg
         """
     )
 
@@ -58,8 +63,11 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. See 'maskscope themes'.", valueName: "theme"))
     var theme: String?
 
-    @Option(help: ArgumentHelp("What to draw: heatmap, diff (masked − unmasked, mass moved per row), compare (hf, hf4 and soft side by side), overview (every layer × head) or effect (output against the unmasked run); svg draws the heatmap only. The math view's headless form is 'maskscope explain'.", valueName: "view"))
+    @Option(help: ArgumentHelp("What to draw: heatmap, diff (masked − unmasked, mass moved per row), compare (hf, hf4 and soft side by side), overview (every layer × head), effect (output against the unmasked run) or math (the --query row's softmax stages; svg only, its text form is 'maskscope explain').", valueName: "view"))
     var view: ViewArgument = .heatmap
+
+    @Option(help: ArgumentHelp("Query row, 0-based, that compare draws as bars and math explains. Default: 1.", valueName: "query"))
+    var query: Int = 1
 
     @Option(help: ArgumentHelp("Color scale: map (0…the map's largest weight, the explorer's default), absolute (0…1) or row (0…each row's largest weight).", valueName: "scale"))
     var scale: ScaleArgument = .map
@@ -74,7 +82,7 @@ struct RenderCommand: ParsableCommand {
     var height: Int?
 
     func validate() throws {
-        if layer < 0 || head < 0 { throw ValidationError("--layer and --head count from 0") }
+        if layer < 0 || head < 0 || query < 0 { throw ValidationError("--layer, --head and --query count from 0") }
         if let width { try Self.checkWidth(width, option: "--width") }
         if let height, height < Layout.minimumHeight || height > HeadlessRender.maximumHeight * 10 {
             throw ValidationError("--height must be between \(Layout.minimumHeight) and \(HeadlessRender.maximumHeight * 10) lines (the explorer's smallest layout needs \(Layout.minimumHeight)), not \(height)")
@@ -100,10 +108,14 @@ struct RenderCommand: ParsableCommand {
             }
             loaded.noteDefaultChoiceOnStandardError()
             let format = format ?? (isatty(STDOUT_FILENO) == 1 ? .ansi : .text)
-            if format == .svg, view != .heatmap {
-                throw ValidationError("--format svg draws the heatmap; use --format text or ansi for --view \(view.rawValue)")
+            if format != .svg, view == .math {
+                throw ValidationError("--view math is drawn as --format svg; for its numbers as text use 'maskscope explain'")
+            }
+            guard query < explorer.tokens.count else {
+                throw ValidationError("--query \(query) is past the text's \(explorer.tokens.count) tokens (0…\(explorer.tokens.count - 1))")
             }
             let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, view: view.value, layer: layer, head: head,
+                                         query: query,
                                          width: width ?? Self.width(environment: environment), height: height,
                                          scale: scale.value, environment: environment)
             var stream = OutputStream.standardOutput
@@ -114,22 +126,24 @@ struct RenderCommand: ParsableCommand {
 
     /// The whole output for `format`, drawn by the explorer's renderer.
     static func output(format: Format, explorer: Explorer, theme: Theme, view: ExplorerView = .heatmap, layer: Int, head: Int,
-                       width: Int, height: Int?, scale: WeightScale = .perHead, environment: [String: String]) throws -> String {
+                       query: Int = 1, width: Int, height: Int?, scale: WeightScale = .perHead,
+                       environment: [String: String]) throws -> String {
         switch format {
         case .svg:
-            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor,
-                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .truecolor, width: width, height: height,
+                                             layer: layer, head: head, view: view, query: query, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return svgDocument(for: state)
         case .text:
-            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none,
-                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
+            let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none, width: width, height: height,
+                                             layer: layer, head: head, view: view, query: query, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
-                                             width: width, height: height, layer: layer, head: head, view: view, scale: scale)
+                                             width: width, height: height, layer: layer, head: head, view: view,
+                                             query: query, scale: scale)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))
@@ -190,7 +204,7 @@ enum ScaleArgument: String, ExpressibleByArgument, CaseIterable {
 
 /// `--view` values: the explorer's views that draw as a still picture.
 enum ViewArgument: String, ExpressibleByArgument, CaseIterable {
-    case heatmap, diff, compare, overview, effect
+    case heatmap, diff, compare, overview, effect, math
 
     var value: ExplorerView {
         switch self {
@@ -199,6 +213,7 @@ enum ViewArgument: String, ExpressibleByArgument, CaseIterable {
         case .compare: return .compare
         case .overview: return .overview
         case .effect: return .effect
+        case .math: return .math
         }
     }
 }

@@ -108,22 +108,31 @@ import FoundationXML
         }
     }
 
-    @Test func wExportsTheViewOnScreenNotOnlyTheHeatmap() throws {
+    @Test func wExportsTheViewOnScreenAsItsOwnPicture() throws {
         let state = press(try makeState(width: 100, height: 30, colors: .truecolor), .right, .right, .right, .right, .character("5"), .character("S"))
         let (_, effects) = reduce(state, .input(.character("w")))
         guard case .export(let files)? = effects.first else { Issue.record("w did not export"); return }
         #expect(files[0].baseName == "maskscope-the-quick-brown-l0h0-compare-hf")
         let svg = files[0].contents
-        #expect(svg.contains("<title>Maskscope compare view"))
+        #expect(svg == svgDocument(for: state), "w writes the same picture as maskscope render --format svg")
+        #expect(svg.contains("<title>Maskscope compare: builtin"))
         let counter = Counter()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = counter
         #expect(parser.parse(), "the SVG parses")
-        // Every non-blank cell of the screen is a glyph in the SVG.
-        let glyphs = render(state).cells.filter { !$0.isContinuation && $0.glyph != " " }.count
-        #expect(counter.counts["text"] == glyphs)
-        #expect((counter.counts["rect"] ?? 0) > 0)
-        // The heatmap keeps its own picture, with one rect per weight.
+        // A vector picture, not a copy of the screen's cells: one square per weight in each of
+        // the three maps, and one bar per key and semantics for the selected row.
+        let count = state.tokenCount
+        #expect(svg.components(separatedBy: "class=\"weight\"").count - 1 == 3 * count * count - count)
+        // (hf4 closes "jumps" at 0.5: its bar is the hatched slot.)
+        #expect(svg.components(separatedBy: "class=\"bar\"").count - 1 == 3 * count - 1)
+        #expect(svg.components(separatedBy: "class=\"bar-masked\"").count - 1 == 1)
+        // Every view exports its own picture.
+        for (key, view) in [("d", ExplorerView.diff), ("m", .math), ("o", .overview), ("E", .effect)] {
+            let shown = press(state, .character("S"), .character(Character(key)))
+            #expect(shown.view == view)
+            #expect(shown.exportFiles[0].contents.contains("<title>Maskscope \(view.rawValue): "), "\(view)")
+        }
         let heatmap = press(state, .character("S"))
         #expect(heatmap.exportFiles[0].contents.contains("class=\"weight\""))
     }

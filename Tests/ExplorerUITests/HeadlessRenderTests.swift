@@ -69,13 +69,14 @@ final class SVGElements: NSObject, XMLParserDelegate {
         let state = try makeState(width: 100, height: 40, colors: .truecolor)
         let weights = try #require(shownWeights(state))
         let parsed = SVGElements.parse(svgDocument(for: state))
-        let titles = parsed.elements.filter { $0.name == "title" }.map(\.text)
+        let titles = Array(parsed.elements.filter { $0.name == "title" }.map(\.text).dropFirst())  // the first names the document
         let rects = parsed.withClass("weight")
         let count = state.tokenCount
         try #require(rects.count == count * count && titles.count == count * count)
-        // Row-major: query 1, key 0 is element count + 0.
+        // Row-major: query 1, key 0 is element count + 0. The scale runs 0 … the map's largest weight.
         let weight = Double(weights[1][0])
-        #expect(rects[count].attributes["fill"] == state.theme.color(forWeight: weight).hex)
+        let maximum = Double(weights.flatMap { $0 }.max() ?? 1)
+        #expect(rects[count].attributes["fill"] == state.theme.color(forWeight: weight / maximum).hex)
         #expect(titles[count] == "1 \(state.tokens[1]) → 0 \(state.tokens[0]): \(String(format: "%.4f", weight))")
     }
 

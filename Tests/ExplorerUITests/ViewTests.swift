@@ -63,7 +63,7 @@ import Testing
         // jumps (position 5) at 0.5: kept under hf, masked under hf4.
         #expect(hf[1][5] > 0 && hf4[1][5] == 0)
         let lines = render(state).textLines
-        #expect(lines.contains { $0.contains("hf (current)") && $0.contains("hf4") && $0.contains("soft") })
+        #expect(lines.contains { $0.contains("hf (now)") && $0.contains("hf4") && $0.contains("soft") })
     }
 
     @Test func mathWalksTheSelectedRowsSoftmax() throws {
@@ -184,7 +184,7 @@ import Testing
         let terminal = InMemoryTerminal(width: 100, height: 30, colorCapability: .none, events: [.character("S")])
         let final = ExplorerLoop().run(state, on: terminal, maxIdlePolls: 2000)
         #expect(final.comparisonGeneration == final.generation)
-        #expect(terminal.lastGrid?.textLines.contains { $0.contains("hf (current)") } == true)
+        #expect(terminal.lastGrid?.textLines.contains { $0.contains("hf (now)") } == true)
     }
 }
 

@@ -1,0 +1,87 @@
+import AttentionCore
+import Foundation
+
+/// How the mask changes the model's output, against the unmasked run, as an SVG: the sentence
+/// embedding's cosine, one bar per token's last hidden state (cosine to the unmasked run; a
+/// token masked as a key is hatched behind its bar and named as masked), and the [MASK]
+/// predictions before and after.
+struct EffectPicture {
+    let state: AppState
+
+    var document: String {
+        guard let result = state.result, let comparison = state.comparison, state.comparisonGeneration == state.generation,
+              result.attention.length == state.tokenCount, result.hidden != nil, comparison.unmasked.hidden != nil else {
+            return notePicture(state, heading: "Output effect", note: "the unmasked pass is not computed")
+        }
+        let effect = OutputEffect(explorer: state.explorer, masked: result, unmasked: comparison.unmasked)
+        let palette = PicturePalette(theme: state.theme)
+        let tokens = state.tokens
+        var svg = SVGBuilder()
+        palette.defineMarks(&svg)
+        let margin = 40.0
+        let title = PictureTitle.draw(&svg, palette: palette, state: state, heading: "Output effect",
+                                      caption: "this mask against no mask (all ones), same text; cosine 1 = unchanged",
+                                      x: margin, y: margin)
+        var y = title.bottom + 30
+        svg.text(String(format: "sentence embedding (mean of last hidden states): cosine %.4f", Double(effect.sentenceCosine)),
+                 x: margin, y: y, size: 16, fill: palette.foreground, bold: true, className: "sentence-cosine")
+        y += 34
+        svg.text("each token's last hidden state, cosine to the unmasked run", x: margin, y: y, size: 15, fill: palette.label,
+                 className: "section")
+        y += 14
+        let marks = MaskMarks(state.explorer)
+        let labelWidth = (tokens.enumerated().map { SVGBuilder.textWidth("\($0.offset) \($0.element)", size: 14) }.max() ?? 80) + 70
+        let barWidth = 360.0, barHeight = 16.0, line = 22.0
+        let semantics = state.explorer.semantics
+        for (position, cosine) in effect.tokenCosines.enumerated().prefix(pictureMaximumTokens) {
+            let top = y + Double(position) * line
+            let columnState = marks.columnState(position)
+            let closed = columnState == .masked
+            svg.text("\(position) \(tokens[position])", x: margin + labelWidth - 66, y: top + barHeight / 2, size: 14,
+                     fill: closed ? palette.masked : palette.label, anchor: "end", bold: true, middle: true, className: "effect-token")
+            svg.text(maskMarker(state.explorer.mask[position], semantics), x: margin + labelWidth - 58, y: top + barHeight / 2, size: 13,
+                     fill: columnState == .kept || columnState == .boosted ? palette.dim : palette.masked, middle: true, className: "mask-value")
+            let x = margin + labelWidth
+            let data = [("k", String(position))]
+            if closed {
+                svg.rect(x: x, y: top, width: barWidth, height: barHeight, fill: PicturePalette.maskedFill, className: "masked", data: data)
+            } else if columnState == .partial {
+                svg.rect(x: x, y: top, width: barWidth, height: barHeight, fill: PicturePalette.partialFill, className: "partial", data: data)
+            }
+            let fraction = Double(max(0, min(1, cosine)))
+            svg.rect(x: x, y: top + 3, width: max(1, fraction * barWidth), height: barHeight - 6, fill: palette.weightFill(fraction),
+                     stroke: palette.dim, strokeWidth: 0.5, className: "cosine-bar", data: data)
+            svg.text(String(format: "%.4f", Double(cosine)) + (closed ? "  (masked as a key)" : ""), x: x + barWidth + 8,
+                     y: top + barHeight / 2, size: 13, fill: palette.foreground, middle: true, className: "cosine-value")
+        }
+        y += Double(min(effect.tokenCosines.count, pictureMaximumTokens)) * line + 24
+        var right = max(title.right, margin + labelWidth + barWidth + 200)
+        let predictionLines: [String]
+        if !effect.hasMaskedLMHead {
+            predictionLines = ["(this checkpoint has no masked-LM head, so there are no [MASK] predictions to compare)"]
+        } else if effect.maskPredictions.isEmpty {
+            predictionLines = ["put [MASK] in the text to see the model's predictions there before and after"]
+        } else {
+            predictionLines = effect.maskPredictions.flatMap { prediction -> [String] in
+                let before = prediction.before.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
+                let after = prediction.after.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
+                return ["[MASK] at \(prediction.position): before \(before)", "                after  \(after)"]
+            }
+        }
+        for text in predictionLines {
+            svg.text(text, x: margin, y: y, size: 14, fill: palette.foreground, className: "prediction")
+            right = max(right, margin + SVGBuilder.textWidth(text, size: 14))
+            y += 20
+        }
+        y += 10
+        svg.rect(x: margin, y: y, width: 28, height: 18, fill: PicturePalette.maskedFill, stroke: palette.dim, className: "legend-masked")
+        svg.text("masked: weight forced to 0 (no query attends to this token)", x: margin + 38, y: y + 9, size: 14,
+                 fill: palette.foreground, middle: true, className: "legend-text")
+        y += 26
+        svg.rect(x: margin, y: y, width: 28, height: 18, fill: PicturePalette.partialFill, stroke: palette.dim, className: "legend-partial")
+        svg.text("kept partly: attended to with a reduced weight, or closed for some queries only", x: margin + 38, y: y + 9, size: 14,
+                 fill: palette.foreground, middle: true, className: "legend-text")
+        let heading = "Maskscope effect: \(state.explorer.model.info.name), \(semantics.rawValue)"
+        return svg.document(width: right + margin, height: y + 18 + margin, background: palette.background, title: heading)
+    }
+}
