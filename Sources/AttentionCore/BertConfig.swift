@@ -162,10 +162,15 @@ public struct BertConfig: Decodable, Equatable, Sendable {
         } catch {
             throw ModelLoadError.configUnreadable(file: url, reason: error.localizedDescription)
         }
+        return try decode(data, file: url)
+    }
+
+    /// Validates a `config.json` already read from `file` (named in errors); `load(url:)` without the file system.
+    static func decode(_ data: Data, file: URL) throws -> BertConfig {
         do {
             return try JSONDecoder().decode(BertConfig.self, from: data)
         } catch let error as DecodingError {
-            throw modelLoadError(error, file: url, data: data)
+            throw modelLoadError(error, file: file, data: data)
         }
     }
 

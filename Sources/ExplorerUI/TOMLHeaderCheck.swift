@@ -1,0 +1,104 @@
+/// Finds a table header whose key starts with a character no key can start with (`[=`, `[[ #`,
+/// `[.a]`, `[` then a line break), before the text reaches TOMLKit.
+///
+/// Why: toml++ (inside TOMLKit) checks that character with an assertion rather than an error
+/// (fixed upstream in tomlplusplus PR #301, not in the TOMLKit we use): a two-byte theme or lesson
+/// file `[=` aborted Maskscope, and where assertions are compiled out the parser goes on past a
+/// broken assumption. Such a header is never valid TOML, so refusing it first loses nothing.
+/// Found by Fuzz/Targets/ThemeTOMLFuzz.
+enum TOMLHeaderCheck {
+    /// The first such header: 1-based line and column (in Unicode scalars) of the offending
+    /// character, and a sentence for the user. Nil when every header starts well.
+    static func firstBadHeader(in text: String) -> (line: Int, column: Int, reason: String)? {
+        let scalars = Array(text.unicodeScalars)
+        let count = scalars.count
+        var index = 0, line = 1, lineStart = 0
+        /// Open `[` and `{` of values: a multi-line array's lines are values, not headers.
+        var depth = 0
+        var atStatementStart = true
+
+        func newline(at position: Int) {
+            line += 1
+            lineStart = position + 1
+        }
+        /// Moves past a string that opens at `index`, counting the lines a multi-line one spans.
+        func skipString() {
+            let quote = scalars[index]
+            let basic = quote == "\""
+            if index + 2 < count, scalars[index + 1] == quote, scalars[index + 2] == quote {
+                index += 3
+                while index < count {
+                    if basic, scalars[index] == "\\" { index += 2; continue }
+                    if scalars[index] == "\n" { newline(at: index) }
+                    if index + 2 < count, scalars[index] == quote, scalars[index + 1] == quote, scalars[index + 2] == quote {
+                        index += 3
+                        while index < count, scalars[index] == quote { index += 1 }  // up to two quotes may end the content
+                        return
+                    }
+                    index += 1
+                }
+                return
+            }
+            index += 1
+            while index < count, scalars[index] != "\n" {
+                if basic, scalars[index] == "\\" { index += 2; continue }
+                if scalars[index] == quote { index += 1; return }
+                index += 1
+            }
+        }
+
+        while index < count {
+            let scalar = scalars[index]
+            switch scalar {
+            case "\n":
+                newline(at: index)
+                if depth == 0 { atStatementStart = true }
+                index += 1
+            case " ", "\t", "\r":
+                index += 1
+            case "#":
+                while index < count, scalars[index] != "\n" { index += 1 }
+            case "\"", "'":
+                skipString()
+                atStatementStart = false
+            case "[" where depth == 0 && atStatementStart:
+                var keyStart = index + 1
+                if keyStart < count, scalars[keyStart] == "[" { keyStart += 1 }
+                while keyStart < count, scalars[keyStart] == " " || scalars[keyStart] == "\t" { keyStart += 1 }
+                if keyStart < count {
+                    let first = scalars[keyStart]
+                    guard isBareKeyScalar(first) || first == "\"" || first == "'" || first == "]" else {
+                        let shown = first == "\n" || first == "\r" ? "the end of the line" : "'\(first.escaped(asASCII: false))'"
+                        return (line, keyStart - lineStart + 1,
+                                "a table header needs a key after '[' (letters, digits, '_', '-', or a quoted key), but it has \(shown)")
+                    }
+                }
+                // The rest of the header is keys and closing brackets, on this line.
+                index = keyStart
+                while index < count, scalars[index] != "\n", scalars[index] != "#" {
+                    if scalars[index] == "\"" || scalars[index] == "'" { skipString() } else { index += 1 }
+                }
+                atStatementStart = false
+            case "[", "{":
+                depth += 1
+                atStatementStart = false
+                index += 1
+            case "]", "}":
+                depth = max(0, depth - 1)
+                atStatementStart = false
+                index += 1
+            default:
+                atStatementStart = false
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    private static func isBareKeyScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "A"..."Z", "a"..."z", "0"..."9", "_", "-": true
+        default: false
+        }
+    }
+}

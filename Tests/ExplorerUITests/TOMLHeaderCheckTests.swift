@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import ExplorerUI
+
+/// Table headers toml++ asserts on (an abort, found by Fuzz/Targets/ThemeTOMLFuzz) are refused
+/// with a position before TOMLKit sees them; everything else still reaches TOMLKit.
+struct TOMLHeaderCheckTests {
+    private let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test(arguments: [
+        ("[=", 1, 2), ("[[=", 1, 3), ("[ \t=", 1, 4), ("[#", 1, 2), ("[.a]", 1, 2), ("[é]", 1, 2),
+        ("[+]", 1, 2), ("[[[a]]]", 1, 3), ("[\n", 1, 2), ("[ \n a]", 1, 3), ("[\\", 1, 2),
+        ("d=false\n[c]\ne=[\"\"]\n[=", 4, 2),  // the fuzzer's input, minimised
+        ("x = \"\"\"\n[ok\n\"\"\"\n  [=", 4, 4),
+    ])
+    func badHeaderIsFound(text: String, line: Int, column: Int) throws {
+        let bad = try #require(TOMLHeaderCheck.firstBadHeader(in: text))
+        #expect(bad.line == line && bad.column == column, "\(text.debugDescription): \(bad)")
+    }
+
+    @Test(arguments: [
+        "", "[", "[[", "[ ]", "[[ ]]", "[a]", "[ \"quoted key\" ]", "['lit'.b]", "[[step]]\ncaption = \"[=\"",
+        "x = [\n[+1, 2],\n[=3]\n]",          // lines of a multi-line array are values, not headers
+        "x = \"\"\"\n[=\n\"\"\"", "x = '''\n[=\n'''",  // nor are lines of a multi-line string
+        "x = \"\\\"\"\n[a]", "# [=\n[a] # [=",
+    ])
+    func goodTextIsLeftToTOMLKit(text: String) {
+        #expect(TOMLHeaderCheck.firstBadHeader(in: text) == nil, "\(text.debugDescription)")
+    }
+
+    @Test func themeFileWithTheHeaderGetsAnErrorNotAnAbort() {
+        #expect {
+            try Theme.parse(toml: "name = \"x\"\n[=", source: "bad.toml")
+        } throws: { error in
+            guard case let ThemeError.badTOML(source, line, column, reason) = error else { return false }
+            return source == "bad.toml" && line == 2 && column == 2 && reason.contains("'='")
+                && "\(error)".hasPrefix("bad.toml:2:2: not valid TOML: a table header needs a key")
+        }
+    }
+
+    @Test func lessonFileWithTheHeaderGetsAnErrorNotAnAbort() {
+        #expect {
+            try Lesson.parse(toml: "title = \"t\"\n[[ #\n", source: "bad.toml")
+        } throws: { error in
+            guard case let .badTOML(source, line, column, reason) = error as? LessonError else { return false }
+            return source == "bad.toml" && line == 2 && column == 4 && reason.contains("'#'")
+        }
+    }
+
+    @Test func shippedThemesAndLessonsPass() throws {
+        for folder in ["themes", "lessons"] {
+            let files = try FileManager.default.contentsOfDirectory(
+                at: repository.appendingPathComponent(folder), includingPropertiesForKeys: nil)
+            for file in files where file.pathExtension == "toml" {
+                #expect(TOMLHeaderCheck.firstBadHeader(in: try String(contentsOf: file, encoding: .utf8)) == nil, "\(file.lastPathComponent)")
+            }
+        }
+    }
+}
