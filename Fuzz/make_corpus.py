@@ -128,8 +128,10 @@ for theme in sorted((ROOT / "themes").glob("*.toml")):
 write(T, "unknown-key.toml", 'name = "x"\ncolours = {}\n')
 write(T, "bad-color.toml", 'name = "x"\n[colors]\nbackground = "#12345"\nscale = ["#000000", "#zzzzzz"]\n')
 write(T, "syntax-error.toml", 'name = "x\n[colors\n')
-# Found by ThemeTOMLFuzz: toml++ asserted (abort) on a header key starting with '=' (TOMLHeaderCheck).
+# Found by ThemeTOMLFuzz: toml++ asserted (abort) on a header key starting with '=' and on '}'
+# where an array expects a value (TOMLParserGuard).
 write(T, "toml++-header-assert.toml", 'd=false\n[c]\ne=[""]\n[=')
+write(T, "toml++-array-brace-assert.toml", 'e=["",}')
 write(T, "toml++-array-header-assert.toml", 'name = "x"\n[[ #\n')
 
 # lesson TOML -------------------------------------------------------------------------------
@@ -143,6 +145,7 @@ write(T, "bad-mask.toml", 'title = "t"\n[[step]]\ncaption = "c"\ntext = "hi"\nma
 write(T, "no-steps.toml", 'title = "t"\n')
 # The toml++ header assertion ThemeTOMLFuzz found reaches lessons through the same parser.
 write(T, "toml++-header-assert.toml", 'title = "t"\n[[step]]\ncaption = "c"\n[=')
+write(T, "toml++-array-brace-assert.toml", 'title = "t"\n[[step]]\ncaption = "c"\nmask = [1, }')
 
 # session files -----------------------------------------------------------------------------
 T = "SessionFuzz"

@@ -2,9 +2,9 @@ import Foundation
 import Testing
 @testable import ExplorerUI
 
-/// Table headers toml++ asserts on (an abort, found by Fuzz/Targets/ThemeTOMLFuzz) are refused
-/// with a position before TOMLKit sees them; everything else still reaches TOMLKit.
-struct TOMLHeaderCheckTests {
+/// The invalid TOML toml++ asserts on (an abort, found by Fuzz/Targets/ThemeTOMLFuzz) is refused
+/// with a position before TOMLKit sees it; everything else still reaches TOMLKit.
+struct TOMLParserGuardTests {
     private let repository = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -13,9 +13,10 @@ struct TOMLHeaderCheckTests {
         ("[+]", 1, 2), ("[[[a]]]", 1, 3), ("[\n", 1, 2), ("[ \n a]", 1, 3), ("[\\", 1, 2),
         ("d=false\n[c]\ne=[\"\"]\n[=", 4, 2),  // the fuzzer's input, minimised
         ("x = \"\"\"\n[ok\n\"\"\"\n  [=", 4, 4),
+        ("e=[\"\",}", 1, 7), ("a=[}", 1, 4), ("a=[#]\n}]", 2, 1), ("a=[[}]]", 1, 5), ("a=[{}, }]", 1, 8),
     ])
     func badHeaderIsFound(text: String, line: Int, column: Int) throws {
-        let bad = try #require(TOMLHeaderCheck.firstBadHeader(in: text))
+        let bad = try #require(TOMLParserGuard.firstProblem(in: text))
         #expect(bad.line == line && bad.column == column, "\(text.debugDescription): \(bad)")
     }
 
@@ -24,9 +25,10 @@ struct TOMLHeaderCheckTests {
         "x = [\n[+1, 2],\n[=3]\n]",          // lines of a multi-line array are values, not headers
         "x = \"\"\"\n[=\n\"\"\"", "x = '''\n[=\n'''",  // nor are lines of a multi-line string
         "x = \"\\\"\"\n[a]", "# [=\n[a] # [=",
+        "a = [{b = 1}, {c = [2]}]", "a = { b = [1, 2] }", "a = [\"}\", '}'] # }",
     ])
     func goodTextIsLeftToTOMLKit(text: String) {
-        #expect(TOMLHeaderCheck.firstBadHeader(in: text) == nil, "\(text.debugDescription)")
+        #expect(TOMLParserGuard.firstProblem(in: text) == nil, "\(text.debugDescription)")
     }
 
     @Test func themeFileWithTheHeaderGetsAnErrorNotAnAbort() {
@@ -53,7 +55,7 @@ struct TOMLHeaderCheckTests {
             let files = try FileManager.default.contentsOfDirectory(
                 at: repository.appendingPathComponent(folder), includingPropertiesForKeys: nil)
             for file in files where file.pathExtension == "toml" {
-                #expect(TOMLHeaderCheck.firstBadHeader(in: try String(contentsOf: file, encoding: .utf8)) == nil, "\(file.lastPathComponent)")
+                #expect(TOMLParserGuard.firstProblem(in: try String(contentsOf: file, encoding: .utf8)) == nil, "\(file.lastPathComponent)")
             }
         }
     }

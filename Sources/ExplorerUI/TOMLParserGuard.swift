@@ -1,20 +1,21 @@
-/// Finds a table header whose key starts with a character no key can start with (`[=`, `[[ #`,
-/// `[.a]`, `[` then a line break), before the text reaches TOMLKit.
+/// Finds the invalid TOML that toml++ (inside TOMLKit) aborts on, before the text reaches it.
 ///
-/// Why: toml++ (inside TOMLKit) checks that character with an assertion rather than an error
-/// (fixed upstream in tomlplusplus PR #301, not in the TOMLKit we use): a two-byte theme or lesson
-/// file `[=` aborted Maskscope, and where assertions are compiled out the parser goes on past a
-/// broken assumption. Such a header is never valid TOML, so refusing it first loses nothing.
-/// Found by Fuzz/Targets/ThemeTOMLFuzz.
-enum TOMLHeaderCheck {
-    /// The first such header: 1-based line and column (in Unicode scalars) of the offending
-    /// character, and a sentence for the user. Nil when every header starts well.
-    static func firstBadHeader(in text: String) -> (line: Int, column: Int, reason: String)? {
+/// Why: toml++ checks some of its parser's preconditions with assertions rather than errors, so
+/// a few bytes of broken theme or lesson file aborted Maskscope, and where assertions are
+/// compiled out its parser goes on past a broken assumption. Found by Fuzz/Targets/ThemeTOMLFuzz:
+/// - a table header whose key starts with a character no key can start with: `[=`, `[[ #`,
+///   `[.a]`, `[` then a line break (fixed upstream in tomlplusplus PR #301, not in our TOMLKit);
+/// - `}` where an array expects a value: `a = [}`, `a = [1, }`.
+/// Such text is never valid TOML, so refusing it first loses nothing.
+enum TOMLParserGuard {
+    /// The first such place: 1-based line and column (in Unicode scalars) of the offending
+    /// character, and a sentence for the user. Nil when toml++ can be given the text.
+    static func firstProblem(in text: String) -> (line: Int, column: Int, reason: String)? {
         let scalars = Array(text.unicodeScalars)
         let count = scalars.count
         var index = 0, line = 1, lineStart = 0
-        /// Open `[` and `{` of values: a multi-line array's lines are values, not headers.
-        var depth = 0
+        /// Open `[` and `{` of values, innermost last: a multi-line array's lines are values, not headers.
+        var open: [Unicode.Scalar] = []
         var atStatementStart = true
 
         func newline(at position: Int) {
@@ -52,7 +53,7 @@ enum TOMLHeaderCheck {
             switch scalar {
             case "\n":
                 newline(at: index)
-                if depth == 0 { atStatementStart = true }
+                if open.isEmpty { atStatementStart = true }
                 index += 1
             case " ", "\t", "\r":
                 index += 1
@@ -61,7 +62,7 @@ enum TOMLHeaderCheck {
             case "\"", "'":
                 skipString()
                 atStatementStart = false
-            case "[" where depth == 0 && atStatementStart:
+            case "[" where open.isEmpty && atStatementStart:
                 var keyStart = index + 1
                 if keyStart < count, scalars[keyStart] == "[" { keyStart += 1 }
                 while keyStart < count, scalars[keyStart] == " " || scalars[keyStart] == "\t" { keyStart += 1 }
@@ -80,11 +81,13 @@ enum TOMLHeaderCheck {
                 }
                 atStatementStart = false
             case "[", "{":
-                depth += 1
+                open.append(scalar)
                 atStatementStart = false
                 index += 1
+            case "}" where open.last == "[":
+                return (line, index - lineStart + 1, "'}' inside an array, where a value or the closing ']' should be")
             case "]", "}":
-                depth = max(0, depth - 1)
+                _ = open.popLast()
                 atStatementStart = false
                 index += 1
             default:
