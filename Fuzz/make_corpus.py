@@ -132,6 +132,7 @@ write(T, "syntax-error.toml", 'name = "x\n[colors\n')
 # where an array expects a value (TOMLParserGuard).
 write(T, "toml++-header-assert.toml", 'd=false\n[c]\ne=[""]\n[=')
 write(T, "toml++-array-brace-assert.toml", 'e=["",}')
+write(T, "toml++-time-assert.toml", 'name = 1978-02-27T*7:32')
 write(T, "toml++-array-header-assert.toml", 'name = "x"\n[[ #\n')
 
 # lesson TOML -------------------------------------------------------------------------------
@@ -146,6 +147,8 @@ write(T, "no-steps.toml", 'title = "t"\n')
 # The toml++ header assertion ThemeTOMLFuzz found reaches lessons through the same parser.
 write(T, "toml++-header-assert.toml", 'title = "t"\n[[step]]\ncaption = "c"\n[=')
 write(T, "toml++-array-brace-assert.toml", 'title = "t"\n[[step]]\ncaption = "c"\nmask = [1, }')
+# Found by LessonTOMLFuzz: toml++ asserted on a date whose time part is not digits.
+write(T, "toml++-time-assert.toml", 'tpad_to =1974-05-27Tdim07:3accents')
 
 # session files -----------------------------------------------------------------------------
 T = "SessionFuzz"

@@ -5,8 +5,11 @@
 /// compiled out its parser goes on past a broken assumption. Found by Fuzz/Targets/ThemeTOMLFuzz:
 /// - a table header whose key starts with a character no key can start with: `[=`, `[[ #`,
 ///   `[.a]`, `[` then a line break (fixed upstream in tomlplusplus PR #301, not in our TOMLKit);
-/// - `}` where an array expects a value: `a = [}`, `a = [1, }`.
-/// Such text is never valid TOML, so refusing it first loses nothing.
+/// - `}` where an array expects a value: `a = [}`, `a = [1, }`;
+/// - a date or time that is not one: `1974-05-27Td`. Rather than chase every assertion of the
+///   date, time and number parsers, a bare value must be `true`, `false` or a TOML number: no
+///   theme or lesson key takes a date or a time, so those were errors anyway.
+/// Everything refused is either invalid TOML or a date or time, so refusing it first loses nothing.
 enum TOMLParserGuard {
     /// The first such place: 1-based line and column (in Unicode scalars) of the offending
     /// character, and a sentence for the user. Nil when toml++ can be given the text.
@@ -17,6 +20,8 @@ enum TOMLParserGuard {
         /// Open `[` and `{` of values, innermost last: a multi-line array's lines are values, not headers.
         var open: [Unicode.Scalar] = []
         var atStatementStart = true
+        /// After `=`, or `[` and `,` in an array: the next bare word is a value.
+        var expectValue = false
 
         func newline(at position: Int) {
             line += 1
@@ -53,7 +58,7 @@ enum TOMLParserGuard {
             switch scalar {
             case "\n":
                 newline(at: index)
-                if open.isEmpty { atStatementStart = true }
+                if open.isEmpty { atStatementStart = true; expectValue = false }
                 index += 1
             case " ", "\t", "\r":
                 index += 1
@@ -62,6 +67,7 @@ enum TOMLParserGuard {
             case "\"", "'":
                 skipString()
                 atStatementStart = false
+                expectValue = false
             case "[" where open.isEmpty && atStatementStart:
                 var keyStart = index + 1
                 if keyStart < count, scalars[keyStart] == "[" { keyStart += 1 }
@@ -82,6 +88,7 @@ enum TOMLParserGuard {
                 atStatementStart = false
             case "[", "{":
                 open.append(scalar)
+                expectValue = scalar == "[" && expectValue
                 atStatementStart = false
                 index += 1
             case "}" where open.last == "[":
@@ -89,14 +96,33 @@ enum TOMLParserGuard {
             case "]", "}":
                 _ = open.popLast()
                 atStatementStart = false
+                expectValue = false
+                index += 1
+            case "=":
+                expectValue = true
+                atStatementStart = false
+                index += 1
+            case ",":
+                expectValue = open.last == "["
                 index += 1
             default:
                 atStatementStart = false
-                index += 1
+                guard expectValue else { index += 1; continue }
+                let start = index
+                while index < count, !" \t\r\n,]}#".unicodeScalars.contains(scalars[index]) { index += 1 }
+                let word = String(String.UnicodeScalarView(scalars[start..<index]))
+                guard word.wholeMatch(of: bareValue) != nil else {
+                    return (line, start - lineStart + 1,
+                            "'\(word)' is not a value Maskscope reads: write text in quotes, a number, true or false")
+                }
+                expectValue = false
             }
         }
         return nil
     }
+
+    /// `true`, `false`, and TOML 1.0's integers (decimal, 0x, 0o, 0b) and floats (with `inf`, `nan`).
+    nonisolated(unsafe) private static let bareValue = /true|false|[+-]?(inf|nan)|0x[0-9A-Fa-f](_?[0-9A-Fa-f])*|0o[0-7](_?[0-7])*|0b[01](_?[01])*|[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?/
 
     private static func isBareKeyScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {

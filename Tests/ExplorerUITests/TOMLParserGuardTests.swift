@@ -13,9 +13,11 @@ struct TOMLParserGuardTests {
         ("[+]", 1, 2), ("[[[a]]]", 1, 3), ("[\n", 1, 2), ("[ \n a]", 1, 3), ("[\\", 1, 2),
         ("d=false\n[c]\ne=[\"\"]\n[=", 4, 2),  // the fuzzer's input, minimised
         ("x = \"\"\"\n[ok\n\"\"\"\n  [=", 4, 4),
+        ("tpad_to =1974-05-27Tdim07:3accents", 1, 10), ("a = 1979-05-27", 1, 5), ("a = [1, 07:32:00]", 1, 9),
+        ("a = 1979-05-27T07:32:00Z", 1, 5), ("a = { b = 0x }", 1, 11), ("a = [1, 2,\n  tru]", 2, 3), ("a = 01", 1, 5),
         ("e=[\"\",}", 1, 7), ("a=[}", 1, 4), ("a=[#]\n}]", 2, 1), ("a=[[}]]", 1, 5), ("a=[{}, }]", 1, 8),
     ])
-    func badHeaderIsFound(text: String, line: Int, column: Int) throws {
+    func problemIsFound(text: String, line: Int, column: Int) throws {
         let bad = try #require(TOMLParserGuard.firstProblem(in: text))
         #expect(bad.line == line && bad.column == column, "\(text.debugDescription): \(bad)")
     }
@@ -25,7 +27,9 @@ struct TOMLParserGuardTests {
         "x = [\n[+1, 2],\n[=3]\n]",          // lines of a multi-line array are values, not headers
         "x = \"\"\"\n[=\n\"\"\"", "x = '''\n[=\n'''",  // nor are lines of a multi-line string
         "x = \"\\\"\"\n[a]", "# [=\n[a] # [=",
-        "a = [{b = 1}, {c = [2]}]", "a = { b = [1, 2] }", "a = [\"}\", '}'] # }",
+        "a = [{b = 1}, {c = [2]}]", "a = [true, false, -1, +0.5, 1e-12, 6.02E+23, 1_000, 0xdead_BEEF, 0o17, 0b101, inf, -nan]",
+        "1979-05-27 = 1\n[step]\n2024-01 = 2",  // bare keys may look like dates; only values are checked
+        "a = { b = [1, 2] }", "a = [\"}\", '}'] # }",
     ])
     func goodTextIsLeftToTOMLKit(text: String) {
         #expect(TOMLParserGuard.firstProblem(in: text) == nil, "\(text.debugDescription)")
