@@ -17,6 +17,7 @@ enum TOMLParserGuard {
         let scalars = Array(text.unicodeScalars)
         let count = scalars.count
         var index = 0, line = 1, lineStart = 0
+        if scalars.first == "\u{FEFF}" { index = 1; lineStart = 1 }  // toml++ skips a byte-order mark
         /// Open `[` and `{` of values, innermost last: a multi-line array's lines are values, not headers.
         var open: [Unicode.Scalar] = []
         var atStatementStart = true
@@ -111,7 +112,7 @@ enum TOMLParserGuard {
                 let start = index
                 while index < count, !" \t\r\n,]}#".unicodeScalars.contains(scalars[index]) { index += 1 }
                 let word = String(String.UnicodeScalarView(scalars[start..<index]))
-                guard word.wholeMatch(of: bareValue) != nil else {
+                guard isBareValue(word) else {
                     return (line, start - lineStart + 1,
                             "'\(word)' is not a value Maskscope reads: write text in quotes, a number, true or false")
                 }
@@ -122,7 +123,36 @@ enum TOMLParserGuard {
     }
 
     /// `true`, `false`, and TOML 1.0's integers (decimal, 0x, 0o, 0b) and floats (with `inf`, `nan`).
-    nonisolated(unsafe) private static let bareValue = /true|false|[+-]?(inf|nan)|0x[0-9A-Fa-f](_?[0-9A-Fa-f])*|0o[0-7](_?[0-7])*|0b[01](_?[01])*|[+-]?(0|[1-9](_?[0-9])*)(\.[0-9](_?[0-9])*)?([eE][+-]?[0-9](_?[0-9])*)?/
+    private static func isBareValue(_ word: String) -> Bool {
+        if word == "true" || word == "false" { return true }
+        var rest = Substring(word)
+        let signed = rest.first == "+" || rest.first == "-"
+        if signed { rest = rest.dropFirst() }
+        if rest == "inf" || rest == "nan" { return true }
+        let decimal: (Character) -> Bool = { ("0"..."9").contains($0) }
+        if !signed, rest.count > 2, rest.first == "0", let base = rest.dropFirst().first, "xob".contains(base) {
+            let digit: (Character) -> Bool = base == "x" ? { $0.isHexDigit } : base == "o" ? { ("0"..."7").contains($0) } : { $0 == "0" || $0 == "1" }
+            return isDigitRun(rest.dropFirst(2), digit)
+        }
+        let exponentStart = rest.firstIndex { $0 == "e" || $0 == "E" }
+        var mantissa = rest[..<(exponentStart ?? rest.endIndex)]
+        if let exponentStart {
+            var exponent = rest[rest.index(after: exponentStart)...]
+            if exponent.first == "+" || exponent.first == "-" { exponent = exponent.dropFirst() }
+            guard isDigitRun(exponent, decimal) else { return false }
+        }
+        if let dot = mantissa.firstIndex(of: ".") {
+            guard isDigitRun(mantissa[mantissa.index(after: dot)...], decimal) else { return false }
+            mantissa = mantissa[..<dot]
+        }
+        return isDigitRun(mantissa, decimal) && (mantissa == "0" || mantissa.first != "0")
+    }
+
+    /// Digits with single underscores between them.
+    private static func isDigitRun(_ text: Substring, _ isDigit: (Character) -> Bool) -> Bool {
+        guard let first = text.first, let last = text.last, isDigit(first), isDigit(last) else { return false }
+        return !text.contains("__") && text.allSatisfy { isDigit($0) || $0 == "_" }
+    }
 
     private static func isBareKeyScalar(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar {

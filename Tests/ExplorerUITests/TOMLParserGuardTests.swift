@@ -15,6 +15,7 @@ struct TOMLParserGuardTests {
         ("x = \"\"\"\n[ok\n\"\"\"\n  [=", 4, 4),
         ("tpad_to =1974-05-27Tdim07:3accents", 1, 10), ("a = 1979-05-27", 1, 5), ("a = [1, 07:32:00]", 1, 9),
         ("a = 1979-05-27T07:32:00Z", 1, 5), ("a = { b = 0x }", 1, 11), ("a = [1, 2,\n  tru]", 2, 3), ("a = 01", 1, 5),
+        ("\u{FEFF}[\n'''s\u{FEFF}e", 1, 2), ("a = 1__0", 1, 5), ("a = 0x", 1, 5), ("a = 1.", 1, 5), ("a = +0x1", 1, 5),
         ("e=[\"\",}", 1, 7), ("a=[}", 1, 4), ("a=[#]\n}]", 2, 1), ("a=[[}]]", 1, 5), ("a=[{}, }]", 1, 8),
     ])
     func problemIsFound(text: String, line: Int, column: Int) throws {
@@ -29,7 +30,7 @@ struct TOMLParserGuardTests {
         "x = \"\\\"\"\n[a]", "# [=\n[a] # [=",
         "a = [{b = 1}, {c = [2]}]", "a = [true, false, -1, +0.5, 1e-12, 6.02E+23, 1_000, 0xdead_BEEF, 0o17, 0b101, inf, -nan]",
         "1979-05-27 = 1\n[step]\n2024-01 = 2",  // bare keys may look like dates; only values are checked
-        "a = { b = [1, 2] }", "a = [\"}\", '}'] # }",
+        "a = { b = [1, 2] }", "\u{FEFF}[a]\nb = 1", "a = [\"}\", '}'] # }",
     ])
     func goodTextIsLeftToTOMLKit(text: String) {
         #expect(TOMLParserGuard.firstProblem(in: text) == nil, "\(text.debugDescription)")
