@@ -133,6 +133,7 @@ write(T, "syntax-error.toml", 'name = "x\n[colors\n')
 write(T, "toml++-header-assert.toml", 'd=false\n[c]\ne=[""]\n[=')
 write(T, "toml++-array-brace-assert.toml", 'e=["",}')
 write(T, "toml++-time-assert.toml", 'name = 1978-02-27T*7:32')
+write(T, "toml++-bom-header-assert.toml", "\ufeff[\n'''s\ufeffe")
 write(T, "toml++-array-header-assert.toml", 'name = "x"\n[[ #\n')
 
 # lesson TOML -------------------------------------------------------------------------------
