@@ -48,6 +48,7 @@ public enum BertModel {
 /// Loads whatever `ModelLocator` found.
 public enum ModelLoader {
     public static func load(_ location: ModelLocation) throws -> EncoderModel {
+        if let file = location.file { return try GGUFModelLoader.load(file: file) }
         guard let folder = location.folder else { return BuiltinModel.make() }
         return try BertModel.load(folder: folder, name: location.name)
     }

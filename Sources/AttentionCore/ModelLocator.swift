@@ -10,14 +10,23 @@ public enum ModelChoice: Equatable, Sendable {
     case folder(String)
     /// A Hugging Face hub id looked up in the local cache, e.g. `bert-base-uncased`.
     case hub(String)
+    /// A `.gguf` file (llama.cpp, LM Studio).
+    case gguf(String)
+    /// `ollama:NAME[:TAG]`, resolved in Ollama's local store (`OllamaStore`); holds `NAME[:TAG]`.
+    case ollama(String)
 
-    /// Reads a `--model` value: `builtin`, `minilm`, a path (anything that exists, or starts
-    /// with `/`, `.` or `~`), otherwise a hub id.
+    /// Reads a `--model` value: `builtin`, `minilm`, `ollama:NAME[:TAG]`, a path ending in
+    /// `.gguf`, a folder path (anything that exists, or starts with `/`, `.` or `~`), otherwise
+    /// a hub id.
     public init(argument: String) {
         let trimmed = argument.trimmingWhitespace
         switch trimmed.lowercased() {
         case "builtin", "built-in": self = .builtin
         case "minilm", "all-minilm-l6-v2": self = .minilm
+        case let lowered where lowered.hasPrefix("ollama:"):
+            self = .ollama(String(trimmed.dropFirst("ollama:".count)))
+        case let lowered where lowered.hasSuffix(".gguf"):
+            self = .gguf((trimmed as NSString).expandingTildeInPath)
         default:
             let expanded = (trimmed as NSString).expandingTildeInPath
             if trimmed.hasPrefix("/") || trimmed.hasPrefix(".") || trimmed.hasPrefix("~")
@@ -39,6 +48,8 @@ public struct ModelLocation: Equatable, Sendable {
     public let name: String
     /// Why this model: "--model", "MASKSCOPE_MODEL", "default: …".
     public let reason: String
+    /// The weights file for single-file formats (GGUF, an Ollama blob); nil for folders.
+    public var file: URL? = nil
 
     /// The `--model` value that finds this model again (for session files).
     public var argument: String {
@@ -47,6 +58,8 @@ public struct ModelLocation: Equatable, Sendable {
         case .minilm: return "minilm"
         case .folder(let path): return path
         case .hub(let id): return id
+        case .gguf(let path): return path
+        case .ollama(let name): return "ollama:" + name
         }
     }
 }
@@ -102,6 +115,18 @@ public struct ModelLocator: Sendable {
             let search = findInHubCache(id)
             guard let folder = search.found else { throw ModelLocatorError.notInHubCache(id: id, searched: search.searched) }
             return ModelLocation(choice: choice, folder: folder, name: id, reason: reason)
+        case .gguf(let path):
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ModelLocatorError.fileMissing(path)
+            }
+            if isDirectory.boolValue { return try locate(.folder(path), reason: reason) }
+            let url = URL(fileURLWithPath: path)
+            return ModelLocation(choice: choice, folder: nil, name: url.lastPathComponent, reason: reason, file: url)
+        case .ollama(let text):
+            guard let name = OllamaModelName(text) else { throw OllamaStoreError.invalidName(text) }
+            let file = try OllamaStore.locate(environment: environment).modelFile(for: name)
+            return ModelLocation(choice: choice, folder: nil, name: "ollama:\(name)", reason: reason, file: file)
         }
     }
 
@@ -204,6 +229,7 @@ public enum ModelLocatorError: Error, CustomStringConvertible, Equatable {
     case folderMissing(String)
     case notAFolder(String)
     case notInHubCache(id: String, searched: [String])
+    case fileMissing(String)
 
     public var description: String {
         switch self {
@@ -217,6 +243,8 @@ public enum ModelLocatorError: Error, CustomStringConvertible, Equatable {
             return "model folder \(path) does not exist; give a folder holding config.json, model.safetensors and vocab.txt or tokenizer.json"
         case .notAFolder(let path):
             return "\(path) is a file; --model takes the folder that holds config.json, model.safetensors and vocab.txt or tokenizer.json"
+        case .fileMissing(let path):
+            return "model file \(path) does not exist; give a .gguf file, a folder holding config.json and model.safetensors, or ollama:NAME"
         case let .notInHubCache(id, searched):
             return """
             model '\(id)' is not a folder and is not in the local Hugging Face cache. Looked in:

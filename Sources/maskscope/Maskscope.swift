@@ -23,6 +23,7 @@ struct Maskscope: ParsableCommand {
             RenderCommand.self,
             ThemesCommand.self,
             LessonCommand.self,
+            InspectCommand.self,
         ],
         defaultSubcommand: ExploreCommand.self
     )

@@ -4,7 +4,7 @@ import AttentionCore
 /// `--model`, shared by every command so they all find models the same way.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "The model: builtin (designed heads, no files), minilm (all-MiniLM-L6-v2 from pip), a folder with config.json + model.safetensors + vocab.txt, or a Hugging Face id in the local cache. Default: $MASKSCOPE_MODEL, else minilm if installed, else builtin.",
+        "The model: builtin (designed heads, no files), minilm (all-MiniLM-L6-v2 from pip), a folder with config.json + model.safetensors + vocab.txt, a Hugging Face id in the local cache, a .gguf file or ollama:NAME[:TAG] (GGUF models are inspected, not yet run). Default: $MASKSCOPE_MODEL, else minilm if installed, else builtin.",
         valueName: "model"))
     var model: String?
 
