@@ -80,6 +80,7 @@ if Context.environment["MASKSCOPE_FUZZ"] != nil {
         ("MaskSpecFuzz", ["AttentionCore"]),
         ("MaskPatternFuzz", ["AttentionCore", "Tokenizers"]),
         ("KeyDecoderFuzz", ["Terminal", "CNCursesW", "ExplorerUI"]),
+        ("GGUFFuzz", ["AttentionCore"]),
     ]
     package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
     for target in fuzzTargets {

@@ -201,4 +201,43 @@ write(T, "key-codes.bin", b"".join(record(1, c) for c in [0o402, 0o403, 0o404, 0
                                                             0o410 + 12, 0o410 + 13, 0o632, 0o631, -1]))
 write(T, "mouse.bin", b"".join(record(2, x | (y << 16), b) for x, y, b in [(3, 4, 2), (0, 0, 1), (65535, 65535, 0x80000),
                                                                            (10, 2, 0x8000000), (1, 1, 0xFFFFFFFF)]))
+# GGUF --------------------------------------------------------------------------------------
+T = "GGUFFuzz"
+copy(T, "Tests/Fixtures/gguf/tiny-random.gguf")
+real = (ROOT / "Tests/Fixtures/gguf/tiny-random.gguf").read_bytes()
+write(T, "tiny-random-truncated.gguf", real[:2048])
+
+
+def gguf_string(text):
+    raw = text.encode()
+    return struct.pack("<Q", len(raw)) + raw
+
+
+def gguf(version=3, metadata=(), tensors=(), data=b"", tensor_count=None, kv_count=None):
+    """A GGUF file: metadata as (key, type tag, packed value), tensors as (name, dims, ggml type, offset)."""
+    out = b"GGUF" + struct.pack("<I", version)
+    out += struct.pack("<QQ", len(tensors) if tensor_count is None else tensor_count,
+                       len(metadata) if kv_count is None else kv_count)
+    for key, tag, value in metadata:
+        out += gguf_string(key) + struct.pack("<I", tag) + value
+    for name, dims, kind, offset in tensors:
+        out += gguf_string(name) + struct.pack("<I", len(dims)) + b"".join(struct.pack("<Q", d) for d in dims)
+        out += struct.pack("<IQ", kind, offset)
+    out += bytes(-len(out) % 32)
+    return out + data
+
+
+arch = ("general.architecture", 8, gguf_string("llama"))
+write(T, "f32-and-f16.gguf", gguf(metadata=[arch, ("general.alignment", 4, struct.pack("<I", 32))],
+                                  tensors=[("a", [4, 2], 0, 0), ("h", [8], 1, 32)],
+                                  data=struct.pack("<8f", *range(8)) + bytes(16)))
+write(T, "q8_0.gguf", gguf(metadata=[arch], tensors=[("q", [32], 8, 0)], data=struct.pack("<e", 0.5) + bytes(range(32))))
+write(T, "array-metadata.gguf", gguf(metadata=[arch, ("tokenizer.ggml.tokens", 9,
+                                                      struct.pack("<IQ", 8, 3) + b"".join(gguf_string(t) for t in ["a", "b", "c"]))]))
+write(T, "magic-only.gguf", b"GGUF")
+write(T, "huge-tensor-count.gguf", gguf(tensor_count=2**63 - 1))
+write(T, "huge-string-length.gguf", b"GGUF" + struct.pack("<IQQQ", 3, 0, 1, 2**62) + b"key")
+write(T, "huge-dimensions.gguf", gguf(tensors=[("t", [2**40, 2**40], 0, 0)]))
+write(T, "version-2.gguf", gguf(version=2, metadata=[arch]))
+
 print(f"wrote {sum(1 for _ in CORPUS.rglob('*') if _.is_file())} seeds under {CORPUS.relative_to(ROOT)}")

@@ -24,7 +24,8 @@ bin=$(Fuzz/build.sh "${targets[@]}" | tail -n 1)
 
 dictionary() {
   case $1 in
-    SafeTensorsHeaderFuzz|BertConfigFuzz|TokenizerJSONFuzz|SessionFuzz|GGUFFuzz) echo Fuzz/dict/json.dict ;;
+    SafeTensorsHeaderFuzz|BertConfigFuzz|TokenizerJSONFuzz|SessionFuzz) echo Fuzz/dict/json.dict ;;
+    GGUFFuzz) echo Fuzz/dict/gguf.dict ;;
     ThemeTOMLFuzz|LessonTOMLFuzz) echo Fuzz/dict/toml.dict ;;
     MaskSpecFuzz|MaskPatternFuzz) echo Fuzz/dict/mask.dict ;;
   esac
