@@ -66,3 +66,32 @@ let package = Package(
         ),
     ]
 )
+
+/// libFuzzer targets, one per parser (Fuzz/README.md). Declared only when MASKSCOPE_FUZZ is set,
+/// as Fuzz/build.sh does, so `swift build` and `swift test` never see them: they are built with
+/// `-sanitize=fuzzer,address` into their own scratch path, and without it they would not link.
+if Context.environment["MASKSCOPE_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("SafeTensorsHeaderFuzz", ["AttentionCore"]),
+        ("BertConfigFuzz", ["AttentionCore"]),
+        ("VocabTxtFuzz", ["Tokenizers"]),
+        ("TokenizerJSONFuzz", ["Tokenizers"]),
+        ("ThemeTOMLFuzz", ["ExplorerUI"]),
+        ("LessonTOMLFuzz", ["ExplorerUI"]),
+        ("SessionFuzz", ["ExplorerUI"]),
+        ("MaskSpecFuzz", ["AttentionCore"]),
+        ("MaskPatternFuzz", ["AttentionCore", "Tokenizers"]),
+        ("KeyDecoderFuzz", ["Terminal", "CNCursesW", "ExplorerUI"]),
+        ("GGUFFuzz", ["AttentionCore"]),
+    ]
+    package.targets.append(.target(name: "FuzzSupport", path: "Fuzz/Support"))
+    for target in fuzzTargets {
+        package.targets.append(.executableTarget(
+            name: target.name, dependencies: target.dependencies + ["FuzzSupport"], path: "Fuzz/Targets",
+            exclude: fuzzTargets.map { "\($0.name).swift" }.filter { $0 != "\(target.name).swift" },
+            sources: ["\(target.name).swift"],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ))
+        package.products.append(.executable(name: target.name, targets: [target.name]))
+    }
+}

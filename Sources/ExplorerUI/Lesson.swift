@@ -97,6 +97,9 @@ public struct Lesson: Equatable, Sendable {
     /// The lesson with each broken key left out, and the problems: so `--check` can go on to
     /// check the rest against the model and report everything at once.
     static func read(toml: String, source: String) throws(LessonError) -> (Lesson, [LessonProblem]) {
+        if let bad = TOMLParserGuard.firstProblem(in: toml) {
+            throw .badTOML(source: source, line: bad.line, column: bad.column, reason: bad.reason)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: toml)

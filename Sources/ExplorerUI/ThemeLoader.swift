@@ -24,6 +24,9 @@ extension Theme {
     /// Parses and validates theme TOML. `source` names the text in error messages (a path, or
     /// "themes/viridis.toml (built in)"). Unknown keys are errors, so typos do not pass silently.
     public static func parse(toml: String, source: String) throws -> Theme {
+        if let bad = TOMLParserGuard.firstProblem(in: toml) {
+            throw ThemeError.badTOML(source: source, line: bad.line, column: bad.column, reason: bad.reason)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: toml)

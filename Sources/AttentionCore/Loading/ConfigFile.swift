@@ -18,10 +18,15 @@ enum ConfigFile {
         } catch {
             throw ModelLoadError.configUnreadable(file: url, reason: FileReadProblem.reason(for: url, error: error))
         }
+        return try decode(type, data: data, file: url)
+    }
+
+    /// Decodes settings already read from `file` (named in errors).
+    static func decode<T: Decodable>(_ type: T.Type, data: Data, file: URL) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw modelLoadError(error, file: url, data: data)
+            throw modelLoadError(error, file: file, data: data)
         }
     }
 

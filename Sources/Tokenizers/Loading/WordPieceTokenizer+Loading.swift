@@ -30,8 +30,12 @@ extension WordPieceTokenizer {
     /// Loads a vocab.txt (one token per line, the line number minus one is its id) with
     /// BertTokenizer's defaults (lower-cased, accents stripped), overridden by `config`.
     public static func load(vocabularyFile: URL, config: URL? = nil) throws -> WordPieceTokenizer {
-        let name = vocabularyFile.lastPathComponent
-        let tokens = try readVocabularyLines(try readFile(vocabularyFile), file: name)
+        try load(vocabularyData: try readFile(vocabularyFile), name: vocabularyFile.lastPathComponent, config: config)
+    }
+
+    /// `load(vocabularyFile:config:)` for a vocab.txt already read; `name` is the file named in errors.
+    static func load(vocabularyData: Data, name: String, config: URL? = nil) throws -> WordPieceTokenizer {
+        let tokens = try readVocabularyLines(vocabularyData, file: name)
         let settings = try config.map { try TokenizerConfig(file: $0) } ?? TokenizerConfig()
         return try WordPieceTokenizer(
             entries: tokens.enumerated().map { (token: $0.element, id: $0.offset) },
@@ -55,8 +59,11 @@ extension WordPieceTokenizer {
     /// flags apply unless `config` (tokenizer_config.json) sets them, which then wins, as in
     /// transformers. Added tokens marked special are recognised in text with their own ids.
     public static func load(tokenizerJSON: URL, config: URL? = nil) throws -> WordPieceTokenizer {
-        let name = tokenizerJSON.lastPathComponent
-        let data = try readFile(tokenizerJSON)
+        try load(tokenizerJSONData: try readFile(tokenizerJSON), name: tokenizerJSON.lastPathComponent, config: config)
+    }
+
+    /// `load(tokenizerJSON:config:)` for a tokenizer.json already read; `name` is the file named in errors.
+    static func load(tokenizerJSONData data: Data, name: String, config: URL? = nil) throws -> WordPieceTokenizer {
         let root = try parseJSONObject(data, file: name)
         guard let model = root["model"] as? [String: Any] else {
             throw TokenizerError.badJSON(file: name, reason: "has no \"model\" object")

@@ -152,4 +152,10 @@ public struct BertConfig: Decodable, Equatable, Sendable {
     public static func load(url: URL) throws -> BertConfig {
         try ConfigFile.decode(BertConfig.self, from: url)
     }
+
+    /// Validates a `config.json` already read from `file` (named in errors); `load(url:)` without
+    /// the file system, for the fuzz target.
+    static func decode(_ data: Data, file: URL) throws -> BertConfig {
+        try ConfigFile.decode(BertConfig.self, data: data, file: file)
+    }
 }
