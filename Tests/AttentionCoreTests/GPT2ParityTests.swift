@@ -128,3 +128,12 @@ struct GPT2ParityTests {
         }
     }
 }
+
+@Suite struct GPT2SupportTests {
+    @Test func inspectSaysTinyGPT2Runs() throws {
+        let gguf = ModelSupport.verdict(for: try GGUFFile(url: GPT2ParityTests.ggufFile))
+        #expect(gguf.isRunnable, "\(gguf.explanation)")
+        let folder = ModelSupport.verdict(forFolder: GPT2ParityTests.folder, modelType: "gpt2")
+        #expect(folder.isRunnable && folder.explanation.contains("gpt2 decoder"), "\(folder.explanation)")
+    }
+}
