@@ -93,6 +93,29 @@ struct GPT2ParityTests {
         #expect(try model.encode(text).ids.first != 0, "no BOS (<|endoftext|>, id 0) is added")
     }
 
+    /// The hub's `gpt2` and `distilgpt2` files were saved from `GPT2Model`: `wte.weight`,
+    /// `h.0.attn.c_attn.weight`, … without the `transformer.` prefix.
+    @Test func weightsWithoutTheTransformerPrefixLoadTheSameModel() throws {
+        let copy = try TemporaryFolder().url
+        for file in ["config.json", "tokenizer.json", "tokenizer_config.json"] {
+            try FileManager.default.copyItem(at: Self.folder.appendingPathComponent(file), to: copy.appendingPathComponent(file))
+        }
+        let original = try Data(contentsOf: Self.folder.appendingPathComponent("model.safetensors"))
+        let headerLength = original.prefix(8).enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(String(data: original.subdata(in: 8..<(8 + headerLength)), encoding: .utf8))
+        #expect(header.contains("\"transformer.wte.weight\""))
+        let renamed = header.replacingOccurrences(of: "\"transformer.", with: "\"")
+        try SafeTensorsBuilder.bytes(header: renamed, data: Array(original.suffix(from: 8 + headerLength)))
+            .write(to: copy.appendingPathComponent("model.safetensors"))
+        let model = try ModelFamilyRegistry.standard.load(
+            ModelLocation(choice: .folder(copy.path), folder: copy, name: "gpt2", reason: "test"))
+        let reference = try Self.load("safetensors")
+        let text = "The quick brown fox jumps over the lazy dog."
+        let a = try Explorer(model: model, text: text).recompute()
+        let b = try Explorer(model: reference, text: text).recompute()
+        #expect(a?.attention == b?.attention && a?.hidden == b?.hidden)
+    }
+
     /// transformers 4.x's GPT-2 added `(1 − m)·lowest` to the scores, as BERT did: 0.5 masks fully.
     @Test func hf4MasksAHalfKeyFullyOnGPT2() throws {
         let model = try Self.load("safetensors")
