@@ -14,17 +14,18 @@ import Testing
 
     /// Lays the tiny BERT out as the Hugging Face cache does:
     /// `hub/models--ORG--NAME/{refs/main, snapshots/HASH/…}`.
-    func makeHubCache(id: String) throws -> URL {
+    func makeHubCache(id: String, fixture: String = "tiny-bert",
+                      files: [String] = ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"]) throws -> URL {
         let home = try TemporaryFolder().url
         let repository = home.appendingPathComponent("hub/models--" + id.replacingOccurrences(of: "/", with: "--"))
         let snapshot = repository.appendingPathComponent("snapshots/0123abcd")
         try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: repository.appendingPathComponent("refs"), withIntermediateDirectories: true)
         try "0123abcd".write(to: repository.appendingPathComponent("refs/main"), atomically: true, encoding: .utf8)
-        for file in ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"] {
+        for file in files {
             // The cache keeps files as symlinks into blobs/; a symlink here exercises that.
             try FileManager.default.createSymbolicLink(at: snapshot.appendingPathComponent(file),
-                                                       withDestinationURL: Fixtures.url("tiny-bert/\(file)"))
+                                                       withDestinationURL: Fixtures.url("\(fixture)/\(file)"))
         }
         return home
     }
@@ -51,6 +52,30 @@ import Testing
         let org = try makeHubCache(id: "sentence-transformers/all-MiniLM-L6-v2")
         #expect(try locator(["HF_HUB_CACHE": org.appendingPathComponent("hub").path])
             .locate("sentence-transformers/all-MiniLM-L6-v2").folder != nil)
+    }
+
+    /// `gpt2` and `distilgpt2` as the hub cache holds them (config.json, model.safetensors,
+    /// vocab.json, merges.txt, tokenizer.json), built around the tiny GPT-2.
+    @Test(arguments: ["gpt2", "distilgpt2"])
+    func gpt2HubIDsLoadFromTheLocalCache(id: String) throws {
+        let home = try makeHubCache(id: id, fixture: "gpt2/tiny-gpt2",
+                                    files: ["config.json", "model.safetensors", "vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json"])
+        #expect(ModelChoice(argument: id) == .hub(id))
+        let location = try locator(["HF_HOME": home.path]).locate(id)
+        #expect(location.folder?.lastPathComponent == "0123abcd" && location.name == id)
+        let model = try ModelLoader.load(location)
+        #expect(model.info.architecture == "gpt2" && model.causalLMHead != nil)
+        let fromFolder = try GPT2Model.load(folder: Fixtures.url("gpt2/tiny-gpt2"), name: "tiny-gpt2")
+        let a = try Explorer(model: model, text: "the quick brown fox").recompute()
+        let b = try Explorer(model: fromFolder, text: "the quick brown fox").recompute()
+        #expect(a?.attention == b?.attention)
+        do {
+            _ = try locator(["HF_HOME": "/tmp/empty-hf-home"]).locate(id)
+            Issue.record("an absent hub id was found")
+        } catch let error as ModelLocatorError {
+            #expect(error == .notInHubCache(id: id, searched: ["/tmp/empty-hf-home/hub/models--\(id)", "/nonexistent-home/.cache/huggingface/hub/models--\(id)"]))
+            #expect(error.description.contains("/tmp/empty-hf-home/hub/models--\(id)") && error.description.contains("--model PATH"))
+        }
     }
 
     @Test func defaultsFollowTheEnvironmentThenMiniLMThenBuiltin() throws {

@@ -12,7 +12,7 @@ public struct ModelSupport: Equatable, Sendable {
     }
 
     /// The families Maskscope runs, for messages.
-    public static let supportedFamilies = "bert, builtin, llama (GGUF llama; model_type llama, qwen2, mistral)"
+    public static let supportedFamilies = "bert, builtin, llama (GGUF llama; model_type llama, qwen2, mistral), gpt2 (GGUF gpt2; model_type gpt2)"
 
     /// The verdict for a GGUF file: runnable when a family reads its architecture and every
     /// tensor can be dequantized; otherwise every reason is named.
@@ -25,7 +25,8 @@ public struct ModelSupport: Equatable, Sendable {
         case "bert"?:
             reasons.append("BERT is read from safetensors folders only; GGUF BERT loading is not implemented")
         case let name? where ModelFamilyRegistry.standard.family(ggufArchitecture: name) != nil:
-            if let problem = LlamaModel.problem(gguf: file) { reasons.append(problem) }
+            let problem = name == "gpt2" ? GPT2Model.problem(gguf: file) : LlamaModel.problem(gguf: file)
+            if let problem { reasons.append(problem) }
         case let name?:
             reasons.append("the \(name) family is not implemented (supported: \(supportedFamilies))")
         }
@@ -49,6 +50,14 @@ public struct ModelSupport: Equatable, Sendable {
             do {
                 let model = try LlamaModel.load(folder: folder, name: folder.lastPathComponent)
                 return ModelSupport(isRunnable: true, explanation: "runs as a \(modelType) decoder (causal): \(model.info.layerCount) layers × \(model.info.headCount) heads, \(model.description.attention.keyValueHeadCount) key/value heads")
+            } catch {
+                return ModelSupport(isRunnable: false, explanation: "refused: \(error)")
+            }
+        }
+        if modelType == "gpt2" {
+            do {
+                let model = try GPT2Model.load(folder: folder, name: folder.lastPathComponent)
+                return ModelSupport(isRunnable: true, explanation: "runs as a gpt2 decoder (causal): \(model.info.layerCount) layers × \(model.info.headCount) heads")
             } catch {
                 return ModelSupport(isRunnable: false, explanation: "refused: \(error)")
             }
