@@ -12,19 +12,20 @@ import Testing
         return ModelLocator(environment: environment, pythonSitePackages: { [] })
     }
 
-    /// Lays the tiny BERT out as the Hugging Face cache does:
+    /// Lays a fixture checkpoint (the tiny BERT unless told) out as the Hugging Face cache does:
     /// `hub/models--ORG--NAME/{refs/main, snapshots/HASH/…}`.
-    func makeHubCache(id: String) throws -> URL {
+    func makeHubCache(id: String, fixture: String = "tiny-bert",
+                      files: [String] = ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"]) throws -> URL {
         let home = try TemporaryFolder().url
         let repository = home.appendingPathComponent("hub/models--" + id.replacingOccurrences(of: "/", with: "--"))
         let snapshot = repository.appendingPathComponent("snapshots/0123abcd")
         try FileManager.default.createDirectory(at: snapshot, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: repository.appendingPathComponent("refs"), withIntermediateDirectories: true)
         try "0123abcd".write(to: repository.appendingPathComponent("refs/main"), atomically: true, encoding: .utf8)
-        for file in ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"] {
+        for file in files {
             // The cache keeps files as symlinks into blobs/; a symlink here exercises that.
             try FileManager.default.createSymbolicLink(at: snapshot.appendingPathComponent(file),
-                                                       withDestinationURL: Fixtures.url("tiny-bert/\(file)"))
+                                                       withDestinationURL: Fixtures.url("\(fixture)/\(file)"))
         }
         return home
     }
@@ -51,6 +52,30 @@ import Testing
         let org = try makeHubCache(id: "sentence-transformers/all-MiniLM-L6-v2")
         #expect(try locator(["HF_HUB_CACHE": org.appendingPathComponent("hub").path])
             .locate("sentence-transformers/all-MiniLM-L6-v2").folder != nil)
+    }
+
+    /// A decoder's hub id (`HuggingFaceTB/SmolLM2-135M`) resolves from the cache the same way,
+    /// and the registry picks the Llama family from its config.json: the same attention as the
+    /// checkpoint's own folder gives.
+    @Test func aLlamaHubIDLoadsFromTheLocalCache() throws {
+        let id = "HuggingFaceTB/SmolLM2-135M"
+        #expect(ModelChoice(argument: id) == .hub(id))
+        let home = try makeHubCache(id: id, fixture: "llama/tiny-llama",
+                                    files: ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
+        defer { try? FileManager.default.removeItem(at: home) }
+        let location = try locator(["HF_HOME": home.path]).locate(id)
+        #expect(location.folder?.lastPathComponent == "0123abcd")
+        #expect(location.name == id)
+        let model = try ModelLoader.load(location)
+        #expect(model.description.isCausal && model.info.architecture == "llama")
+        let folder = Fixtures.url("llama/tiny-llama")
+        let fromFolder = try ModelFamilyRegistry.standard.load(
+            ModelLocation(choice: .folder(folder.path), folder: folder, name: "tiny-llama", reason: "test"))
+        let a = try Explorer(model: model, text: "The quick brown fox").recompute()
+        let b = try Explorer(model: fromFolder, text: "The quick brown fox").recompute()
+        #expect(a != nil && a?.attention == b?.attention)
+        // Not in the cache: the message names the id and where it looked.
+        #expect(throws: (any Error).self) { _ = try locator(["HF_HOME": home.path]).locate("HuggingFaceTB/SmolLM2-360M") }
     }
 
     @Test func defaultsFollowTheEnvironmentThenMiniLMThenBuiltin() throws {
