@@ -55,6 +55,9 @@ public struct AppState: Sendable {
     public internal(set) var selectedKey = 1
     /// The selected query row.
     public internal(set) var selectedQuery = 1
+    /// Whether the user has picked a query row (arrows, paging, a click) since the text was
+    /// set; until then a decoder's effect view predicts after the last token.
+    public internal(set) var queryChosen = false
     /// Where a span selection (`v`) started; mask keys then apply from here to `selectedKey`.
     public internal(set) var spanAnchor: Int?
 
@@ -124,6 +127,9 @@ public struct AppState: Sendable {
         return explorer.tokens.map { tokenizer.displayForm(of: $0) }
     }
     public var tokenCount: Int { explorer.tokens.count }
+    /// The query position whose next token a decoder's effect view predicts: the selected
+    /// query once one was chosen, else the last token (what a user would generate from).
+    public var effectQuery: Int { queryChosen ? min(max(0, selectedQuery), tokenCount - 1) : tokenCount - 1 }
     /// Whether the heatmap on screen is older than the engine state.
     public var recomputePending: Bool { shownGeneration != generation }
     /// Whether the map of the layer on screen is the current engine state's: true once the

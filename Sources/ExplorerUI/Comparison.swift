@@ -16,8 +16,12 @@ public struct Comparison: Sendable {
     public let effect: OutputEffect
     /// The per-text input these passes ran on: `unmasked` holds while the text does.
     let prepared: PreparedInput
-    /// On a decoder: the next-token top-5 after the last token, unmasked vs masked, with the
-    /// KL divergence. The LM head runs here, in the background, for that one position only.
+    /// The current mask under the explorer's own semantics, with its hidden state: what the
+    /// next-token effect of another query position is computed from without a new pass.
+    let masked: ForwardResult
+    /// On a decoder: the next-token top-5 after one query position (`AppState.effectQuery`),
+    /// unmasked vs masked, with the KL divergence. The LM head runs in the background, here or
+    /// in `nextToken(at:)`, for that one position only.
     public var nextToken: NextTokenEffect? = nil
 
     public static let comparedSemantics: [MaskSemantics] = [.hf, .hf4, .soft]
@@ -29,8 +33,9 @@ public struct Comparison: Sendable {
     }
 
     /// Runs the passes, reusing `unmasked` when given; nil when `shouldContinue` abandons them
-    /// for a newer edit.
-    public static func compute(for explorer: Explorer, unmasked reused: ForwardResult? = nil,
+    /// for a newer edit. On a decoder the next-token effect is computed at `position` (nil:
+    /// the last token).
+    public static func compute(for explorer: Explorer, unmasked reused: ForwardResult? = nil, position: Int? = nil,
                                shouldContinue: () -> Bool = { true }) -> Comparison? {
         guard let unmasked = reused ?? explorer.model.forward(
             explorer.prepared, bias: OutputEffect.unmaskedBias(length: explorer.tokens.count),
@@ -54,10 +59,20 @@ public struct Comparison: Sendable {
         }
         guard let masked else { return nil }
         let effect = OutputEffect(explorer: explorer, masked: masked, unmasked: unmasked)
-        var comparison = Comparison(unmasked: unmasked, bySemantics: results, effect: effect, prepared: explorer.prepared)
+        var comparison = Comparison(unmasked: unmasked, bySemantics: results, effect: effect, prepared: explorer.prepared,
+                                    masked: masked)
         if let head = explorer.model.causalLMHead {
-            comparison.nextToken = NextTokenEffect(head: head, masked: masked, unmasked: unmasked, position: nil, top: 5)
+            comparison.nextToken = NextTokenEffect(head: head, masked: masked, unmasked: unmasked, position: position, top: 5)
         }
         return comparison
+    }
+
+    /// The next-token effect at another query position, from the hidden states these passes
+    /// kept: the LM head only, for that one row. Nil on a model without a causal LM head.
+    /// Costs a vocabulary-sized matrix-vector product per side, so the app loop runs it in the
+    /// background (`Effect.predictNextToken`).
+    public func nextToken(at position: Int, head: CausalLMHead?) -> NextTokenEffect? {
+        guard let head else { return nil }
+        return NextTokenEffect(head: head, masked: masked, unmasked: unmasked, position: position, top: 5)
     }
 }

@@ -90,6 +90,7 @@ public final class ExplorerLoop: Sendable {
         let shownLayer = state.layer
         let previous = state.result
         let needs = Self.needs(state)
+        let effectQuery = state.effectQuery
         for effect in effects {
             if case .export(let files) = effect {
                 finished.withLock { $0.append(.notice(write(files))) }
@@ -98,8 +99,19 @@ public final class ExplorerLoop: Sendable {
             if case let .compare(explorer, generation, unmasked) = effect {
                 queue.async { [self] in
                     let current = { self.latestGeneration.load(ordering: .acquiring) == generation }
-                    guard current(), let comparison = Comparison.compute(for: explorer, unmasked: unmasked, shouldContinue: current) else { return }
+                    guard current(), let comparison = Comparison.compute(for: explorer, unmasked: unmasked, position: effectQuery,
+                                                                         shouldContinue: current) else { return }
                     finished.withLock { $0.append(.compared(generation: generation, comparison: comparison)) }
+                    wake?()
+                }
+                continue
+            }
+            if case let .predictNextToken(comparison, position, generation) = effect {
+                let head = state.explorer.model.causalLMHead
+                queue.async { [self] in
+                    guard latestGeneration.load(ordering: .acquiring) == generation,
+                          let predicted = comparison.nextToken(at: position, head: head) else { return }
+                    finished.withLock { $0.append(.predictedNextToken(generation: generation, effect: predicted)) }
                     wake?()
                 }
                 continue
@@ -164,8 +176,12 @@ public final class ExplorerLoop: Sendable {
                 guard let result = explorer.recompute(needs: needs(state)) else { continue }
                 state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
             case let .compare(explorer, generation, unmasked):
-                guard let comparison = Comparison.compute(for: explorer, unmasked: unmasked) else { continue }
-                state = reduce(state, .compared(generation: generation, comparison: comparison)).0
+                guard let comparison = Comparison.compute(for: explorer, unmasked: unmasked, position: state.effectQuery) else { continue }
+                let (next, more) = reduce(state, .compared(generation: generation, comparison: comparison))
+                state = settle(next, more)
+            case let .predictNextToken(comparison, position, generation):
+                guard let predicted = comparison.nextToken(at: position, head: state.explorer.model.causalLMHead) else { continue }
+                state = reduce(state, .predictedNextToken(generation: generation, effect: predicted)).0
             case .export, .quit:
                 continue
             }

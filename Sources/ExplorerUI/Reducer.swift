@@ -8,6 +8,9 @@ public enum AppEvent: Sendable {
     case recomputed(generation: Int, result: ForwardResult, milliseconds: Double)
     /// The comparison passes for engine generation `generation` finished.
     case compared(generation: Int, comparison: Comparison)
+    /// The next-token effect at another query position, from generation `generation`'s
+    /// comparison, finished.
+    case predictedNextToken(generation: Int, effect: NextTokenEffect)
     /// Something the app loop did that the user should hear about (where a file was written).
     case notice(Message)
 }
@@ -18,6 +21,9 @@ public enum Effect: Sendable {
     case recompute(Explorer, generation: Int)
     /// Run the comparison passes (unmasked, hf, hf4, soft) for this state, after the recompute.
     case compare(Explorer, generation: Int, unmasked: ForwardResult?)
+    /// Run the LM head at `position` on this comparison's hidden states (a decoder's effect
+    /// view after the selected query moved): no new forward pass.
+    case predictNextToken(Comparison, position: Int, generation: Int)
     /// Write these files into the working folder, atomically, under unused names.
     case export([ExportFile])
     case quit
@@ -49,11 +55,15 @@ extension AppState {
             lastRecomputeMilliseconds = milliseconds
             return []
         case .input(let input):
-            return handle(input)
+            return handle(input) + nextTokenEffects
         case let .compared(generation, comparison):
             guard generation > comparisonGeneration, generation <= self.generation else { return [] }
             self.comparison = comparison
             comparisonGeneration = generation
+            return nextTokenEffects
+        case let .predictedNextToken(generation, effect):
+            guard generation == comparisonGeneration, comparison != nil else { return [] }
+            comparison?.nextToken = effect
             return []
         case .notice(let notice):
             message = notice
@@ -116,11 +126,16 @@ extension AppState {
         case .nextToken: selectedKey = min(count - 1, selectedKey + 1)
         case .firstToken: selectedKey = 0
         case .lastToken: selectedKey = count - 1
-        case .previousQuery: selectedQuery = max(0, selectedQuery - 1)
-        case .nextQuery: selectedQuery = min(count - 1, selectedQuery + 1)
+        case .previousQuery:
+            selectedQuery = max(0, selectedQuery - 1)
+            queryChosen = true
+        case .nextQuery:
+            selectedQuery = min(count - 1, selectedQuery + 1)
+            queryChosen = true
         case .scrollUp, .scrollDown:
             let page = max(1, Layout(state: self).visibleRows - 1)
             selectedQuery = action == .scrollUp ? max(0, selectedQuery - page) : min(count - 1, selectedQuery + page)
+            queryChosen = true
         case .setMask(let value):
             return changeMask { _ in value }
         case .increaseMask:
@@ -241,7 +256,10 @@ extension AppState {
             } else {
                 let hit = layout.cell(atX: mouse.x, y: mouse.y, rowOffset: rowOffset, columnOffset: columnOffset, count: tokenCount)
                 if let key = hit.key, mouse.y >= layout.columnLabelTop, mouse.y < layout.gridTop + layout.gridLines { selectedKey = key }
-                if let query = hit.query { selectedQuery = query }
+                if let query = hit.query {
+                    selectedQuery = query
+                    queryChosen = true
+                }
             }
             keepSelectionInView()
             return []
@@ -268,6 +286,7 @@ extension AppState {
                 result = nil
                 selectedKey = min(1, tokenCount - 1)
                 selectedQuery = min(1, tokenCount - 1)
+                queryChosen = false
                 rowOffset = 0
                 columnOffset = 0
                 message = .info("\(tokenCount) tokens; every mask value reset to 1")
@@ -378,6 +397,14 @@ extension AppState {
     var comparisonEffects: [Effect] {
         guard view.needsComparison, comparisonGeneration != generation else { return [] }
         return [.compare(explorer, generation: generation, unmasked: Comparison.reusableUnmasked(comparison, for: explorer))]
+    }
+
+    /// The LM head at `effectQuery`, when a decoder's effect view shows a current comparison
+    /// whose next-token effect is for another position (the selected query moved).
+    var nextTokenEffects: [Effect] {
+        guard view == .effect, explorer.model.causalLMHead != nil, comparisonGeneration == generation,
+              let comparison, comparison.nextToken?.position != effectQuery else { return [] }
+        return [.predictNextToken(comparison, position: effectQuery, generation: generation)]
     }
 
     /// In the overview the arrows pick a head (←→) and a layer (↑↓) instead of tokens.

@@ -93,21 +93,27 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
         canvas.text("▶", x: layout.gridLeft + layout.visibleColumns * layout.cellWidth, y: layout.keyMaskRow, fg: selectionColor)
     }
 
-    // Query labels.
+    // Query labels. On a decoder, a row whose every allowed key is masked (transformers fills
+    // it uniformly over all positions, future ones included) is marked `!` in the warning
+    // color, as the JSON's `fully_masked_queries` flags it.
     let digits = String(max(0, tokens.count - 1)).count
+    let fullyMasked = state.explorer.model.description.isCausal ? Set(state.result?.queriesWithEveryAllowedKeyMasked ?? []) : []
     for query in rows {
         guard let y = layout.rowY(query, offset: state.rowOffset) else { continue }
         if layout.dense && (query - state.rowOffset) % 2 == 1 { continue }
+        let flagged = fullyMasked.contains(query) || (layout.dense && fullyMasked.contains(query + 1))
+        let marker = flagged ? "!" : " "
         var label: String
         if layout.dense, query + 1 < tokens.count {
-            label = "\(pad(query, digits)) \(tokens[query])/\(tokens[query + 1])"
+            label = "\(pad(query, digits))\(marker)\(tokens[query])/\(tokens[query + 1])"
         } else {
-            label = "\(pad(query, digits)) \(tokens[query])"
+            label = "\(pad(query, digits))\(marker)\(tokens[query])"
         }
         label = DisplayWidth.fit(label, toWidth: layout.rowLabelWidth - 1)
         let selected = query == state.selectedQuery || (layout.dense && query + 1 == state.selectedQuery)
-        canvas.text(label, x: 0, y: y + (layout.rowHeight - 1) / 2, fg: selected ? selectionColor : labelColor,
-                    attributes: canvas.theme.labelAttributes.union(selected ? .reverse : []))
+        let fg = selected ? selectionColor : (flagged ? canvas.color(canvas.theme.accents.warning) : labelColor)
+        canvas.text(label, x: 0, y: y + (layout.rowHeight - 1) / 2, fg: fg,
+                    attributes: canvas.theme.labelAttributes.union(selected ? .reverse : []).union(flagged ? .bold : []))
     }
 
     guard let (weights, diverging) = shownValues(state) else {

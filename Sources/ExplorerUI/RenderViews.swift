@@ -265,14 +265,17 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
     }
 }
 
-/// A decoder's output effect: the next-token top-5 after the last token with nothing masked
-/// (the model's causal mask only) and with the mask, side by side, and KL(before ‖ after).
-/// Everything shown was computed in the background (`Comparison.nextToken`).
+/// A decoder's output effect: the next-token top-5 after the selected query position (the
+/// last token until a query row is chosen) with nothing masked (the model's causal mask only)
+/// and with the mask, side by side, and KL(before ‖ after). Everything shown was computed in
+/// the background (`Comparison.nextToken`); while the one for a newly selected query is on its
+/// way, the view says so rather than showing another position's numbers.
 private func renderNextTokenEffect(_ canvas: inout Canvas, area: CellRect, effect: NextTokenEffect?) {
     let state = canvas.state
     let label = canvas.color(canvas.theme.accents.label)
-    guard let effect else {
-        canvas.text("computing the next-token predictions…", x: 1, y: area.y, fg: label, maxWidth: area.width - 2)
+    guard let effect, effect.position == state.effectQuery else {
+        canvas.text("computing the next-token predictions after position \(state.effectQuery)…", x: 1, y: area.y, fg: label,
+                    maxWidth: area.width - 2)
         return
     }
     let tokenizer = state.explorer.model.tokenizer
@@ -301,4 +304,8 @@ private func renderNextTokenEffect(_ canvas: inout Canvas, area: CellRect, effec
     }
     y += 1
     canvas.text(String(format: "KL(before ‖ after) = %.4f nats", effect.klDivergence), x: 1, y: y, maxWidth: area.width - 2)
+    if y + 1 < area.y + area.height {
+        canvas.text("↑/↓ choose the query position to predict after", x: 1, y: y + 1, fg: canvas.color(canvas.theme.accents.dim),
+                    maxWidth: area.width - 2)
+    }
 }

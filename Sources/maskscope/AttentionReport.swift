@@ -21,6 +21,9 @@ struct AttentionReport {
     let fullyMaskedQueries: [Int]
     /// The semantics' one-line meaning for this model (hf4 depends on the family).
     let semanticsSummary: String
+    /// Set when the pattern widens a decoder's own causal mask (`prefix:N`): a what-if the
+    /// JSON carries as `pattern_warning`, beside the line on standard error.
+    let patternWarning: String?
 
     init(model: LoadedModel, explorer: Explorer, result: ForwardResult, selection: AttentionSelection, includeHidden: Bool) {
         self.model = model
@@ -35,6 +38,7 @@ struct AttentionReport {
         queriesWithNoKeys = result.queriesWithNoKeys
         fullyMaskedQueries = result.queriesWithEveryAllowedKeyMasked
         semanticsSummary = explorer.semantics.summary(for: explorer.model.description)
+        patternWarning = explorer.causalWarning
     }
 
     var length: Int { attention.length }
@@ -87,6 +91,7 @@ struct AttentionReport {
         if model.isCausal {
             try model.writeArchitectureKeys(&json, tokens: tokens)
             try json.key("fully_masked_queries"); try json.ints(fullyMaskedQueries)
+            if let patternWarning { try json.key("pattern_warning"); try json.string(patternWarning) }
         }
         try json.key("attention")
         try attention.weights.withUnsafeBufferPointer { weights in

@@ -106,6 +106,7 @@ struct ExplainReport {
         try json.key("head"); try json.int(breakdown.head)
         try json.key("query"); try json.int(breakdown.query)
         try json.key("tokens"); try json.strings(breakdown.tokens)
+        try model.writeArchitectureKeys(&json, tokens: breakdown.tokens)
         try json.key("mask"); try json.floats(cellMask)
         try json.key("scores"); try json.floats(breakdown.scores)
         try json.key("bias"); try json.floats(breakdown.bias)
@@ -120,7 +121,10 @@ struct ExplainReport {
 
     func tableLines() -> [String] {
         let b = breakdown
-        let queryToken = TokenLabel.printable(b.tokens[b.query])
+        // Readable forms (`␣quick` for byte-level BPE's `Ġquick`), as the tokens and attention
+        // tables show them; JSON keeps the raw strings in `tokens` and the decoded ones in `text`.
+        let shown = model.displayTokens(b.tokens)
+        let queryToken = TokenLabel.printable(shown[b.query])
         let info = model.model.info
         let headSize = model.model.description.attention.headSize
         var lines = [
@@ -149,7 +153,7 @@ struct ExplainReport {
         ])
         for key in b.tokens.indices {
             table.add([
-                String(key), TokenLabel.fitted(b.tokens[key], width: 16), MaskValueFormat.short(cellMask[key]),
+                String(key), TokenLabel.fitted(shown[key], width: 16), MaskValueFormat.short(cellMask[key]),
                 Self.number(b.scores[key]), Self.number(b.bias[key]), Self.number(b.biased[key]),
                 Self.number(b.exp[key]), Self.number(b.weights[key]),
             ])

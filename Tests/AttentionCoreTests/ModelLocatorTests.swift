@@ -12,7 +12,7 @@ import Testing
         return ModelLocator(environment: environment, pythonSitePackages: { [] })
     }
 
-    /// Lays the tiny BERT out as the Hugging Face cache does:
+    /// Lays a fixture checkpoint (the tiny BERT unless told) out as the Hugging Face cache does:
     /// `hub/models--ORG--NAME/{refs/main, snapshots/HASH/…}`.
     func makeHubCache(id: String, fixture: String = "tiny-bert",
                       files: [String] = ["config.json", "model.safetensors", "vocab.txt", "tokenizer_config.json"]) throws -> URL {
@@ -76,6 +76,30 @@ import Testing
             #expect(error == .notInHubCache(id: id, searched: ["/tmp/empty-hf-home/hub/models--\(id)", "/nonexistent-home/.cache/huggingface/hub/models--\(id)"]))
             #expect(error.description.contains("/tmp/empty-hf-home/hub/models--\(id)") && error.description.contains("--model PATH"))
         }
+    }
+
+    /// A decoder's hub id (`HuggingFaceTB/SmolLM2-135M`) resolves from the cache the same way,
+    /// and the registry picks the Llama family from its config.json: the same attention as the
+    /// checkpoint's own folder gives.
+    @Test func aLlamaHubIDLoadsFromTheLocalCache() throws {
+        let id = "HuggingFaceTB/SmolLM2-135M"
+        #expect(ModelChoice(argument: id) == .hub(id))
+        let home = try makeHubCache(id: id, fixture: "llama/tiny-llama",
+                                    files: ["config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"])
+        defer { try? FileManager.default.removeItem(at: home) }
+        let location = try locator(["HF_HOME": home.path]).locate(id)
+        #expect(location.folder?.lastPathComponent == "0123abcd")
+        #expect(location.name == id)
+        let model = try ModelLoader.load(location)
+        #expect(model.description.isCausal && model.info.architecture == "llama")
+        let folder = Fixtures.url("llama/tiny-llama")
+        let fromFolder = try ModelFamilyRegistry.standard.load(
+            ModelLocation(choice: .folder(folder.path), folder: folder, name: "tiny-llama", reason: "test"))
+        let a = try Explorer(model: model, text: "The quick brown fox").recompute()
+        let b = try Explorer(model: fromFolder, text: "The quick brown fox").recompute()
+        #expect(a != nil && a?.attention == b?.attention)
+        // Not in the cache: the message names the id and where it looked.
+        #expect(throws: (any Error).self) { _ = try locator(["HF_HOME": home.path]).locate("HuggingFaceTB/SmolLM2-360M") }
     }
 
     @Test func defaultsFollowTheEnvironmentThenMiniLMThenBuiltin() throws {

@@ -3,7 +3,8 @@ import Testing
 @testable import AttentionCore
 
 /// Tiny random Llama, Qwen2 (Q/K/V biases, tied embeddings) and Mistral (sliding window 4)
-/// checkpoints, in F32 and BF16, against transformers 5.24: fixtures and checkpoints from
+/// checkpoints, each in F32 and in a 16-bit dtype (Llama and Mistral BF16, Qwen2 F16), against
+/// transformers 5.24: fixtures and checkpoints from
 /// `Tests/Fixtures/llama/make_tiny_decoders.py`.
 @Suite("Tiny decoder parity")
 struct TinyDecoderParityTests {
@@ -28,7 +29,7 @@ struct TinyDecoderParityTests {
         try JSONDecoder().decode(Reference.self, from: Data(contentsOf: Fixtures.url("llama/tiny-decoders.json")))
     }
 
-    @Test(arguments: ["tiny-llama", "tiny-llama-bf16", "tiny-qwen2", "tiny-mistral"])
+    @Test(arguments: ["tiny-llama", "tiny-llama-bf16", "tiny-qwen2", "tiny-qwen2-f16", "tiny-mistral", "tiny-mistral-bf16"])
     func matchesTransformers(checkpoint: String) throws {
         let reference = try Self.reference()
         let cases = try #require(reference.checkpoints[checkpoint])
@@ -36,7 +37,7 @@ struct TinyDecoderParityTests {
         let model = try ModelFamilyRegistry.standard.load(
             ModelLocation(choice: .folder(folder.path), folder: folder, name: checkpoint, reason: "test"))
         #expect(model.description.isCausal && model.description.attention.keyValueHeadCount == 2)
-        #expect(model.description.slidingWindow == (checkpoint == "tiny-mistral" ? 4 : nil))
+        #expect(model.description.slidingWindow == (checkpoint.hasPrefix("tiny-mistral") ? 4 : nil))
         for (name, c) in cases.sorted(by: { $0.key < $1.key }) {
             let encoding = try model.encode(reference.text)
             #expect(encoding.ids == c.ids, "\(checkpoint) \(name): ids")

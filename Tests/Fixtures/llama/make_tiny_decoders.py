@@ -1,7 +1,8 @@
 """Tiny random Llama, Qwen2 and Mistral checkpoints (safetensors + tokenizer.json) and their
 reference attention, made by transformers itself, for Maskscope's decoder parity tests.
 
-Pinned versions: transformers==5.24.0 torch==2.15.0 tokenizers==0.23.3. Run from the
+Pinned versions: transformers==5.24.0 torch==2.15.0 tokenizers==0.23.3 safetensors==0.8.0 (the
+script checks them). Run from the
 repository root:
     python3 Tests/Fixtures/llama/make_tiny_decoders.py
 
@@ -10,7 +11,9 @@ a 320-token byte-level BPE trained on a few sentences, random weights (seeded). 
   tiny-llama         F32, untied LM head, rope_theta 10000
   tiny-llama-bf16    the same weights saved as BF16 (the reference runs the BF16 values in F32)
   tiny-qwen2         F32, biases on Q/K/V, tied embeddings, rope_theta 1000000
-  tiny-mistral       F32, sliding_window 4 (reaches into the 12-token test text)
+  tiny-qwen2-f16     the same weights saved as F16 (IEEE half; the reference runs them in F32)
+  tiny-mistral       F32, sliding_window 4 (reaches into the 20-token test text)
+  tiny-mistral-bf16  the same weights saved as BF16
 Writes Tests/Fixtures/llama/tiny-decoders.json: per checkpoint and case, ids, mask, attention
 [layer][head][query][key] (eager, float32, rounded to 7 decimals), the last token's final hidden
 state (after the final norm) and the top-5 next ids.
@@ -18,6 +21,8 @@ state (after the final norm) and the top-5 next ids.
 import json
 import os
 
+import safetensors
+import tokenizers
 import torch
 import transformers
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -69,6 +74,9 @@ def reference(model, fast, mask_of):
 
 def main():
     assert transformers.__version__ == "5.24.0", transformers.__version__
+    assert torch.__version__.split("+")[0] == "2.15.0", torch.__version__
+    assert tokenizers.__version__ == "0.23.3", tokenizers.__version__
+    assert safetensors.__version__ == "0.8.0", safetensors.__version__
     fast = tokenizer()
     results = {}
     for kind in ["llama", "qwen2", "mistral"]:
@@ -82,7 +90,11 @@ def main():
                     parameter.copy_(0.2 * torch.randn_like(parameter))
         model.config._attn_implementation = "eager"
         model.eval()
-        variants = [(f"tiny-{kind}", torch.float32)] + ([("tiny-llama-bf16", torch.bfloat16)] if kind == "llama" else [])
+        # One 16-bit copy per family: BF16 for Llama and Mistral, F16 for Qwen2 (both formats
+        # are read by Maskscope's safetensors loader and widened exactly to F32).
+        half = {"llama": ("tiny-llama-bf16", torch.bfloat16), "qwen2": ("tiny-qwen2-f16", torch.float16),
+                "mistral": ("tiny-mistral-bf16", torch.bfloat16)}[kind]
+        variants = [(f"tiny-{kind}", torch.float32), half]
         for folder_name, dtype in variants:
             folder = os.path.join(HERE, folder_name)
             saved = model.to(dtype)

@@ -80,6 +80,10 @@ struct LlamaConfig: Equatable, Sendable {
         }
         let hidden = try required(h.embeddingLength, "embedding_length")
         let heads = try required(h.headCount, "attention.head_count")
+        if h.keyLength == nil, heads > 0, hidden % heads != 0 {
+            throw LlamaLoadError.invalidValue(file: url, key: "\(arch).embedding_length",
+                                              problem: "is \(hidden), which the \(heads) attention heads do not divide, and no \(arch).attention.key_length gives the head size")
+        }
         let headSize = h.keyLength ?? (heads > 0 ? hidden / heads : 0)
         if let scaling = metadata["\(arch).rope.scaling.type"]?.stringValue, scaling != "none" {
             throw LlamaLoadError.unsupported(file: url, key: "\(arch).rope.scaling.type", value: scaling,
@@ -133,6 +137,12 @@ struct LlamaConfig: Equatable, Sendable {
         guard let layers = raw.numHiddenLayers else { throw LlamaLoadError.missingKey(file: url, key: "num_hidden_layers") }
         guard let inner = raw.intermediateSize else { throw LlamaLoadError.missingKey(file: url, key: "intermediate_size") }
         guard let vocabulary = raw.vocabSize else { throw LlamaLoadError.missingKey(file: url, key: "vocab_size") }
+        // transformers takes hidden_size // heads as the head size; a remainder means the
+        // config and the weights cannot agree on it.
+        if raw.headDim == nil, heads > 0, hidden % heads != 0 {
+            throw LlamaLoadError.invalidValue(file: url, key: "hidden_size",
+                                              problem: "is \(hidden), which the \(heads) attention heads do not divide, and no head_dim gives the head size")
+        }
         return LlamaConfig(
             hiddenSize: hidden, layerCount: layers, intermediateSize: inner, headCount: heads,
             keyValueHeadCount: raw.numKeyValueHeads ?? heads,
