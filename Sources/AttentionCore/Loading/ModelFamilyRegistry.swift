@@ -10,7 +10,8 @@ public struct ModelFamilyRegistry: Sendable {
     }
 
     /// The families the product ships. A new family is one more entry here.
-    public static let standard = ModelFamilyRegistry(families: [BuiltinFamily(), BertFamily(), LlamaFamily()])
+    public static let standard = ModelFamilyRegistry(families: [BuiltinFamily(), BertFamily(), LlamaFamily(),
+                                                                 DistilBertFamily(), RobertaFamily()])
 
     /// The family whose `model_type` is `modelType`, else the first whose `architectures`
     /// holds one of `architectures`; nil when none does.
