@@ -77,7 +77,7 @@ public struct BertWeights: Equatable, Sendable {
     public init(source file: any TensorSource, config: BertConfig, naming: BertTensorNaming = .bert) throws {
         let wordName = "embeddings.word_embeddings.weight"
         guard let prefix = naming.prefixes.first(where: { file.descriptor($0 + wordName) != nil }) else {
-            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: naming.prefixes.map { $0 + wordName })
+            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: naming.prefixes.sorted { $0.count < $1.count }.map { $0 + wordName })
         }
         try Self.checkFits(config, in: file, naming: naming)
         let reader = TensorReader(file: file, config: config, prefix: prefix, naming: naming)
