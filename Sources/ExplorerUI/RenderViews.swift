@@ -258,7 +258,7 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
             let before = prediction.before.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
             let after = prediction.after.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
             y += 1
-            canvas.text("[MASK] at \(prediction.position): before \(before)", x: 1, y: y, maxWidth: area.width - 2)
+            canvas.text("\(effect.tokens[prediction.position]) at \(prediction.position): before \(before)", x: 1, y: y, maxWidth: area.width - 2)
             y += 1
             canvas.text("                 after  \(after)", x: 1, y: y, maxWidth: area.width - 2)
         }

@@ -161,7 +161,7 @@ struct EffectCommand: ParsableCommand {
         for prediction in effect.maskPredictions {
             let before = prediction.before.map { "\($0.token) \(String(format: "%.3f", Double($0.probability)))" }.joined(separator: ", ")
             let after = prediction.after.map { "\($0.token) \(String(format: "%.3f", Double($0.probability)))" }.joined(separator: ", ")
-            lines.append("[MASK] at \(prediction.position): before \(before); after \(after)")
+            lines.append("\(effect.tokens[prediction.position]) at \(prediction.position): before \(before); after \(after)")
         }
         if !effect.hasMaskedLMHead { lines.append("(no masked-LM head in this checkpoint: cosines only)") }
         return lines

@@ -4,7 +4,8 @@ import Tokenizers
 /// Reads a JSON settings file (config.json) into a `Decodable`, turning every failure into a
 /// `ModelLoadError` that names the file, the key and, for broken JSON, the line and column.
 enum ConfigFile {
-    static func decode<T: Decodable>(_ type: T.Type, from url: URL) throws -> T {
+    /// - Parameter userInfo: handed to the decoder (e.g. `BertConfig.acceptedModelTypes`).
+    static func decode<T: Decodable>(_ type: T.Type, from url: URL, userInfo: [CodingUserInfoKey: Any] = [:]) throws -> T {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ModelLoadError.configMissing(file: url)
@@ -24,7 +25,9 @@ enum ConfigFile {
     /// Decodes settings already read from `file` (named in errors).
     static func decode<T: Decodable>(_ type: T.Type, data: Data, file: URL) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            let decoder = JSONDecoder()
+            decoder.userInfo = userInfo
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw modelLoadError(error, file: file, data: data)
         }

@@ -11,7 +11,7 @@ public struct ModelFamilyRegistry: Sendable {
 
     /// The families the product ships. A new family is one more entry here.
     public static let standard = ModelFamilyRegistry(families: [BuiltinFamily(), BertFamily(), LlamaFamily(),
-                                                                         GPT2Family()])
+                                                                 GPT2Family(), DistilBertFamily(), RobertaFamily()])
 
     /// The family whose `model_type` is `modelType`, else the first whose `architectures`
     /// holds one of `architectures`; nil when none does.

@@ -31,7 +31,7 @@ public struct BertConfig: Decodable, Equatable, Sendable {
     /// Number of segment ids (T), 2 for sentence A / sentence B.
     public var typeVocabSize: Int
     public var hiddenAct: Activation
-    /// Always `"bert"` once loaded.
+    /// `"bert"` once loaded by `load(url:)`; RoBERTa's family reads `"roberta"`/`"xlm-roberta"` configs too.
     public var modelType: String
     /// Always `"absolute"` once loaded.
     public var positionEmbeddingType: String
@@ -102,11 +102,13 @@ public struct BertConfig: Decodable, Equatable, Sendable {
         }
         self.hiddenAct = hiddenAct
 
-        modelType = try keys.decodeIfPresent(String.self, forKey: .modelType) ?? "bert"
-        guard modelType == "bert" else {
+        let accepted = decoder.userInfo[Self.acceptedModelTypes] as? [String] ?? ["bert"]
+        modelType = try keys.decodeIfPresent(String.self, forKey: .modelType) ?? accepted[0]
+        guard accepted.contains(modelType) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .modelType, in: keys,
-                debugDescription: "is \"\(modelType)\"; only \"bert\" checkpoints are supported (their tensor names and embeddings differ)")
+                debugDescription: "is \"\(modelType)\"; only " + accepted.map { "\"\($0)\"" }.joined(separator: ", ")
+                    + " checkpoints are supported here (their tensor names and embeddings differ)")
         }
         positionEmbeddingType = try keys.decodeIfPresent(String.self, forKey: .positionEmbeddingType) ?? "absolute"
         guard positionEmbeddingType == "absolute" else {
@@ -143,6 +145,10 @@ public struct BertConfig: Decodable, Equatable, Sendable {
         }
         return count
     }
+
+    /// `userInfo` key: the `model_type`s a family built on BERT's layer reads with this type
+    /// (`["roberta", "xlm-roberta"]`); BERT's own `["bert"]` when absent. The first is the default.
+    static let acceptedModelTypes = CodingUserInfoKey(rawValue: "maskscope.acceptedModelTypes")!
 
     /// Reads and validates a `config.json`.
     ///

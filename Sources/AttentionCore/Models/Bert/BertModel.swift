@@ -14,7 +14,9 @@ public enum BertModel {
 
     /// BERT as data: post-norm LayerNorm, learned absolute positions added by the embedder,
     /// equal query and key/value heads, erf-GELU MLP, bidirectional.
-    static func description(config: BertConfig, hasMaskedLMHead: Bool) -> TransformerDescription {
+    /// - Parameter maxPositions: the longest input; `max_position_embeddings` unless the
+    ///   family reserves rows (RoBERTa starts at padding_idx + 1).
+    static func description(config: BertConfig, hasMaskedLMHead: Bool, maxPositions: Int? = nil) -> TransformerDescription {
         TransformerDescription(
             hiddenSize: config.hiddenSize, layerCount: config.numHiddenLayers,
             norms: .init(kind: .layerNorm, placement: .post, epsilon: Float(config.layerNormEps)),
@@ -22,13 +24,19 @@ public enum BertModel {
                              headSize: config.headSize),
             positions: .learnedAbsolute, mlp: .gelu, intermediateSize: config.intermediateSize, isCausal: false,
             outputHead: hasMaskedLMHead ? .maskedLM : .none, specialTokenRoles: [.cls, .sep, .pad, .mask, .unk],
-            maxPositions: config.maxPositionEmbeddings)
+            maxPositions: maxPositions ?? config.maxPositionEmbeddings)
     }
 
+    /// The model from BERT-shaped weights. DistilBERT and RoBERTa pass their own `embedder`
+    /// (no token types; RoBERTa's padding-aware positions), `architecture` name, the longest
+    /// input and the tokenizer's mask token.
     static func make(config: BertConfig, weights: BertWeights, tokenizer: any TextTokenizer,
-                     name: String, source: String) -> EncoderModel {
+                     name: String, source: String, embedder: (any TokenEmbedder)? = nil,
+                     architecture: String = "bert", maxPositions: Int? = nil,
+                     maskToken: String = "[MASK]") -> EncoderModel {
         let epsilon = Float(config.layerNormEps)
-        let description = description(config: config, hasMaskedLMHead: weights.maskedLMHead != nil)
+        let maxPositions = maxPositions ?? config.maxPositionEmbeddings
+        let description = description(config: config, hasMaskedLMHead: weights.maskedLMHead != nil, maxPositions: maxPositions)
         func linear(_ dense: BertWeights.Dense) -> Linear { Linear(weight: dense.weight, bias: dense.bias) }
         func norm(_ n: BertWeights.LayerNorm) -> LayerNorm { LayerNorm(gamma: n.weight, beta: n.bias, epsilon: epsilon) }
         let layers = weights.layers.map { layer in
@@ -39,15 +47,16 @@ public enum BertModel {
                 feedForward: FeedForward(intermediate: linear(layer.intermediate), output: linear(layer.output)),
                 outputNorm: .layer(norm(layer.outputLayerNorm)))
         }
-        let embedder = BertEmbedder(
+        let embedder = embedder ?? BertEmbedder(
             word: weights.embeddings.word, position: weights.embeddings.position,
             tokenType: weights.embeddings.tokenType, norm: norm(weights.embeddings.layerNorm))
         var info = ModelInfo(
             name: name, source: source, layerCount: config.numHiddenLayers, headCount: config.numAttentionHeads,
-            hiddenSize: config.hiddenSize, maxPositions: config.maxPositionEmbeddings)
-        info.architecture = "bert"
+            hiddenSize: config.hiddenSize, maxPositions: maxPositions)
+        info.architecture = architecture
         let maskedLMHead = weights.maskedLMHead.map { head in
-            MaskedLMHead(weights: head, epsilon: epsilon, vocabulary: vocabulary(of: tokenizer, size: config.vocabSize))
+            MaskedLMHead(weights: head, epsilon: epsilon, vocabulary: vocabulary(of: tokenizer, size: config.vocabSize),
+                         maskToken: maskToken)
         }
         return EncoderModel(info: info, tokenizer: tokenizer, embedder: embedder, layers: layers,
                             maskedLMHead: maskedLMHead)

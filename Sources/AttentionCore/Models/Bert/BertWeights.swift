@@ -68,53 +68,57 @@ public struct BertWeights: Equatable, Sendable {
     /// `"bert."` for checkpoints saved from a task model (`BertForMaskedLM`), `""` for a bare `BertModel`.
     public var tensorPrefix: String
 
-    /// Reads and shape-checks every tensor the encoder needs. Tensors it does not need
-    /// (`embeddings.position_ids`, the pooler, extra layers) are ignored.
+    /// Reads and shape-checks every tensor the encoder needs, under `naming`'s tensor names
+    /// (BERT's by default). Tensors it does not need (`embeddings.position_ids`, the pooler,
+    /// extra layers) are ignored.
     ///
     /// - Throws: `ModelLoadError.tensorMissing` (with every name looked for),
     ///   `ModelLoadError.tensorShapeMismatch`, or `SafeTensorsError.notFloatingPoint`.
-    public init(source file: any TensorSource, config: BertConfig) throws {
+    public init(source file: any TensorSource, config: BertConfig, naming: BertTensorNaming = .bert) throws {
         let wordName = "embeddings.word_embeddings.weight"
-        guard let prefix = ["bert.", ""].first(where: { file.descriptor($0 + wordName) != nil }) else {
-            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: [wordName, "bert." + wordName])
+        guard let prefix = naming.prefixes.first(where: { file.descriptor($0 + wordName) != nil }) else {
+            throw ModelLoadError.tensorMissing(file: file.sourceURL, lookedFor: naming.prefixes.sorted { $0.count < $1.count }.map { $0 + wordName })
         }
-        try Self.checkFits(config, in: file)
-        let reader = TensorReader(file: file, config: config, prefix: prefix)
+        try Self.checkFits(config, in: file, naming: naming)
+        let reader = TensorReader(file: file, config: config, prefix: prefix, naming: naming)
         let h = config.hiddenSize
+        let hKey = naming.hiddenSizeKey
 
         embeddings = Embeddings(
-            word: try reader.matrix("embeddings.word_embeddings.weight", [config.vocabSize, h], "[vocab_size, hidden_size]"),
-            position: try reader.matrix("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h], "[max_position_embeddings, hidden_size]"),
-            tokenType: try reader.matrix("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h], "[type_vocab_size, hidden_size]"),
+            word: try reader.matrix("embeddings.word_embeddings.weight", [config.vocabSize, h], "[vocab_size, \(hKey)]"),
+            position: try reader.matrix("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h], "[max_position_embeddings, \(hKey)]"),
+            tokenType: naming.hasTokenTypes
+                ? try reader.matrix("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h], "[type_vocab_size, \(hKey)]")
+                : Matrix(zeros: 1, h),
             layerNorm: try reader.layerNorm("embeddings.LayerNorm"))
 
         // A loop, not `map`: `map` reserves all `num_hidden_layers` slots before the first read.
         var layers: [Layer] = []
         for index in 0..<config.numHiddenLayers {
-            let layer = "encoder.layer.\(index)."
+            let layer = naming.layers + "\(index)."
             layers.append(Layer(
-                query: try reader.dense(layer + "attention.self.query", out: .hidden, in: .hidden),
-                key: try reader.dense(layer + "attention.self.key", out: .hidden, in: .hidden),
-                value: try reader.dense(layer + "attention.self.value", out: .hidden, in: .hidden),
-                attentionOutput: try reader.dense(layer + "attention.output.dense", out: .hidden, in: .hidden),
-                attentionLayerNorm: try reader.layerNorm(layer + "attention.output.LayerNorm"),
-                intermediate: try reader.dense(layer + "intermediate.dense", out: .intermediate, in: .hidden),
-                output: try reader.dense(layer + "output.dense", out: .hidden, in: .intermediate),
-                outputLayerNorm: try reader.layerNorm(layer + "output.LayerNorm")))
+                query: try reader.dense(layer + naming.query, out: .hidden, in: .hidden),
+                key: try reader.dense(layer + naming.key, out: .hidden, in: .hidden),
+                value: try reader.dense(layer + naming.value, out: .hidden, in: .hidden),
+                attentionOutput: try reader.dense(layer + naming.attentionOutput, out: .hidden, in: .hidden),
+                attentionLayerNorm: try reader.layerNorm(layer + naming.attentionNorm),
+                intermediate: try reader.dense(layer + naming.intermediate, out: .intermediate, in: .hidden),
+                output: try reader.dense(layer + naming.output, out: .hidden, in: .intermediate),
+                outputLayerNorm: try reader.layerNorm(layer + naming.outputNorm)))
         }
         self.layers = layers
 
-        let headReader = TensorReader(file: file, config: config, prefix: "")
-        if file.tensorNames.contains(where: { $0.hasPrefix("cls.predictions.") }) {
-            let tied = file.descriptor("cls.predictions.decoder.weight") == nil
+        let headReader = TensorReader(file: file, config: config, prefix: "", naming: naming)
+        let head = naming.head
+        if file.tensorNames.contains(where: { $0.hasPrefix(head.prefix) }) {
+            let tied = file.descriptor(head.decoder) == nil
             maskedLMHead = MaskedLMHead(
-                transform: try headReader.dense("cls.predictions.transform.dense", out: .hidden, in: .hidden),
-                transformLayerNorm: try headReader.layerNorm("cls.predictions.transform.LayerNorm"),
+                transform: try headReader.dense(head.transform, out: .hidden, in: .hidden),
+                transformLayerNorm: try headReader.layerNorm(head.norm),
                 decoder: tied
                     ? embeddings.word
-                    : try headReader.matrix("cls.predictions.decoder.weight", [config.vocabSize, h], "[vocab_size, hidden_size]"),
-                decoderBias: try headReader.vector(
-                    ["cls.predictions.bias", "cls.predictions.decoder.bias"], config.vocabSize, "[vocab_size]"),
+                    : try headReader.matrix(head.decoder, [config.vocabSize, h], "[vocab_size, \(hKey)]"),
+                decoderBias: try headReader.vector(head.bias, config.vocabSize, "[vocab_size]"),
                 decoderIsTiedToWordEmbeddings: tied)
         } else {
             maskedLMHead = nil
@@ -126,12 +130,12 @@ public struct BertWeights: Equatable, Sendable {
     /// `vocab_size`, `max_position_embeddings`, `type_vocab_size`) need more weights than the
     /// file holds even at 2 bytes an element (F16/BF16), before anything of that size is
     /// allocated. The count is of the encoder's own tensors; arithmetic cannot overflow.
-    static func checkFits(_ config: BertConfig, in file: any TensorSource) throws {
+    static func checkFits(_ config: BertConfig, in file: any TensorSource, naming: BertTensorNaming = .bert) throws {
         let h = config.hiddenSize, i = config.intermediateSize
         // Elements per layer: Q, K, V, output [H][H] + 4 biases [H]; intermediate [I][H] + [I];
         // output [H][I] + [H]; two LayerNorms 2·[H].
         let terms: [[Int]] = [
-            [config.vocabSize, h], [config.maxPositionEmbeddings, h], [config.typeVocabSize, h], [2, h],
+            [config.vocabSize, h], [config.maxPositionEmbeddings, h], [naming.hasTokenTypes ? config.typeVocabSize : 0, h], [2, h],
             [config.numHiddenLayers, 4, h, h], [config.numHiddenLayers, 9, h],
             [config.numHiddenLayers, 2, i, h], [config.numHiddenLayers, i],
         ]
@@ -152,7 +156,8 @@ public struct BertWeights: Equatable, Sendable {
         overflow = overflow || bytes.overflow
         let stored = file.tensorByteCount
         guard overflow || bytes.partialValue > stored else { return }
-        let sizes = "num_hidden_layers \(config.numHiddenLayers), hidden_size \(h), intermediate_size \(i), vocab_size \(config.vocabSize), max_position_embeddings \(config.maxPositionEmbeddings), type_vocab_size \(config.typeVocabSize)"
+        let sizes = "\(naming.layerCountKey) \(config.numHiddenLayers), \(naming.hiddenSizeKey) \(h), \(naming.intermediateSizeKey) \(i), vocab_size \(config.vocabSize), max_position_embeddings \(config.maxPositionEmbeddings)"
+            + (naming.hasTokenTypes ? ", type_vocab_size \(config.typeVocabSize)" : "")
         throw ModelLoadError.configExceedsWeights(
             file: file.sourceURL.deletingLastPathComponent().appendingPathComponent("config.json"), sizes: sizes,
             neededBytes: overflow ? "more than \(Int.max)" : String(bytes.partialValue), weightsFile: file.sourceURL, weightsBytes: stored)
@@ -162,7 +167,9 @@ public struct BertWeights: Equatable, Sendable {
     ///
     /// - Throws: `ModelLoadError` naming the folder and the missing file, or the config key or
     ///   tensor at fault; `SafeTensorsError` for a damaged model.safetensors.
-    public static func load(folder: URL) throws -> (BertConfig, BertWeights) {
+    /// `config` reads the family's config.json into BERT's hyper-parameters (BERT's own by default).
+    public static func load(folder: URL, naming: BertTensorNaming = .bert,
+                            config readConfig: (URL) throws -> BertConfig = BertConfig.load(url:)) throws -> (BertConfig, BertWeights) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw ModelLoadError.folderMissing(folder: folder)
@@ -176,9 +183,9 @@ public struct BertWeights: Equatable, Sendable {
             let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
             throw ModelLoadError.fileMissing(folder: folder, file: needed, present: present.sorted())
         }
-        let config = try BertConfig.load(url: folder.appendingPathComponent("config.json"))
+        let config = try readConfig(folder.appendingPathComponent("config.json"))
         let source: any TensorSource = try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors"))
-        return (config, try BertWeights(source: source, config: config))
+        return (config, try BertWeights(source: source, config: config, naming: naming))
     }
 }
 
@@ -187,6 +194,7 @@ private struct TensorReader {
     let file: any TensorSource
     let config: BertConfig
     let prefix: String
+    let naming: BertTensorNaming
 
     /// Reads the first of `names` present (after the prefix), whose shape must be `expected`.
     func floats(_ names: [String], _ expected: [Int], _ meaning: String) throws -> [Float] {
@@ -212,9 +220,16 @@ private struct TensorReader {
         try floats(names, [count], meaning)
     }
 
-    /// A width named as in config.json, so shape errors can say which key they come from.
-    enum Width: String {
-        case hidden = "hidden_size", intermediate = "intermediate_size"
+    /// A width, named in shape errors by its config.json key (`naming.hiddenSizeKey`, …).
+    enum Width {
+        case hidden, intermediate
+    }
+
+    func key(_ width: Width) -> String {
+        switch width {
+        case .hidden: naming.hiddenSizeKey
+        case .intermediate: naming.intermediateSizeKey
+        }
     }
 
     func size(_ width: Width) -> Int {
@@ -226,14 +241,14 @@ private struct TensorReader {
 
     func dense(_ name: String, out: Width, in inputs: Width) throws -> BertWeights.Dense {
         BertWeights.Dense(
-            weight: try matrix(name + ".weight", [size(out), size(inputs)], "[\(out.rawValue), \(inputs.rawValue)], PyTorch's [out, in]"),
-            bias: try vector([name + ".bias"], size(out), "[\(out.rawValue)]"))
+            weight: try matrix(name + ".weight", [size(out), size(inputs)], "[\(key(out)), \(key(inputs))], PyTorch's [out, in]"),
+            bias: try vector([name + ".bias"], size(out), "[\(key(out))]"))
     }
 
     /// Accepts the `gamma`/`beta` names of checkpoints from the original TensorFlow BERT.
     func layerNorm(_ name: String) throws -> BertWeights.LayerNorm {
         BertWeights.LayerNorm(
-            weight: try vector([name + ".weight", name + ".gamma"], config.hiddenSize, "[hidden_size]"),
-            bias: try vector([name + ".bias", name + ".beta"], config.hiddenSize, "[hidden_size]"))
+            weight: try vector([name + ".weight", name + ".gamma"], config.hiddenSize, "[\(naming.hiddenSizeKey)]"),
+            bias: try vector([name + ".bias", name + ".beta"], config.hiddenSize, "[\(naming.hiddenSizeKey)]"))
     }
 }
