@@ -19,11 +19,12 @@ enum ConfigFile {
         } catch {
             throw ModelLoadError.configUnreadable(file: url, reason: FileReadProblem.reason(for: url, error: error))
         }
-        return try decode(type, data: data, file: url)
+        return try decode(type, data: data, file: url, userInfo: userInfo)
     }
 
     /// Decodes settings already read from `file` (named in errors).
-    static func decode<T: Decodable>(_ type: T.Type, data: Data, file: URL) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, data: Data, file: URL,
+                                      userInfo: [CodingUserInfoKey: Any] = [:]) throws -> T {
         do {
             let decoder = JSONDecoder()
             decoder.userInfo = userInfo
