@@ -36,7 +36,8 @@ let package = Package(
         ),
         .target(
             name: "Terminal",
-            dependencies: ["CNCursesW", "ExplorerUI"]
+            // AttentionCore for its one MonotonicClock (key timing).
+            dependencies: ["CNCursesW", "ExplorerUI", "AttentionCore"]
         ),
         .executableTarget(
             name: "maskscope",

@@ -82,6 +82,11 @@ public struct AppState: Sendable {
     public internal(set) var semanticsChange: SemanticsChange?
 
     public internal(set) var overlay: Overlay = .none
+    /// Counts Enters in the text editor; a prepared text is taken only for the latest one.
+    public internal(set) var textRequest = 0
+    /// The text being tokenized and prepared in the background (nil when none): the editor
+    /// stays open and says so, and the map behind it is still the old text's.
+    public internal(set) var preparingText: String?
     public internal(set) var undoStack: [MaskSnapshot] = []
     public internal(set) var redoStack: [MaskSnapshot] = []
 
@@ -142,7 +147,7 @@ public struct AppState: Sendable {
     /// Whether a background result is still to come (the recompute, or the comparison passes
     /// the view needs), so the app loop keeps polling for it instead of waiting for a key.
     public var backgroundWorkPending: Bool {
-        recomputePending || (view.needsComparison && comparisonGeneration != generation)
+        recomputePending || preparingText != nil || (view.needsComparison && comparisonGeneration != generation)
     }
     /// The positions the mask keys act on: the span when one is being selected, else the selected token.
     public var maskTargets: ClosedRange<Int> {

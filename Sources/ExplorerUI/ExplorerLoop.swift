@@ -10,6 +10,8 @@ import Synchronization
 /// and their results are dropped, so the screen always converges on the latest edit.
 public final class ExplorerLoop: Sendable {
     private let latestGeneration = Atomic<Int>(0)
+    /// The latest text request (`Effect.prepareText`); older ones are skipped if not started.
+    private let latestTextRequest = Atomic<Int>(0)
     private let finished = Mutex<[AppEvent]>([])
     private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
 
@@ -96,6 +98,16 @@ public final class ExplorerLoop: Sendable {
                 finished.withLock { $0.append(.notice(write(files))) }
                 continue
             }
+            if case let .prepareText(explorer, text, request) = effect {
+                latestTextRequest.store(request, ordering: .releasing)
+                queue.async { [self] in
+                    guard latestTextRequest.load(ordering: .acquiring) == request else { return }
+                    let prepared = TextPreparation.prepare(explorer, text: text, request: request)
+                    finished.withLock { $0.append(.textPrepared(prepared)) }
+                    wake?()
+                }
+                continue
+            }
             if case let .compare(explorer, generation, unmasked) = effect {
                 queue.async { [self] in
                     let current = { self.latestGeneration.load(ordering: .acquiring) == generation }
@@ -166,8 +178,9 @@ public final class ExplorerLoop: Sendable {
         return .info("wrote \(written.joined(separator: " and ")) in \(exportFolder.path)")
     }
 
-    /// Applies `effects` synchronously to `state`: the recompute runs on this thread. For
-    /// tests and headless rendering, where there is no UI to keep responsive.
+    /// Applies `effects` synchronously to `state`: the recompute (and a text preparation,
+    /// with the effects it leads to) runs on this thread. For tests and headless rendering,
+    /// where there is no UI to keep responsive.
     public static func settle(_ state: AppState, _ effects: [Effect]) -> AppState {
         var state = state
         for effect in effects {
@@ -182,6 +195,10 @@ public final class ExplorerLoop: Sendable {
             case let .predictNextToken(comparison, position, generation):
                 guard let predicted = comparison.nextToken(at: position, head: state.explorer.model.causalLMHead) else { continue }
                 state = reduce(state, .predictedNextToken(generation: generation, effect: predicted)).0
+            case let .prepareText(explorer, text, request):
+                let prepared = TextPreparation.prepare(explorer, text: text, request: request)
+                let (next, effects) = reduce(state, .textPrepared(prepared))
+                state = settle(next, effects)
             case .export, .quit:
                 continue
             }

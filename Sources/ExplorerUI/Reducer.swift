@@ -11,6 +11,8 @@ public enum AppEvent: Sendable {
     /// The next-token effect at another query position, from generation `generation`'s
     /// comparison, finished.
     case predictedNextToken(generation: Int, effect: NextTokenEffect)
+    /// The text asked for by an Enter in the editor is prepared (or refused).
+    case textPrepared(TextPreparation)
     /// Something the app loop did that the user should hear about (where a file was written).
     case notice(Message)
 }
@@ -24,6 +26,9 @@ public enum Effect: Sendable {
     /// Run the LM head at `position` on this comparison's hidden states (a decoder's effect
     /// view after the selected query moved): no new forward pass.
     case predictNextToken(Comparison, position: Int, generation: Int)
+    /// Tokenize, embed and project `text` for this engine off the UI thread
+    /// (`TextPreparation`); a newer request supersedes it.
+    case prepareText(Explorer, text: String, request: Int)
     /// Write these files into the working folder, atomically, under unused names.
     case export([ExportFile])
     case quit
@@ -65,9 +70,45 @@ extension AppState {
             guard generation == comparisonGeneration, comparison != nil else { return [] }
             comparison?.nextToken = effect
             return []
+        case .textPrepared(let prepared):
+            return apply(prepared)
         case .notice(let notice):
             message = notice
             return []
+        }
+    }
+
+    /// Takes the prepared text when it is the one still awaited: the engine moves to it, the
+    /// editor closes and a recompute starts; a refusal goes under the editor's line. A stale
+    /// outcome (a newer Enter, an edit of the line, Esc) is dropped.
+    private mutating func apply(_ prepared: TextPreparation) -> [Effect] {
+        guard prepared.request == textRequest, preparingText == prepared.text else { return [] }
+        preparingText = nil
+        switch prepared.outcome {
+        case .refused(let why):
+            if case .editing(var editor) = overlay {
+                editor.error = why
+                overlay = .editing(editor)
+            } else {
+                message = .warning(why)
+            }
+            return []
+        case let .ready(engine, droppedPattern):
+            explorer = engine
+            overlay = .none
+            undoStack.removeAll()
+            redoStack.removeAll()
+            spanAnchor = nil
+            result = nil
+            selectedKey = min(1, tokenCount - 1)
+            selectedQuery = min(1, tokenCount - 1)
+            queryChosen = false
+            rowOffset = 0
+            columnOffset = 0
+            let reset = "\(tokenCount) tokens; every mask value reset to 1"
+            message = droppedPattern.map { .warning("\(reset); the pattern no longer fits and is off: \($0)") } ?? .info(reset)
+            keepSelectionInView()
+            return newGeneration()
         }
     }
 
@@ -272,28 +313,16 @@ extension AppState {
         switch input {
         case .escape:
             overlay = .none
+            preparingText = nil
             return []
         case .enter:
-            let text = editor.text
-            do {
-                var engine = explorer
-                try engine.setText(text, pair: engine.pair)
-                explorer = engine
-                overlay = .none
-                undoStack.removeAll()
-                redoStack.removeAll()
-                spanAnchor = nil
-                result = nil
-                selectedKey = min(1, tokenCount - 1)
-                selectedQuery = min(1, tokenCount - 1)
-                queryChosen = false
-                rowOffset = 0
-                columnOffset = 0
-                message = .info("\(tokenCount) tokens; every mask value reset to 1")
-                return newGeneration()
-            } catch {
-                editor.error = "\(error)"
-            }
+            // The engine work runs in the background; the editor stays open, saying so, until
+            // the text is ready (or refused), and stays editable meanwhile.
+            textRequest += 1
+            preparingText = editor.text
+            editor.error = nil
+            overlay = .editing(editor)
+            return [.prepareText(explorer, text: editor.text, request: textRequest)]
         case .left: editor.moveLeft()
         case .right: editor.moveRight()
         case .home, .control("a"): editor.moveHome()
@@ -304,6 +333,8 @@ extension AppState {
         case .character(let c): editor.insert(c)
         default: break
         }
+        // Changing the line abandons the text being prepared: it is no longer what Enter applies.
+        if let pending = preparingText, pending != editor.text { preparingText = nil }
         overlay = .editing(editor)
         return []
     }

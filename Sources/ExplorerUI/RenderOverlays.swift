@@ -67,7 +67,8 @@ func renderHelp(_ canvas: inout Canvas) {
 
 func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
     let state = canvas.state
-    let height = editor.error == nil ? 4 : 5
+    let preparing = state.preparingText != nil && state.preparingText == editor.text
+    let height = editor.error == nil && !preparing ? 4 : 5
     let rect = CellRect(x: 0, y: layout.tokenRow, width: state.width, height: height)
     let inner = drawBox(&canvas, rect, title: "Edit the text — Enter applies (masks reset) · Esc cancels · Ctrl-U clears")
     // Scroll the line so the cursor stays in view.
@@ -83,6 +84,9 @@ func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
     if editor.cursor == characters.count { canvas.text(" ", x: x, y: inner.y, attributes: .reverse) }
     if let error = editor.error {
         canvas.text(error, x: inner.x, y: inner.y + 1, fg: canvas.color(canvas.theme.accents.warning), attributes: .bold, maxWidth: inner.width)
+    } else if preparing {
+        canvas.text("preparing the new text… (the map behind is still the old one; Esc keeps it)", x: inner.x, y: inner.y + 1,
+                    fg: canvas.color(canvas.theme.accents.dim), maxWidth: inner.width)
     }
 }
 

@@ -1,3 +1,4 @@
+import AttentionCore
 import CNCursesW
 import ExplorerUI
 
@@ -276,7 +277,7 @@ public final class NCursesTerminal: TerminalBackend {
     /// `.character` events); appending them to a `String` regroups the clusters.
     public func nextEvent(timeout milliseconds: Int?) -> InputEvent? {
         guard !isShutDown else { return nil }
-        let deadline = milliseconds.map { Self.monotonicMilliseconds() + max(0, $0) }
+        let deadline = milliseconds.map { MonotonicClock.milliseconds() + max(0, $0) }
         while true {
             // Input ncurses has already read, or that is waiting: no delay, though ncurses
             // still gives an escape sequence its ESCDELAY to complete.
@@ -294,7 +295,7 @@ public final class NCursesTerminal: TerminalBackend {
             // ERR is also what a read on a closed terminal returns, at once and forever:
             // report the hang-up rather than letting the caller spin on it.
             if Self.inputHasHungUp() { return .hangup }
-            let remaining = deadline.map { max(0, $0 - Self.monotonicMilliseconds()) }
+            let remaining = deadline.map { max(0, $0 - MonotonicClock.milliseconds()) }
             if remaining == 0 { return nil }
             // Sleep until a key, a wake or the deadline; a resize interrupts the poll (EINTR)
             // and the next wget_wch reports it.
@@ -443,12 +444,6 @@ public final class NCursesTerminal: TerminalBackend {
 
     private static func environmentValue(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
-    }
-
-    private static func monotonicMilliseconds() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int(now.tv_sec) * 1000 + Int(now.tv_nsec) / 1_000_000
     }
 
     private static func rank(_ capability: ColorCapability) -> Int {

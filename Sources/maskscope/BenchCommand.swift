@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Time attention recomputes after a mask change, per text length and thread count, and the explorer's latency.",
         discussion: """
-        For each length, builds a text of exactly that many tokens ([CLS] and [SEP] included, \
+        For each length, builds a text of exactly that many tokens (the special tokens the tokenizer adds \
+        included: [CLS] and [SEP] on BERT, a BOS token on decoders that add one; \
         no padding) by repeating a sentence, prepares it once (embeddings and the first \
         layer's projections, which no mask changes), then times --repeats recomputes of every \
         layer, alternating two masks so nothing can be reused. Each recompute includes \
@@ -93,13 +94,13 @@ struct BenchCommand: ParsableCommand {
                 throw ValidationError("--latency-repeats must be at least 1, got \(latencyRepeats)")
             }
             guard latencyLength >= 2 else {
-                throw ValidationError("--latency-length must be at least 2 ([CLS] and [SEP]), got \(latencyLength)")
+                throw ValidationError("--latency-length must be at least 2 tokens (special tokens count), got \(latencyLength)")
             }
             let loaded = try modelOptions.load()
             let loadMs = (BenchClock.now() - start) * 1e3
             let model = loaded.model
             for length in lengthList where length < 2 || length > model.info.maxPositions {
-                throw ValidationError("--lengths: \(length) tokens is outside 2…\(model.info.maxPositions) for \(loaded.name) ([CLS] and [SEP] count, and its max_position_embeddings is \(model.info.maxPositions))")
+                throw ValidationError("--lengths: \(length) tokens is outside 2…\(model.info.maxPositions) for \(loaded.name) (the special tokens the tokenizer adds count, and \(model.info.maxPositions) positions is its limit)")
             }
             let latencyTokens = min(latencyLength, model.info.maxPositions)
             let longest = max(lengthList.max() ?? 2, latencyTokens)

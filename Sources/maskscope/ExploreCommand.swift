@@ -25,7 +25,7 @@ struct ExploreCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The sentence to explore.", valueName: "text"))
     var text: String = ExploreCommand.seedSentence
 
-    @Option(help: ArgumentHelp("A second text, encoded as a pair: [CLS] TEXT [SEP] PAIR [SEP].", valueName: "text"))
+    @Option(help: ArgumentHelp("A second text, encoded as a pair by the tokenizer's template (BERT: [CLS] TEXT [SEP] PAIR [SEP]).", valueName: "text"))
     var pair: String?
 
     @Option(name: .customLong("pad-to"), help: ArgumentHelp("Append [PAD] tokens (mask 0) until there are N positions.", valueName: "n"))

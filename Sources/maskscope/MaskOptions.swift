@@ -15,7 +15,7 @@ struct MaskOptions: ParsableArguments {
     var semantics: SemanticsArgument = .hf
 
     @Option(help: ArgumentHelp(
-        "A query × key pattern combined with the mask (cell = pattern × the key's mask value): none, padding:K, causal, prefix:N, window:W, block (documents end at each [SEP]), block:P1,P2, global:P1,P2[+PATTERN], seed.",
+        "A query × key pattern combined with the mask (cell = pattern × the key's mask value): none, padding:K, causal, prefix:N, window:W, block (documents end at each separator: [SEP] on BERT, the end-of-text token on a decoder), block:P1,P2, global:P1,P2[+PATTERN], seed.",
         valueName: "pattern"))
     var pattern: String?
 

@@ -72,8 +72,9 @@ enum ScreenLatency {
         }
     }
 
-    /// A text of exactly `length` tokens ([CLS] and [SEP] included) from `sentence`'s words
-    /// repeated, topped up with "the" (one token in BERT vocabularies) where a word would
+    /// A text of exactly `length` tokens (the tokenizer's special tokens included) from
+    /// `sentence`'s words repeated, topped up with "the" (one token in BERT and byte-level BPE
+    /// vocabularies) where a word would
     /// overshoot; nil when the tokenizer cannot reach that length this way.
     static func text(of length: Int, from sentence: String, model: EncoderModel) throws -> String? {
         let words = sentence.split(separator: " ").map(String.init)

@@ -10,12 +10,12 @@ struct TextInput: ParsableArguments {
     var text: String
 
     @Option(help: ArgumentHelp(
-        "A second text, encoded as a pair: [CLS] TEXT [SEP] PAIR [SEP], with type id 1 for the pair's tokens.",
+        "A second text, encoded as a pair by the tokenizer's template (BERT: [CLS] TEXT [SEP] PAIR [SEP], type id 1 for the pair's tokens; a decoder: its pair template, often TEXT PAIR).",
         valueName: "text"))
     var pair: String?
 
     @Option(name: .customLong("pad-to"), help: ArgumentHelp(
-        "Append [PAD] tokens until there are N positions (special tokens included); padding starts with mask value 0.",
+        "Append the pad token ([PAD] on BERT) until there are N positions (special tokens included); padding starts with mask value 0.",
         valueName: "n"))
     var padTo: Int?
 

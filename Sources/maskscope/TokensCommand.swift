@@ -8,7 +8,7 @@ struct TokensCommand: ParsableCommand {
         commandName: "tokens",
         abstract: "Show how the model's tokenizer splits a text.",
         discussion: """
-        Prints one row per token position, special tokens ([CLS], [SEP], [PAD]) included: the \
+        Prints one row per token position, special tokens (BERT's [CLS], [SEP], [PAD]; a decoder's BOS when its tokenizer adds one) included: the \
         position (0-based, as mask SPECs count), the token, its vocabulary id, its type id \
         (0 for TEXT, 1 for --pair) and its starting mask value (1, or 0 for [PAD]).
 

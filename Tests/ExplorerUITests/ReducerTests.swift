@@ -155,6 +155,62 @@ import AttentionCore
         #expect(state.tokens.suffix(3) == ["dog", "today", "[SEP]"])
     }
 
+    @Test func enterPreparesTheTextInTheBackgroundAndTheEditorSaysSo() throws {
+        let start = press(try makeState(), .character("0"), .character("e"))
+        let editing = press(start, type(" today"))
+        let (waiting, effects) = reduce(editing, .input(.enter))
+        // The reducer does no model work: the engine is untouched, one effect asks for it.
+        #expect(effects.count == 1)
+        guard case let .prepareText(engine, text, request)? = effects.first else { Issue.record("no prepareText effect"); return }
+        #expect(text == seedSentence + " today" && request == waiting.textRequest)
+        #expect(engine.text == seedSentence)
+        #expect(waiting.explorer.text == seedSentence && waiting.explorer.mask[1] == 0)
+        #expect(waiting.preparingText == text && waiting.backgroundWorkPending)
+        guard case .editing = waiting.overlay else { Issue.record("the editor closed before the text was ready"); return }
+        #expect(render(waiting).textLines.contains { $0.contains("preparing the new text") })
+        // The outcome arrives: the engine moves to it and a recompute of the new text starts.
+        let (ready, next) = reduce(waiting, .textPrepared(TextPreparation.prepare(engine, text: text, request: request)))
+        #expect(ready.overlay == .none && ready.preparingText == nil)
+        #expect(ready.explorer.text == text && ready.tokens.suffix(2) == ["today", "[SEP]"])
+        #expect(ready.explorer.mask.allSatisfy { $0 == 1 })
+        guard case let .recompute(recomputed, generation)? = next.first else { Issue.record("no recompute after the text"); return }
+        #expect(recomputed.text == text && generation == ready.generation && ready.recomputePending)
+        #expect(!render(ready).textLines.contains { $0.contains("preparing the new text") })
+    }
+
+    @Test func aNewerTextSupersedesAnOlderOneStillBeingPrepared() throws {
+        let editing = press(try makeState(), .character("e"), .control("u"))
+        let (first, firstEffects) = reduce(press(editing, type("the cat")), .input(.enter))
+        guard case let .prepareText(engine, older, olderRequest)? = firstEffects.first else { Issue.record("no first request"); return }
+        // Editing the line abandons the pending text; Enter asks for the new one.
+        let retyped = press(first, .character("s"))
+        #expect(retyped.preparingText == nil)
+        let (second, secondEffects) = reduce(retyped, .input(.enter))
+        guard case let .prepareText(_, newer, newerRequest)? = secondEffects.first else { Issue.record("no second request"); return }
+        #expect(newerRequest > olderRequest && newer == "the cats")
+        // The older outcome lands late: dropped, the editor still waits for the newer one.
+        let (stale, staleEffects) = reduce(second, .textPrepared(TextPreparation.prepare(engine, text: older, request: olderRequest)))
+        #expect(staleEffects.isEmpty && stale.explorer.text == seedSentence && stale.preparingText == newer)
+        let (done, _) = reduce(stale, .textPrepared(TextPreparation.prepare(engine, text: newer, request: newerRequest)))
+        #expect(done.explorer.text == "the cats" && done.overlay == .none)
+        // Esc while preparing keeps the old text even if the outcome arrives afterwards.
+        let (pending, effects) = reduce(press(try makeState(), .character("e"), .backspace), .input(.enter))
+        guard case let .prepareText(original, text, request)? = effects.first else { Issue.record("no request"); return }
+        let cancelled = press(pending, .escape)
+        #expect(cancelled.preparingText == nil && !cancelled.backgroundWorkPending)
+        let (kept, keptEffects) = reduce(cancelled, .textPrepared(TextPreparation.prepare(original, text: text, request: request)))
+        #expect(keptEffects.isEmpty && kept.explorer.text == seedSentence)
+    }
+
+    @Test func aRefusedTextArrivesUnderTheEditorLine() throws {
+        let (waiting, effects) = reduce(press(try makeState(), .character("e"), .control("u")), .input(.enter))
+        guard case let .prepareText(engine, text, request)? = effects.first else { Issue.record("no request"); return }
+        let (refused, next) = reduce(waiting, .textPrepared(TextPreparation.prepare(engine, text: text, request: request)))
+        #expect(next.isEmpty && refused.preparingText == nil && refused.explorer.text == seedSentence)
+        guard case .editing(let editor) = refused.overlay else { Issue.record("editor closed on a refused text"); return }
+        #expect(editor.error?.contains("empty") == true)
+    }
+
     @Test func lineEditorMovesAndDeletes() {
         var editor = LineEditor(text: "abc")
         editor.moveLeft(); editor.moveLeft()

@@ -200,7 +200,9 @@ import Testing
         let (_, afterMask) = reduce(first, .input(.character("0")))
         #expect(unmaskedReused(afterMask) == true, "a mask edit keeps the unmasked run")
         var edited = press(first, .character("e"), .backspace)
-        let (_, afterText) = reduce(edited, .input(.enter))
+        let (preparing, afterEnter) = reduce(edited, .input(.enter))
+        guard case let .prepareText(engine, text, request)? = afterEnter.first else { Issue.record("Enter prepared nothing"); return }
+        let (_, afterText) = reduce(preparing, .textPrepared(TextPreparation.prepare(engine, text: text, request: request)))
         #expect(unmaskedReused(afterText) == false, "a new text needs a new unmasked run")
         edited = press(edited, .enter)
         let reused = try #require(edited.comparison)

@@ -241,8 +241,8 @@ public struct ModelLocator: Sendable {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         do { try process.run() } catch { return [] }
-        let deadline = Date().addingTimeInterval(3)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
+        let deadline = MonotonicClock.milliseconds() + 3000
+        while process.isRunning, MonotonicClock.milliseconds() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate(); return [] }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         return (String(data: data, encoding: .utf8) ?? "").split(separator: "\n").map(String.init)

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Every tensor of a source read as `Float` once: what `maskscope inspect --check` reports.
 ///
 /// Catches what a header cannot show: NaN or infinite weights (a broken conversion) and types
@@ -16,7 +14,7 @@ public struct TensorSourceCheck: Sendable {
 
     /// - Throws: whatever the sources' `floats(_:)` throws.
     public static func run(_ sources: [any TensorSource]) throws -> TensorSourceCheck {
-        let start = DispatchTime.now().uptimeNanoseconds
+        let start = MonotonicClock.nanoseconds()
         var check = TensorSourceCheck()
         for source in sources {
             for name in source.tensorNames {
@@ -28,7 +26,7 @@ public struct TensorSourceCheck: Sendable {
                 check.elementCount += floats.count
             }
         }
-        check.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        check.seconds = Double(MonotonicClock.nanoseconds() - start) / 1e9
         return check
     }
 

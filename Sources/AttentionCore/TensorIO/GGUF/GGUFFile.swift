@@ -99,7 +99,8 @@ public final class GGUFFile: Sendable {
         nonisolated(unsafe) let source = blocks
         nonisolated(unsafe) let target = output
         DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
-            let first = blockCount * chunk / chunkCount, last = blockCount * (chunk + 1) / chunkCount
+            let share = WorkShare.range(chunk, of: chunkCount, count: blockCount)
+            let first = share.lowerBound, last = share.upperBound
             GGMLDequantizer.dequantize(
                 type,
                 blocks: UnsafeRawBufferPointer(rebasing: source[first * type.blockByteCount ..< last * type.blockByteCount]),
