@@ -55,6 +55,11 @@ struct CellClosureTests {
         let decoder = CellClosureMap(keyMask: [1, 1, 1], semantics: .hf, modelIsCausal: true)
         #expect(decoder.closure(query: 0, key: 2) == .closed(.modelCausal))
         #expect(decoder.closure(query: 2, key: 0) == .open)
+        // A decoder's column counts only the queries the causal mask lets see the key: an open
+        // key is not "closed for some queries", and a masked one is closed for all it could reach.
+        #expect(decoder.column(1).closedQueries == 0 && decoder.column(1).queryCount == 2)
+        let masked = CellClosureMap(keyMask: [1, 0, 1], semantics: .hf, modelIsCausal: true).column(1)
+        #expect(masked.closedForAll && masked.reason == .keyMask && masked.queryCount == 2)
     }
 
     @Test("soft keeps a share: 0.5 is partial with share 0.5, hf4 closes it, hf keeps it")

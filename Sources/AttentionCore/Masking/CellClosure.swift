@@ -73,7 +73,8 @@ public struct KeyColumnClosure: Equatable, Sendable {
     public let closedQueries: Int
     /// Queries whose cell in this column is only partly kept.
     public let partialQueries: Int
-    /// Number of queries (rows).
+    /// Number of queries (rows) that may see this key: all of them for an encoder; on a decoder,
+    /// those the model's own causal mask leaves it open to.
     public let queryCount: Int
     /// The reason of the first closed (else partial) cell, nil when the column is open.
     public let reason: MaskedCellReason?
@@ -200,19 +201,25 @@ public struct CellClosureMap: Sendable {
         var closed = 0, partial = 0
         var closedReason: MaskedCellReason?, partialReason: MaskedCellReason?
         var smallest: Float = 1
+        var queries = 0
         for query in 0..<length {
             switch closure(query: query, key: key) {
-            case .open: break
+            case .open: queries += 1
+            // The model's own causal mask is not the user's: a decoder's column counts only
+            // the queries that may see the key, so its label says what the mask did.
+            case .closed(.modelCausal): break
             case .closed(let reason):
+                queries += 1
                 closed += 1
                 if closedReason == nil { closedReason = reason }
             case let .partial(kept, reason):
+                queries += 1
                 partial += 1
                 smallest = min(smallest, kept)
                 if partialReason == nil { partialReason = reason }
             }
         }
-        return KeyColumnClosure(closedQueries: closed, partialQueries: partial, queryCount: length,
+        return KeyColumnClosure(closedQueries: closed, partialQueries: partial, queryCount: queries,
                                 reason: closedReason ?? partialReason, smallestKeptShare: smallest)
     }
 
