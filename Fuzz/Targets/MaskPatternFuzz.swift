@@ -23,8 +23,9 @@ func fuzzOne(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         guard let again = try? MaskPattern(parsing: pattern.description), again == pattern else {
             fuzzFailure("\(text.debugDescription) parses to \(pattern), written as \(pattern.description.debugDescription), which does not parse back to it")
         }
-        let cells = try pattern.values(for: encoding)
-        guard cells.count == encoding.count * encoding.count, cells.allSatisfy({ $0 == 0 || $0 == 0.5 || $0 == 1 }) else {
+        let cells = try pattern.values(for: encoding, documentSeparator: SpecialToken(token: "[SEP]", id: BuiltinTokenizer.id(for: "[SEP]")))
+        let allowed: Set<Float> = [0, 0.5, 1]
+        guard cells.count == encoding.count * encoding.count, cells.allSatisfy(allowed.contains) else {
             fuzzFailure("\(pattern) gave \(cells.count) cells for \(encoding.count) tokens, or a value other than 0, ½, 1")
         }
     } catch {
