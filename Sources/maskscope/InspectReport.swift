@@ -55,7 +55,10 @@ struct InspectReport {
     /// Tensor count per type name, most bytes first: "Q4_1 × 210".
     var typeSummary: [(type: String, count: Int, bytes: Int)] {
         var byType: [String: (count: Int, bytes: Int)] = [:]
-        for tensor in tensors { byType[tensor.typeName, default: (0, 0)].count += 1; byType[tensor.typeName]!.bytes += tensor.byteCount }
+        for tensor in tensors {
+            byType[tensor.typeName, default: (0, 0)].count += 1
+            byType[tensor.typeName, default: (0, 0)].bytes += tensor.byteCount
+        }
         return byType.map { ($0.key, $0.value.count, $0.value.bytes) }.sorted { ($0.bytes, $0.type) > ($1.bytes, $1.type) }
     }
 }

@@ -23,7 +23,7 @@ public struct DistilBertFamily: ModelFamily {
         }
         let tokenizer = try WordPieceTokenizer.load(folder: folder)
         let epsilon = Float(config.layerNormEps)
-        let embedder = DistilBertEmbedder(
+        let embedder = WordPositionEmbedder(
             word: weights.embeddings.word, position: weights.embeddings.position,
             norm: LayerNorm(gamma: weights.embeddings.layerNorm.weight, beta: weights.embeddings.layerNorm.bias, epsilon: epsilon))
         return BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name, source: folder.path,

@@ -1,14 +1,18 @@
 import Tokenizers
 
-/// DistilBERT's input layer: word + position embeddings, then LayerNorm. There are no token
-/// types: a pair's second text differs from the first only by the [SEP] between them, as in
-/// transformers (its tokenizer does not even return token_type_ids).
-struct DistilBertEmbedder: TokenEmbedder {
+/// The input layer of a model with learned absolute positions and no token types:
+/// `word[id] + position[t]`, positions counted from 0 whatever the mask (transformers' default
+/// `position_ids`, padding included), then an optional LayerNorm.
+///
+/// DistilBERT norms here (a pair's second text differs from the first only by the [SEP]
+/// between them, as in transformers); GPT-2 does not (each block norms first).
+struct WordPositionEmbedder: TokenEmbedder {
     /// `[vocabulary][hidden]`.
     let word: Matrix
     /// `[max positions][hidden]`.
     let position: Matrix
-    let norm: LayerNorm
+    /// Applied to the sum; nil for pre-norm models.
+    let norm: LayerNorm?
 
     func embed(_ encoding: Encoding) throws -> Matrix {
         let width = word.columns
@@ -25,7 +29,7 @@ struct DistilBertEmbedder: TokenEmbedder {
                 x.values[t * width + i] = word.values[id * width + i] + position.values[t * width + i]
             }
         }
-        norm.apply(&x)
+        norm?.apply(&x)
         return x
     }
 }
