@@ -340,7 +340,7 @@ extension AppState {
     }
 
     private mutating func handlePicker(_ input: InputEvent, picker: inout PatternPicker) -> [Effect] {
-        let catalog = MaskPattern.catalog
+        let catalog = MaskPattern.catalog(documentSeparator: explorer.documentSeparatorName)
         switch input {
         case .escape:
             overlay = .none
@@ -356,7 +356,7 @@ extension AppState {
                 try engine.setPattern(pattern)
                 overlay = .none
                 let effects = edit { $0 = engine }
-                message = .info("pattern \(pattern.description): \(pattern.summary)")
+                message = .info("pattern \(pattern.description): \(pattern.summary(documentSeparator: explorer.documentSeparatorName))")
                 return effects
             } catch {
                 picker.editor.error = "\(error)"

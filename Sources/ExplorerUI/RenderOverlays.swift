@@ -93,7 +93,7 @@ func renderEditor(_ canvas: inout Canvas, editor: LineEditor, layout: Layout) {
 /// The pattern catalog with the highlighted entry, and the line that will be applied.
 func renderPatternPicker(_ canvas: inout Canvas, picker: PatternPicker) {
     let state = canvas.state
-    let catalog = MaskPattern.catalog
+    let catalog = MaskPattern.catalog(documentSeparator: state.explorer.documentSeparatorName)
     let height = min(state.height, catalog.count + 6 + (picker.editor.error == nil ? 0 : 1))
     let rect = CellRect(x: 0, y: max(0, (state.height - height) / 2), width: state.width, height: height)
     let inner = drawBox(&canvas, rect, title: "Pattern — ↑↓ choose · edit the arguments · Enter applies · Esc cancels")

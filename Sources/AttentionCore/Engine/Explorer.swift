@@ -44,6 +44,9 @@ public struct Explorer: Sendable {
     }
 
     public var encoding: Encoding { prepared.encoding }
+    /// How the tokenizer spells the token that ends a packed document for `block` (`[SEP]`,
+    /// `<|endoftext|>`), for messages; nil when it has none.
+    public var documentSeparatorName: String? { model.tokenizer.documentSeparator?.token }
     public var tokens: [String] { prepared.encoding.tokens }
     /// What each token stands for, when the tokenizer's raw strings differ from it (byte-level
     /// BPE: `Ġjumps` is " jumps"); nil for tokenizers whose tokens are their text.

@@ -61,15 +61,21 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// One line for help screens and the pattern picker.
-    public var summary: String {
+    /// One line for help screens and the pattern picker, naming no tokenizer's separator.
+    public var summary: String { summary(documentSeparator: nil) }
+
+    /// One line for the pattern picker and the status message, with `block`'s separator named
+    /// as the model's tokenizer spells it (`[SEP]`, `</s>`, `<|endoftext|>`); nil says "separator".
+    public func summary(documentSeparator: String?) -> String {
         switch self {
         case .none: return "no pattern: only the per-token mask acts"
         case .padding(let count): return "the last \(count) tokens are masked as keys, like [PAD]"
         case .causal: return "each query sees itself and earlier keys (key ≤ query), as in a decoder"
         case .prefix(let length): return "the first \(length) tokens see each other; later tokens see the prefix and earlier keys (prefix-LM)"
         case .window(let radius): return "each query sees keys at most \(radius) positions away (sliding window)"
-        case .block(nil): return "packed documents: a token sees only its own document; a document ends at each separator ([SEP])"
+        case .block(nil):
+            let end = documentSeparator.map { "each \($0)" } ?? "each separator token ([SEP] or end-of-sequence)"
+            return "packed documents: a token sees only its own document; a document ends at \(end)"
         case .block(let starts?): return "packed documents starting at positions \(starts.map(String.init).joined(separator: ", ")); a token sees only its own"
         case let .global(positions, base):
             let others = base == .none ? "all other cells are open" : "the other cells follow \(base.description)"
@@ -91,16 +97,22 @@ public indirect enum MaskPattern: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Every pattern kind, in teaching order, with a parseable example.
-    public static let catalog: [CatalogEntry] = [
-        .init(name: "none", example: "none", syntax: "none", summary: "no pattern: only the per-token mask acts"),
-        .init(name: "padding", example: "padding:2", syntax: "padding:K", summary: "the last K tokens are masked as keys, like [PAD]"),
-        .init(name: "causal", example: "causal", syntax: "causal", summary: "each query sees itself and earlier keys (decoder)"),
-        .init(name: "prefix", example: "prefix:4", syntax: "prefix:N", summary: "first N tokens bidirectional, the rest causal (prefix-LM)"),
-        .init(name: "window", example: "window:2", syntax: "window:W", summary: "keys at most W positions away (sliding window)"),
-        .init(name: "block", example: "block", syntax: "block or block:P1,P2,…", summary: "packed documents: split after each [SEP], or starting at P1, P2…"),
-        .init(name: "global", example: "global:0+window:1", syntax: "global:P1,P2,…[+PATTERN]", summary: "P1, P2… see and are seen by all; other cells follow PATTERN"),
-        .init(name: "seed", example: "seed", syntax: "seed", summary: "the blog post's quick=1, jumps=0.5, lazy..=0 by position"),
-    ]
+    public static var catalog: [CatalogEntry] { catalog(documentSeparator: nil) }
+
+    /// `catalog` with `block`'s separator named as the model's tokenizer spells it.
+    public static func catalog(documentSeparator: String?) -> [CatalogEntry] {
+        let separator = documentSeparator ?? "separator"
+        return [
+            .init(name: "none", example: "none", syntax: "none", summary: "no pattern: only the per-token mask acts"),
+            .init(name: "padding", example: "padding:2", syntax: "padding:K", summary: "the last K tokens are masked as keys, like [PAD]"),
+            .init(name: "causal", example: "causal", syntax: "causal", summary: "each query sees itself and earlier keys (decoder)"),
+            .init(name: "prefix", example: "prefix:4", syntax: "prefix:N", summary: "first N tokens bidirectional, the rest causal (prefix-LM)"),
+            .init(name: "window", example: "window:2", syntax: "window:W", summary: "keys at most W positions away (sliding window)"),
+            .init(name: "block", example: "block", syntax: "block or block:P1,P2,…", summary: "packed documents: split after each \(separator), or starting at P1, P2…"),
+            .init(name: "global", example: "global:0+window:1", syntax: "global:P1,P2,…[+PATTERN]", summary: "P1, P2… see and are seen by all; other cells follow PATTERN"),
+            .init(name: "seed", example: "seed", syntax: "seed", summary: "the blog post's quick=1, jumps=0.5, lazy..=0 by position"),
+        ]
+    }
 
     /// Parses `NAME[:ARGS]`: `none`, `padding:K`, `causal`, `prefix:N`, `window:W`, `block`,
     /// `block:P1,P2`, `global:P1,P2[+PATTERN]` (`PATTERN` is any other pattern, itself
