@@ -132,6 +132,13 @@ public struct AppState: Sendable {
         return explorer.tokens.map { tokenizer.displayForm(of: $0) }
     }
     public var tokenCount: Int { explorer.tokens.count }
+    /// Masked-LM predictions as one line, `␣fox 0.41, ␣dog 0.12`: each token in the tokenizer's
+    /// display form (byte-level BPE's `Ġfox` as `␣fox`) and its probability to two decimals.
+    func shownPredictions(_ list: [TokenProbability]) -> String {
+        let tokenizer = explorer.model.tokenizer
+        return list.map { "\(tokenizer.displayForm(of: $0.token)) \(String(format: "%.2f", Double($0.probability)))" }
+            .joined(separator: ", ")
+    }
     /// The query position whose next token a decoder's effect view predicts: the selected
     /// query once one was chosen, else the last token (what a user would generate from).
     public var effectQuery: Int { queryChosen ? min(max(0, selectedQuery), tokenCount - 1) : tokenCount - 1 }

@@ -251,12 +251,12 @@ func renderEffect(_ canvas: inout Canvas, layout: Layout) {
         canvas.text("(this checkpoint has no masked-LM head, so there are no [MASK] predictions to compare)", x: 1, y: area.y + area.height - 1,
                     fg: canvas.color(canvas.theme.accents.dim), maxWidth: area.width - 2)
     } else if effect.maskPredictions.isEmpty {
-        canvas.text("put [MASK] in the text (e) to see the model's predictions there before and after", x: 1, y: area.y + area.height - 1,
+        canvas.text("put \(effect.maskToken) in the text (e) to see the model's predictions there before and after", x: 1, y: area.y + area.height - 1,
                     fg: canvas.color(canvas.theme.accents.dim), maxWidth: area.width - 2)
     } else {
         for prediction in effect.maskPredictions.prefix(max(0, area.y + area.height - y - 1)) {
-            let before = prediction.before.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
-            let after = prediction.after.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
+            let before = state.shownPredictions(prediction.before)
+            let after = state.shownPredictions(prediction.after)
             y += 1
             canvas.text("\(effect.tokens[prediction.position]) at \(prediction.position): before \(before)", x: 1, y: y, maxWidth: area.width - 2)
             y += 1

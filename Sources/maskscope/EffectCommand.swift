@@ -154,14 +154,19 @@ struct EffectCommand: ParsableCommand {
         var table = TextTable([
             .init(title: "pos", alignment: .right), .init(title: "token", alignment: .left), .init(title: "cosine", alignment: .right),
         ])
+        let shownTokens = model.displayTokens(effect.tokens)
         for (position, cosine) in effect.tokenCosines.enumerated() {
-            table.add([String(position), TokenLabel.printable(effect.tokens[position]), String(format: "%.4f", Double(cosine))])
+            table.add([String(position), TokenLabel.printable(shownTokens[position]), String(format: "%.4f", Double(cosine))])
         }
         lines += table.render()
         for prediction in effect.maskPredictions {
-            let before = prediction.before.map { "\($0.token) \(String(format: "%.3f", Double($0.probability)))" }.joined(separator: ", ")
-            let after = prediction.after.map { "\($0.token) \(String(format: "%.3f", Double($0.probability)))" }.joined(separator: ", ")
-            lines.append("\(effect.tokens[prediction.position]) at \(prediction.position): before \(before); after \(after)")
+            func shown(_ list: [TokenProbability]) -> String {
+                let tokens = model.displayTokens(list.map(\.token))
+                return zip(tokens, list).map { "\($0) \(String(format: "%.3f", Double($1.probability)))" }.joined(separator: ", ")
+            }
+            let before = shown(prediction.before)
+            let after = shown(prediction.after)
+            lines.append("\(shownTokens[prediction.position]) at \(prediction.position): before \(before); after \(after)")
         }
         if !effect.hasMaskedLMHead { lines.append("(no masked-LM head in this checkpoint: cosines only)") }
         return lines

@@ -22,6 +22,9 @@ public struct OutputEffect: Sendable {
     public let maskPredictions: [MaskPrediction]
     /// Whether the model could predict tokens at all.
     public let hasMaskedLMHead: Bool
+    /// The token the masked-LM head predicts at, as the tokenizer spells it (`[MASK]` for
+    /// BERT, `<mask>` for RoBERTa); `[MASK]` when there is no head.
+    public private(set) var maskToken: String = "[MASK]"
 
     /// Compares two passes of the explorer's text. Use this form when the unmasked run is
     /// cached (it changes only with the text).
@@ -49,6 +52,7 @@ public struct OutputEffect: Sendable {
         tokenCosines = (0..<maskedHidden.rows).map { Self.cosine(maskedHidden.row($0), unmaskedHidden.row($0)) }
         if let head = explorer.model.maskedLMHead {
             hasMaskedLMHead = true
+            maskToken = head.maskToken
             let positions = encoding.tokens.indices.filter { encoding.tokens[$0] == head.maskToken }
             let before = head.topPredictions(hidden: unmaskedHidden, positions: positions, count: top)
             let after = head.topPredictions(hidden: maskedHidden, positions: positions, count: top)

@@ -60,12 +60,12 @@ struct EffectPicture {
         if !effect.hasMaskedLMHead {
             predictionLines = ["(this checkpoint has no masked-LM head, so there are no [MASK] predictions to compare)"]
         } else if effect.maskPredictions.isEmpty {
-            predictionLines = ["put [MASK] in the text to see the model's predictions there before and after"]
+            predictionLines = ["put \(effect.maskToken) in the text to see the model's predictions there before and after"]
         } else {
             predictionLines = effect.maskPredictions.flatMap { prediction -> [String] in
-                let before = prediction.before.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
-                let after = prediction.after.map { "\($0.token) \(String(format: "%.2f", Double($0.probability)))" }.joined(separator: ", ")
-                return ["[MASK] at \(prediction.position): before \(before)", "                after  \(after)"]
+                let before = state.shownPredictions(prediction.before)
+                let after = state.shownPredictions(prediction.after)
+                return ["\(effect.maskToken) at \(prediction.position): before \(before)", "                after  \(after)"]
             }
         }
         for text in predictionLines {
