@@ -44,6 +44,24 @@ import Testing
         #expect(a?.attention == b?.attention)
     }
 
+    /// The hub renamed its oldest models (`roberta-base` → `FacebookAI/roberta-base`); a cache
+    /// holds whichever name was downloaded, and either name on the command line finds it.
+    @Test(arguments: [("roberta-base", "FacebookAI/roberta-base"), ("FacebookAI/roberta-base", "roberta-base"),
+                      ("distilbert-base-uncased", "distilbert/distilbert-base-uncased")])
+    func hubIDFindsTheCacheOfItsOtherName(asked: String, cached: String) throws {
+        let fixture = asked.contains("roberta") ? "tiny-roberta" : "tiny-distilbert"
+        let home = try makeHubCache(id: cached, fixture: fixture)
+        let location = try locator(["HF_HOME": home.path]).locate(asked)
+        #expect(location.folder?.lastPathComponent == "4567cdef")
+        #expect(location.folder?.path.contains("models--" + cached.replacingOccurrences(of: "/", with: "--")) == true)
+    }
+
+    @Test func unrelatedIDsHaveNoOtherName() {
+        #expect(HubIdAliases.names(for: "someone/roberta-base") == ["someone/roberta-base"])
+        #expect(HubIdAliases.names(for: "gpt2") == ["gpt2", "openai-community/gpt2"])
+        #expect(HubIdAliases.names(for: "my-model") == ["my-model"])
+    }
+
     @Test(arguments: ["distilbert-base-uncased", "roberta-base"])
     func absentHubIDSaysWhereItLooked(id: String) throws {
         do {

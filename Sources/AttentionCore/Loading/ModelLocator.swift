@@ -199,32 +199,39 @@ public struct ModelLocator: Sendable {
         return folders
     }
 
-    /// The hub cache's snapshot of `id`: `refs/main` if present, else the newest snapshot.
+    /// The hub cache's snapshot of `id` (or of its other name, `gpt2` ⇄ `openai-community/gpt2`):
+    /// `refs/main` if present, else the newest snapshot.
     public func findInHubCache(_ id: String) -> (found: URL?, searched: [String]) {
         let home = environment["HOME"] ?? NSHomeDirectory()
         var caches: [String] = []
         if let hubCache = environment["HF_HUB_CACHE"] ?? environment["HUGGINGFACE_HUB_CACHE"] { caches.append(hubCache) }
         if let hfHome = environment["HF_HOME"] { caches.append("\(hfHome)/hub") }
         caches.append("\(home)/.cache/huggingface/hub")
-        let folderName = "models--" + id.replacingOccurrences(of: "/", with: "--")
         var searched: [String] = []
         for cache in caches {
-            let repository = "\(cache)/\(folderName)"
-            searched.append(repository)
-            let snapshots = "\(repository)/snapshots"
-            if let main = try? String(contentsOfFile: "\(repository)/refs/main", encoding: .utf8) {
-                let snapshot = "\(snapshots)/\(main.trimmingWhitespace)"
-                if FileManager.default.fileExists(atPath: "\(snapshot)/config.json") {
-                    return (URL(fileURLWithPath: snapshot, isDirectory: true), searched)
-                }
+            for name in HubIdAliases.names(for: id) {
+                let repository = "\(cache)/models--" + name.replacingOccurrences(of: "/", with: "--")
+                searched.append(repository)
+                if let snapshot = snapshot(inHubRepository: repository) { return (snapshot, searched) }
             }
-            let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? [])
-                .map { "\(snapshots)/\($0)" }
-                .filter { FileManager.default.fileExists(atPath: "\($0)/config.json") }
-                .sorted { modificationDate($0) > modificationDate($1) }
-            if let newest = candidates.first { return (URL(fileURLWithPath: newest, isDirectory: true), searched) }
         }
         return (nil, searched)
+    }
+
+    /// A cached repository's snapshot with a config.json: `refs/main`'s, else the newest.
+    private func snapshot(inHubRepository repository: String) -> URL? {
+        let snapshots = "\(repository)/snapshots"
+        if let main = try? String(contentsOfFile: "\(repository)/refs/main", encoding: .utf8) {
+            let snapshot = "\(snapshots)/\(main.trimmingWhitespace)"
+            if FileManager.default.fileExists(atPath: "\(snapshot)/config.json") {
+                return URL(fileURLWithPath: snapshot, isDirectory: true)
+            }
+        }
+        let candidates = ((try? FileManager.default.contentsOfDirectory(atPath: snapshots)) ?? [])
+            .map { "\(snapshots)/\($0)" }
+            .filter { FileManager.default.fileExists(atPath: "\($0)/config.json") }
+            .sorted { modificationDate($0) > modificationDate($1) }
+        return candidates.first.map { URL(fileURLWithPath: $0, isDirectory: true) }
     }
 
     private func modificationDate(_ path: String) -> Date {
