@@ -160,6 +160,15 @@ struct MaskPatternTests {
         #expect(try MaskPattern(parsing: " Window : 3 ") == .window(radius: 3))
     }
 
+    @Test("block's summary names the tokenizer's own separator, never BERT's on a decoder")
+    func blockSummaryNamesTheSeparator() {
+        let decoder = MaskPattern.block(starts: nil).summary(documentSeparator: "<|endoftext|>")
+        #expect(decoder.contains("<|endoftext|>") && !decoder.contains("[SEP]"))
+        let entry = MaskPattern.catalog(documentSeparator: "</s>").first { $0.name == "block" }
+        #expect(entry?.summary.contains("</s>") == true && entry?.summary.contains("[SEP]") == false)
+        #expect(MaskPattern.block(starts: nil).summary(documentSeparator: "[SEP]").contains("each [SEP]"))
+    }
+
     @Test("parse errors name the bad part", arguments: [
         ("", "empty"), ("diagonal", "'diagonal'"), ("window", "window:W"), ("window:x", "'x'"), ("padding:-1", "-1"),
         ("causal:2", "':2'"), ("block:1,,3", "empty position"), ("global:", "global:P1"), ("global:0+", "after '+'"),

@@ -42,6 +42,17 @@ struct TinyDecoderCommandTests {
         #expect(outside.status != 0 && outside.standardError.contains("--query 20 is out of range"))
     }
 
+    /// RoBERTa's masked-LM table names tokens as the screen does (`␣fox`, never `Ġfox`), for
+    /// the text's tokens and for the predictions at `<mask>`.
+    @Test func robertaEffectShowsReadableTokens() throws {
+        let roberta = URL(fileURLWithPath: Self.tinyLlama).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("encoders/tiny-roberta").path
+        let run = try MaskscopeBinary.run(["effect", "--model", roberta, "--mask", "fox=0", "the quick <mask> fox"])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.output.contains("<mask> at 5: before"), "\(run.output)")
+        #expect(run.output.contains("␣fox") && !run.output.contains("Ġ"), "raw byte-level markers leaked:\n\(run.output)")
+    }
+
     /// `prefix:3` widens a decoder's causal mask: allowed as a what-if, warned on standard error
     /// and carried in the JSON as `pattern_warning`; `block` and `window` narrow it silently.
     @Test func prefixWarnsInJSONAndOnStandardError() throws {
