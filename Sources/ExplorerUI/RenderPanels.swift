@@ -164,6 +164,23 @@ func wrap(_ text: String, width: Int) -> [String] {
     return lines
 }
 
+/// Columns of the legend's first line that stay whole whatever shares the line: the ramp, the
+/// short scale caption and, on a one-line legend, the mask's swatch and words.
+func legendEssentialWidth(_ canvas: Canvas, layout: Layout) -> Int {
+    let large = canvas.theme.largeLegend
+    let fit = ScaleFit(canvas.state.scale, weights: shownWeights(canvas.state) ?? [])
+    let maskWords = large ? 0 : 1 + 3 + DisplayWidth.of(legendMaskWords)
+    return 10 + legendRampWidth(large: large, width: layout.width) + DisplayWidth.of(fit.narrowCaption) + 2 + maskWords
+}
+
+/// What the hatch swatch means, in the legend.
+private let legendMaskWords = " masked: weight forced to 0"
+
+/// Cells of the legend's color ramp: wider on a projector theme and on wide terminals.
+private func legendRampWidth(large: Bool, width: Int) -> Int {
+    large ? (width >= 100 ? 32 : 20) : (width >= 100 ? 20 : 10)
+}
+
 func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let y = layout.legendRow
@@ -171,8 +188,12 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let large = canvas.theme.largeLegend
     let weights = shownWeights(state) ?? []
     let fit = ScaleFit(state.scale, weights: weights)
+    // The `s` note takes the right end of the first line while it shows; the legend fits left of it.
+    let noteRoom = semanticsChangeNote(canvas, layout: layout).map { DisplayWidth.of($0) + 1 } ?? 0
+    let firstLineWidth = max(0, layout.width - noteRoom)
+    let swatchLineWidth = large ? layout.width : firstLineWidth
     var x = canvas.text(" weight 0 ", x: 0, y: y, fg: dim)
-    let rampWidth = large ? (layout.width >= 100 ? 32 : 20) : (layout.width >= 100 ? 20 : 10)
+    let rampWidth = legendRampWidth(large: large, width: layout.width)
     for i in 0..<rampWidth {
         let w = Double(i) / Double(rampWidth - 1)
         if canvas.usesColor {
@@ -186,7 +207,7 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     // A still picture has no keys: its caption leaves out the "f: …" reminder.
     // The long caption where it leaves room for the mask's swatch and words on this line.
     let maskWords = large ? 0 : 32
-    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= layout.width ? fit.caption : fit.narrowCaption
+    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= firstLineWidth ? fit.caption : fit.narrowCaption
     if canvas.chrome == .document, let keys = caption.range(of: " · f: ") {
         caption = String(caption[..<keys.lowerBound]) + ")"
     }
@@ -201,11 +222,11 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
         canvas.text(hatch, x: mx + i, y: swatchY, fg: canvas.color(canvas.theme.accents.masked), bg: canvas.color(canvas.theme.maskedGround))
     }
     mx += 3
-    mx += canvas.text(" masked: weight forced to 0", x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.label),
+    mx += canvas.text(legendMaskWords, x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.label),
                       attributes: large ? .bold : [], maxWidth: max(0, layout.width - mx))
     if state.explorer.model.description.isCausal {
         let causal = "  \(MaskMarking.modelHatch) model's causal mask"
-        if mx + DisplayWidth.of(causal) <= layout.width {
+        if mx + DisplayWidth.of(causal) <= swatchLineWidth {
             mx += canvas.text("  ", x: mx, y: swatchY)
             mx += canvas.text(MaskMarking.modelHatch, x: mx, y: swatchY, fg: canvas.color(canvas.theme.accents.masked),
                               bg: canvas.color(canvas.theme.maskedGround))
@@ -213,10 +234,10 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
         }
     }
     let partial = "  \(MaskMarking.partialGlyph(canvas.theme)) kept partly"
-    if mx + DisplayWidth.of(partial) <= layout.width {
+    if mx + DisplayWidth.of(partial) <= swatchLineWidth {
         mx += canvas.text(partial, x: mx, y: swatchY, fg: dim)
     }
-    if mx + 15 <= layout.width {
+    if mx + 15 <= swatchLineWidth {
         canvas.text("  rows sum to 1", x: mx, y: swatchY, fg: dim)
     }
 }

@@ -32,12 +32,22 @@ func semanticsChangeCells(_ state: AppState) -> [(query: Int, key: Int, rose: Bo
     return changedCells(before: before, now: now).filter { !closures.closure(query: $0.query, key: $0.key).isClosed }
 }
 
+/// What the ▲ ▼ marks are while they show, nil otherwise: " s: hf4 → soft ▲10 rose ▼9 fell ",
+/// or a shorter form (" hf4→soft ▲10 ▼9 ", " ▲10 ▼9 ") where the legend's essential part would
+/// otherwise be covered. The legend leaves the note's width free at the right of its first line.
+func semanticsChangeNote(_ canvas: Canvas, layout: Layout) -> String? {
+    let state = canvas.state
+    guard canvas.chrome == .interactive, let change = state.semanticsChange, let cells = semanticsChangeCells(state) else { return nil }
+    let rose = cells.filter(\.rose).count, fell = cells.count - rose
+    let from = change.from.rawValue, to = change.to.rawValue
+    let forms = [" s: \(from) → \(to) ▲\(rose) rose ▼\(fell) fell ", " \(from)→\(to) ▲\(rose) ▼\(fell) ", " ▲\(rose) ▼\(fell) "]
+    let room = layout.width - legendEssentialWidth(canvas, layout: layout) - 1
+    return forms.first { DisplayWidth.of($0) <= room } ?? forms[forms.count - 1]
+}
+
 /// Says what the ▲ ▼ marks are, at the right of the legend line, while they show.
 func renderSemanticsChangeNote(_ canvas: inout Canvas, layout: Layout) {
-    let state = canvas.state
-    guard canvas.chrome == .interactive, let change = state.semanticsChange, let cells = semanticsChangeCells(state) else { return }
-    let rose = cells.filter(\.rose).count
-    let note = " s: \(change.from.rawValue) → \(change.to.rawValue) ▲\(rose) rose ▼\(cells.count - rose) fell "
+    guard let note = semanticsChangeNote(canvas, layout: layout) else { return }
     let x = max(0, layout.width - DisplayWidth.of(note))
     canvas.text(note, x: x, y: layout.legendRow, fg: canvas.usesColor ? canvas.contrasting(on: canvas.theme.accents.warning) : nil,
                 bg: canvas.color(canvas.theme.accents.warning), attributes: canvas.usesColor ? .bold : [.bold, .reverse])

@@ -95,4 +95,17 @@ import Testing
         #expect(next.semanticsChange == nil)
         #expect(!render(next).cells.contains { $0.glyph == "▲" || $0.glyph == "▼" })
     }
+
+    /// The `s` note sits at the right of the legend line, shortened on narrow terminals, and
+    /// never covers what the hatch means.
+    @Test(arguments: [(120, 40), (100, 30), (80, 24)])
+    func semanticsChangeNoteLeavesTheMaskWordsWhole(width: Int, height: Int) throws {
+        let after = press(try blogMask(width: width, height: height), .character("s"))
+        let lines = render(after).textLines
+        let layout = Layout(state: after)
+        let legend = lines[layout.legendRow...].prefix(2).joined(separator: "\n")
+        let rose = try #require(semanticsChangeCells(after)).filter(\.rose).count
+        #expect(legend.contains(width >= 120 ? "s: hf → hf4 ▲\(rose) rose" : "▲\(rose) ▼"), "\(legend)")
+        #expect(legend.contains("masked: weight forced to 0"), "\(legend)")
+    }
 }
