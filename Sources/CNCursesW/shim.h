@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -68,6 +69,8 @@ struct ms_restore_state {
     volatile sig_atomic_t reset_length;
     struct sigaction crash_previous[7];
     volatile sig_atomic_t crash_handlers_installed;
+    /* SIGQUIT hands over to the Swift backtracer only when SWIFT_BACKTRACE asks for it. */
+    volatile sig_atomic_t quit_report_wanted;
 };
 
 /* The signals that end the process with a report (SIGQUIT, and the faults a Swift trap,
@@ -115,7 +118,10 @@ static void ms_restore_and_reraise(int signal_number) {
    SIGSEGV, SIGBUS, SIGFPE) is simply returned from: the faulting instruction runs again and
    faults into the previous handler with its real context. SIGQUIT and SIGABRT are sent, not
    caused by an instruction, and the Swift backtracer returns from them after its report, so
-   the previous handler is called here and the signal then ends the process by default. */
+   the previous handler is called here and the signal then ends the process by default.
+   SIGQUIT (Ctrl-\) is a person quitting, not a crash: by default it skips the backtracer, whose
+   report of every thread would then wait 30 s for a key at the terminal, says one line and ends
+   with the default action (status 131). SWIFT_BACKTRACE in the environment keeps the report. */
 static void ms_restore_and_chain(int signal_number, siginfo_t *info, void *context) {
     struct ms_restore_state *state = ms_restore_state();
     if (state->reset_length > 0) {
@@ -134,6 +140,14 @@ static void ms_restore_and_chain(int signal_number, siginfo_t *info, void *conte
         sigaction(signal_number, &state->crash_previous[i], NULL);
     }
     if (signal_number != SIGQUIT && signal_number != SIGABRT) return;
+    if (signal_number == SIGQUIT && !state->quit_report_wanted) {
+        static const char note[] = "maskscope: quit by SIGQUIT (set SWIFT_BACKTRACE=enable=yes for a thread report)\n";
+        ssize_t ignored = write(STDERR_FILENO, note, sizeof note - 1);
+        (void)ignored;
+        signal(signal_number, SIG_DFL);
+        raise(signal_number);
+        return;
+    }
     if (previous.sa_flags & SA_SIGINFO) {
         if (previous.sa_sigaction) previous.sa_sigaction(signal_number, info, context);
     } else if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN && previous.sa_handler) {
@@ -151,6 +165,7 @@ static inline int ms_install_crash_handlers(void) {
     action.sa_flags = SA_SIGINFO | SA_ONSTACK;  /* SA_ONSTACK: the runtime's alternate stack after a stack overflow */
     sigemptyset(&action.sa_mask);
     const int *signals = ms_crash_signals();
+    state->quit_report_wanted = getenv("SWIFT_BACKTRACE") != NULL;
     for (int i = 0; i < 7; i++) {
         if (sigaction(signals[i], &action, &state->crash_previous[i]) != 0) return -1;
     }

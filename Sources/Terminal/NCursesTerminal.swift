@@ -13,8 +13,9 @@ import Darwin
 /// Creating it takes over the terminal (alternate screen, no echo, mouse reporting); `shutdown()`
 /// — also run by `deinit` — gives it back. SIGINT, SIGTERM and SIGHUP restore the terminal
 /// before the process ends (see `installRestoreHandlers`), so Ctrl-C never leaves a broken shell;
-/// SIGQUIT and crashes (traps, aborts, bad accesses) restore it and then let the Swift runtime's
-/// crash report print on the normal screen.
+/// crashes (traps, aborts, bad accesses) restore it and then let the Swift runtime's crash report
+/// print on the normal screen. SIGQUIT (Ctrl-\\) restores it and ends at once with status 131;
+/// its thread report, which waits 30 s for a key at a terminal, only when SWIFT_BACKTRACE is set.
 /// ncurses state is process-wide: create one at a time, and use it from one thread.
 public final class NCursesTerminal: TerminalBackend {
     /// Which colors to use, for a `--color` option. A request above what the terminal supports
