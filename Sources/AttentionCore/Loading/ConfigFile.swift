@@ -5,7 +5,7 @@ import Tokenizers
 /// `ModelLoadError` that names the file, the key and, for broken JSON, the line and column.
 enum ConfigFile {
     /// - Parameter userInfo: handed to the decoder (e.g. `BertConfig.acceptedModelTypes`).
-    static func decode<T: Decodable>(_ type: T.Type, from url: URL, userInfo: [CodingUserInfoKey: Any] = [:]) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from url: URL, userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> T {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else {
             throw ModelLoadError.configMissing(file: url)
@@ -24,7 +24,7 @@ enum ConfigFile {
 
     /// Decodes settings already read from `file` (named in errors).
     static func decode<T: Decodable>(_ type: T.Type, data: Data, file: URL,
-                                      userInfo: [CodingUserInfoKey: Any] = [:]) throws -> T {
+                                      userInfo: [CodingUserInfoKey: any Sendable] = [:]) throws -> T {
         do {
             let decoder = JSONDecoder()
             decoder.userInfo = userInfo
