@@ -4,7 +4,7 @@ import AttentionCore
 /// `--model`, shared by every command so they all find models the same way.
 struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "The model: builtin (designed heads, no files), minilm (all-MiniLM-L6-v2 from pip), a folder with config.json + model.safetensors + vocab.txt, a Hugging Face id in the local cache, a .gguf file or ollama:NAME[:TAG] (GGUF models are inspected, not yet run). Default: $MASKSCOPE_MODEL, else minilm if installed, else builtin.",
+        "The model: builtin (designed heads, no files), minilm (all-MiniLM-L6-v2 from pip), smollm2 (SmolLM2-135M-Instruct GGUF from pip), a transformers folder (config.json, model.safetensors or its shards, and a tokenizer: BERT, DistilBERT, RoBERTa, GPT-2, Llama, Qwen2, Mistral), a Hugging Face id in the local cache, a .gguf file (llama, gpt2) or ollama:NAME[:TAG]. Default: $MASKSCOPE_MODEL, else minilm if installed, else builtin.",
         valueName: "model"))
     var model: String?
 

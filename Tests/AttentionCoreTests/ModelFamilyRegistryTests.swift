@@ -95,6 +95,6 @@ import Testing
         #expect(try refusal("{\(base), \"rope_scaling\": {\"type\": \"linear\", \"factor\": 2}}").contains("rope_scaling = linear is not supported"))
         #expect(try refusal("{\(base), \"num_key_value_heads\": 3}").contains("key/value head count is 3, which does not divide the 4 query heads"))
         #expect(try refusal(#"{"model_type": "llama", "hidden_size": 64}"#).contains("missing 'num_attention_heads', which a Llama-family model needs"))
-        #expect(try refusal("{\(base)}").contains("no model.safetensors in the model folder"))
+        #expect(try refusal("{\(base)}").contains("no model.safetensors (nor a sharded model.safetensors.index.json) in the model folder"))
     }
 }

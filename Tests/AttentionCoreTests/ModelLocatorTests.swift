@@ -73,7 +73,11 @@ import Testing
             _ = try locator(["HF_HOME": "/tmp/empty-hf-home"]).locate(id)
             Issue.record("an absent hub id was found")
         } catch let error as ModelLocatorError {
-            #expect(error == .notInHubCache(id: id, searched: ["/tmp/empty-hf-home/hub/models--\(id)", "/nonexistent-home/.cache/huggingface/hub/models--\(id)"]))
+            // Each cache under both of the id's names (`gpt2` and `openai-community/gpt2`).
+            let folders = HubIdAliases.names(for: id).map { "models--" + $0.replacingOccurrences(of: "/", with: "--") }
+            #expect(folders.count == 2)
+            let searched = ["/tmp/empty-hf-home/hub", "/nonexistent-home/.cache/huggingface/hub"].flatMap { cache in folders.map { "\(cache)/\($0)" } }
+            #expect(error == .notInHubCache(id: id, searched: searched))
             #expect(error.description.contains("/tmp/empty-hf-home/hub/models--\(id)") && error.description.contains("--model PATH"))
         }
     }

@@ -46,7 +46,8 @@ public enum ModelLoadError: Error, CustomStringConvertible, Equatable, Sendable 
             if file == "model.safetensors", present.contains(where: { $0.hasSuffix(".bin") }) {
                 advice = "; PyTorch .bin checkpoints are not read, save the model with safetensors (save_pretrained(..., safe_serialization=True))"
             }
-            return "\(folder.path): no \(file) in the model folder (\(holds))\(advice)"
+            let alternative = file == "model.safetensors" ? " (nor a sharded model.safetensors.index.json)" : ""
+            return "\(folder.path): no \(file)\(alternative) in the model folder (\(holds))\(advice)"
         case let .configMissing(file):
             return "\(file.path): no such file; a model folder needs the config.json written by save_pretrained"
         case let .configUnreadable(file, reason):

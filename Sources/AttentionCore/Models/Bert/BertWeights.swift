@@ -163,7 +163,7 @@ public struct BertWeights: Equatable, Sendable {
             neededBytes: overflow ? "more than \(Int.max)" : String(bytes.partialValue), weightsFile: file.sourceURL, weightsBytes: stored)
     }
 
-    /// Loads `config.json` and `model.safetensors` from a Hugging Face model folder.
+    /// Loads `config.json` and `model.safetensors` (or its shards) from a Hugging Face model folder.
     ///
     /// - Throws: `ModelLoadError` naming the folder and the missing file, or the config key or
     ///   tensor at fault; `SafeTensorsError` for a damaged model.safetensors.
@@ -174,17 +174,16 @@ public struct BertWeights: Equatable, Sendable {
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
             throw ModelLoadError.folderMissing(folder: folder)
         }
-        for needed in ["config.json", "model.safetensors"]
-        where !FileManager.default.fileExists(atPath: folder.appendingPathComponent(needed).path) {
-            let path = folder.appendingPathComponent(needed).path
-            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: path) {
-                throw ModelLoadError.danglingLink(file: folder.appendingPathComponent(needed), target: target)
+        let configURL = folder.appendingPathComponent("config.json")
+        if !FileManager.default.fileExists(atPath: configURL.path) {
+            if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: configURL.path) {
+                throw ModelLoadError.danglingLink(file: configURL, target: target)
             }
             let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            throw ModelLoadError.fileMissing(folder: folder, file: needed, present: present.sorted())
+            throw ModelLoadError.fileMissing(folder: folder, file: "config.json", present: present.sorted())
         }
-        let config = try readConfig(folder.appendingPathComponent("config.json"))
-        let source: any TensorSource = try SafeTensorsFile(url: folder.appendingPathComponent("model.safetensors"))
+        let source = try SafeTensorsCheckpoint.open(folder: folder)
+        let config = try readConfig(configURL)
         return (config, try BertWeights(source: source, config: config, naming: naming))
     }
 }

@@ -5,18 +5,13 @@ import Tokenizers
 /// blocks with a fused Q/K/V projection and a tanh-GELU MLP, a final `ln_f`, and the LM head
 /// tied to `wte`.
 enum GPT2Model {
-    /// A transformers folder: config.json, model.safetensors, and tokenizer.json or
+    /// A transformers folder: config.json, model.safetensors (or its shards), and tokenizer.json or
     /// vocab.json + merges.txt.
     static func load(folder: URL, name: String) throws -> EncoderModel {
         let configURL = folder.appendingPathComponent("config.json")
         let config = try GPT2Config.json(configURL)
         try config.validate(file: configURL)
-        let weightsURL = folder.appendingPathComponent("model.safetensors")
-        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            throw ModelLoadError.fileMissing(folder: folder, file: "model.safetensors", present: present.sorted())
-        }
-        let weights = try SafeTensorsFile(url: weightsURL)
+        let weights = try SafeTensorsCheckpoint.open(folder: folder)
         let prefix = weights.descriptor("transformer.wte.weight") != nil ? "transformer." : ""
         let tokenizer = try ByteLevelBPETokenizer.load(folder: folder)
         return try make(config: config, source: weights, names: .transformers(prefix: prefix), tokenizer: tokenizer,

@@ -55,16 +55,11 @@ enum LlamaModel {
         return required.first { file.info($0) == nil }
     }
 
-    /// A transformers folder: config.json, model.safetensors and tokenizer.json.
+    /// A transformers folder: config.json, model.safetensors (or its shards) and tokenizer.json.
     static func load(folder: URL, name: String) throws -> EncoderModel {
         let config = try LlamaConfig.json(folder.appendingPathComponent("config.json"))
         try config.validate(file: folder.appendingPathComponent("config.json"))
-        let weightsURL = folder.appendingPathComponent("model.safetensors")
-        guard FileManager.default.fileExists(atPath: weightsURL.path) else {
-            let present = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-            throw ModelLoadError.fileMissing(folder: folder, file: "model.safetensors", present: present.sorted())
-        }
-        let weights = try SafeTensorsFile(url: weightsURL)
+        let weights = try SafeTensorsCheckpoint.open(folder: folder)
         let tokenizer = try ByteLevelBPETokenizer.load(folder: folder)
         return try make(config: config, source: weights, names: .transformers, tokenizer: tokenizer,
                         name: name, sourceDescription: folder.path)
