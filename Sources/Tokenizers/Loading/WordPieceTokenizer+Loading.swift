@@ -64,7 +64,7 @@ extension WordPieceTokenizer {
 
     /// `load(tokenizerJSON:config:)` for a tokenizer.json already read; `name` is the file named in errors.
     static func load(tokenizerJSONData data: Data, name: String, config: URL? = nil) throws -> WordPieceTokenizer {
-        let root = try parseJSONObject(data, file: name)
+        let root = try TokenizerJSON.object(data, file: name)
         guard let model = root["model"] as? [String: Any] else {
             throw TokenizerError.badJSON(file: name, reason: "has no \"model\" object")
         }
@@ -77,8 +77,8 @@ extension WordPieceTokenizer {
         var entries: [(token: String, id: Int)] = []
         entries.reserveCapacity(vocab.count)
         for (token, value) in vocab {
-            guard let id = jsonInteger(value), id >= 0, id < maxVocabularyID else {
-                throw TokenizerError.badVocabularyID(file: name, token: token, id: jsonInteger(value) ?? -1)
+            guard let id = TokenizerJSON.integer(value), id >= 0, id < maxVocabularyID else {
+                throw TokenizerError.badVocabularyID(file: name, token: token, id: TokenizerJSON.integer(value) ?? -1)
             }
             entries.append((token, id))
         }
@@ -105,14 +105,14 @@ extension WordPieceTokenizer {
         var added: [(token: String, id: Int?)] = []
         for case let token as [String: Any] in root["added_tokens"] as? [Any] ?? [] {
             guard token["special"] as? Bool == true, let content = token["content"] as? String else { continue }
-            guard let id = jsonInteger(token["id"] as Any), id >= 0, id < maxVocabularyID else {
-                throw TokenizerError.badVocabularyID(file: name, token: content, id: jsonInteger(token["id"] as Any) ?? -1)
+            guard let id = TokenizerJSON.integer(token["id"]), id >= 0, id < maxVocabularyID else {
+                throw TokenizerError.badVocabularyID(file: name, token: content, id: TokenizerJSON.integer(token["id"]) ?? -1)
             }
             added.append((content, id))
         }
 
         let settings = try config.map { try TokenizerConfig(file: $0) } ?? TokenizerConfig()
-        let maxChars = jsonInteger(model["max_input_chars_per_word"] as Any) ?? 100
+        let maxChars = TokenizerJSON.integer(model["max_input_chars_per_word"]) ?? 100
         return try WordPieceTokenizer(
             entries: entries,
             lowercase: settings.lowercase ?? lowercase,
@@ -168,9 +168,9 @@ extension WordPieceTokenizer {
                 var result: [(special: String?, sequence: String?, type: Int)] = []
                 for case let item as [String: Any] in items {
                     if let special = item["SpecialToken"] as? [String: Any], let id = special["id"] as? String {
-                        result.append((id, nil, jsonInteger(special["type_id"] as Any) ?? 0))
+                        result.append((id, nil, TokenizerJSON.integer(special["type_id"]) ?? 0))
                     } else if let sequence = item["Sequence"] as? [String: Any], let id = sequence["id"] as? String {
-                        result.append((nil, id, jsonInteger(sequence["type_id"] as Any) ?? 0))
+                        result.append((nil, id, TokenizerJSON.integer(sequence["type_id"]) ?? 0))
                     } else {
                         return nil
                     }
@@ -234,25 +234,6 @@ extension WordPieceTokenizer {
         }
         return tokens
     }
-
-    static func parseJSONObject(_ data: Data, file: String) throws -> [String: Any] {
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw TokenizerError.badJSON(file: file, reason: "is not valid JSON (\(error.localizedDescription))")
-        }
-        guard let object = parsed as? [String: Any] else {
-            throw TokenizerError.badJSON(file: file, reason: "top level is not a JSON object")
-        }
-        return object
-    }
-
-    static func jsonInteger(_ value: Any) -> Int? {
-        if let int = value as? Int { return int }
-        if let double = value as? Double, double.rounded() == double, abs(double) < 1e15 { return Int(double) }
-        return nil
-    }
 }
 
 /// The BertTokenizer settings transformers reads from tokenizer_config.json; nil = not set.
@@ -277,7 +258,7 @@ struct TokenizerConfig {
         } catch {
             throw TokenizerError.unreadableFile(file: file.path, reason: FileReadProblem.reason(for: file, error: error))
         }
-        let root = try WordPieceTokenizer.parseJSONObject(data, file: name)
+        let root = try TokenizerJSON.object(data, file: name)
         func flag(_ key: String) throws -> Bool? {
             guard let value = root[key], !(value is NSNull) else { return nil }
             guard let bool = value as? Bool else {

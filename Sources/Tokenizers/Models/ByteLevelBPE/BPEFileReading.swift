@@ -37,25 +37,6 @@ enum BPEFileReading {
         return line
     }
 
-    static func jsonObject(_ data: Data, file: String) throws -> [String: Any] {
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: data)
-        } catch {
-            throw TokenizerError.badJSON(file: file, reason: "is not valid JSON (\(error.localizedDescription))")
-        }
-        guard let object = parsed as? [String: Any] else {
-            throw TokenizerError.badJSON(file: file, reason: "top level is not a JSON object")
-        }
-        return object
-    }
-
-    static func integer(_ value: Any?) -> Int? {
-        if let int = value as? Int { return int }
-        if let double = value as? Double, double.rounded() == double, abs(double) < 1e15 { return Int(double) }
-        return nil
-    }
-
     /// A `vocab.json` / `model.vocab` object as token → id, ids checked.
     static func vocabulary(_ value: Any?, file: String, field: String) throws -> [String: Int] {
         guard let object = value as? [String: Any] else {
@@ -64,8 +45,8 @@ enum BPEFileReading {
         var vocabulary: [String: Int] = [:]
         vocabulary.reserveCapacity(object.count)
         for (token, raw) in object {
-            guard let id = integer(raw), id >= 0 else {
-                throw TokenizerError.badVocabularyID(file: file, token: token, id: integer(raw) ?? -1)
+            guard let id = TokenizerJSON.integer(raw), id >= 0 else {
+                throw TokenizerError.badVocabularyID(file: file, token: token, id: TokenizerJSON.integer(raw) ?? -1)
             }
             vocabulary[token] = id
         }

@@ -112,7 +112,7 @@ extension ByteLevelBPETokenizer {
         let vocabName = vocabularyFile.lastPathComponent
         let mergesName = mergesFile.lastPathComponent
         let vocabulary = try BPEFileReading.vocabulary(
-            BPEFileReading.jsonObject(try BPEFileReading.readUTF8(vocabularyFile), file: vocabName),
+            TokenizerJSON.object(try BPEFileReading.readUTF8(vocabularyFile), file: vocabName),
             file: vocabName, field: "the file")
         let text = String(decoding: try BPEFileReading.readUTF8(mergesFile), as: UTF8.self)
         var lines: [(text: Substring, line: Int)] = []
@@ -147,7 +147,7 @@ extension ByteLevelBPETokenizer {
     /// `Sequence` of them; decoder none or `ByteLevel`.
     public static func load(tokenizerJSON: URL, config: URL? = nil) throws -> ByteLevelBPETokenizer {
         let name = tokenizerJSON.lastPathComponent
-        let root = try BPEFileReading.jsonObject(try BPEFileReading.readUTF8(tokenizerJSON), file: name)
+        let root = try TokenizerJSON.object(try BPEFileReading.readUTF8(tokenizerJSON), file: name)
         func refuse(_ component: String, _ value: Any?, supported: String) -> TokenizerError {
             let type = (value as? [String: Any])?["type"] as? String ?? "\(value ?? "none")"
             return .unsupportedComponent(file: name, component: component, found: "'\(type)'", supported: supported)
@@ -218,7 +218,7 @@ extension ByteLevelBPETokenizer {
 
         var added: [AddedToken] = []
         for item in root["added_tokens"] as? [[String: Any]] ?? [] {
-            guard let content = item["content"] as? String, let id = BPEFileReading.integer(item["id"]) else {
+            guard let content = item["content"] as? String, let id = TokenizerJSON.integer(item["id"]) else {
                 throw TokenizerError.badJSON(file: name, reason: "an added_tokens entry lacks content or id")
             }
             added.append(AddedToken(content: content, id: id, special: item["special"] as? Bool ?? false,
@@ -268,7 +268,7 @@ extension ByteLevelBPETokenizer {
         }
         func special(_ entry: Any?) throws -> SpecialToken {
             guard let pair = entry as? [Any], pair.count == 2, let token = pair[0] as? String,
-                  let id = BPEFileReading.integer(pair[1]) else {
+                  let id = TokenizerJSON.integer(pair[1]) else {
                 throw TokenizerError.badJSON(file: file, reason: "RobertaProcessing cls/sep should be [token, id]")
             }
             return SpecialToken(token: token, id: id)
@@ -286,16 +286,16 @@ extension ByteLevelBPETokenizer {
                 }
                 return try list.map { item in
                     if let sequence = item["Sequence"] as? [String: Any] {
-                        let typeID = BPEFileReading.integer(sequence["type_id"]) ?? 0
+                        let typeID = TokenizerJSON.integer(sequence["type_id"]) ?? 0
                         return sequence["id"] as? String == "B" ? .second(typeID: typeID) : .first(typeID: typeID)
                     }
                     guard let entry = item["SpecialToken"] as? [String: Any], let key = entry["id"] as? String else {
                         throw TokenizerError.badJSON(file: file, reason: "TemplateProcessing piece \(item) is neither Sequence nor SpecialToken")
                     }
-                    let typeID = BPEFileReading.integer(entry["type_id"]) ?? 0
+                    let typeID = TokenizerJSON.integer(entry["type_id"]) ?? 0
                     if let definition = specials[key], let ids = definition["ids"] as? [Any], let tokens = definition["tokens"] as? [String], ids.count == tokens.count {
                         return .special(try zip(tokens, ids).map { token, raw in
-                            guard let id = BPEFileReading.integer(raw) else {
+                            guard let id = TokenizerJSON.integer(raw) else {
                                 throw TokenizerError.badJSON(file: file, reason: "TemplateProcessing special token '\(key)' has a bad id")
                             }
                             return SpecialToken(token: token, id: id)
@@ -328,7 +328,7 @@ struct BPEConfig {
 
     init(file: URL) throws {
         let name = file.lastPathComponent
-        let root = try BPEFileReading.jsonObject(try BPEFileReading.readUTF8(file), file: name)
+        let root = try TokenizerJSON.object(try BPEFileReading.readUTF8(file), file: name)
         bos = BPEFileReading.tokenString(root["bos_token"])
         eos = BPEFileReading.tokenString(root["eos_token"])
         unk = BPEFileReading.tokenString(root["unk_token"])
