@@ -25,8 +25,12 @@ struct ComparePicture {
         let title = PictureTitle.draw(&svg, palette: palette, state: state, heading: "Compare semantics",
                                       caption: "the same mask values read three ways; one scale for all three maps; row \(query) \(tokens[query]) framed and drawn as bars below",
                                       x: margin, y: margin)
-        let panels: [(semantics: MaskSemantics, weights: [[Float]], marks: MaskMarks)] = comparison.bySemantics.compactMap { entry in
-            weights(of: entry.result, state).map { (entry.semantics, $0, MaskMarks(state.explorer, semantics: entry.semantics)) }
+        let causal = state.explorer.model.description.isCausal
+        let panels: [(semantics: MaskSemantics, weights: [[Float]], marks: MaskMarks, flagged: Set<Int>)] = comparison.bySemantics.compactMap { entry in
+            weights(of: entry.result, state).map {
+                (entry.semantics, $0, MaskMarks(state.explorer, semantics: entry.semantics),
+                 causal ? Set(entry.result.queriesWithEveryAllowedKeyMasked) : [])
+            }
         }
         // One scale for the three maps: 0…1 when the explorer's scale is absolute, else 0…their
         // largest weight in view.
@@ -51,7 +55,7 @@ struct ComparePicture {
             svg.text(panel.semantics.shortSummary, x: x0, y: headingY + 20, size: 13, fill: palette.dim, className: "panel-summary")
             let marks = panel.marks
             let map = MapPicture(values: panel.weights, rows: rows, columns: columns, x: x0, y: top, cell: cell, marks: marks,
-                                 tag: [("semantics", panel.semantics.rawValue)],
+                                 tag: [("semantics", panel.semantics.rawValue)], flaggedRows: panel.flagged, flagColor: palette.warning,
                                  fill: { w, _ in palette.weightFill(maximum > 0 ? Double(w / maximum) : 0) },
                                  tooltip: { q, k, w, s in
                                      "\(panel.semantics.rawValue): \(q) \(tokens[q]) → \(k) \(tokens[k]): "
@@ -84,7 +88,8 @@ struct ComparePicture {
         right = max(right, bars.right)
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maximum, note: "one scale for the three maps, fitted to their largest weight, \(weightText(maximum))"),
-                                        x: margin, y: bars.bottom + 36)
+                                        x: margin, y: bars.bottom + 36, causal: causal,
+                                        flagged: panels.contains { !$0.flagged.isEmpty })
         right = max(right, legend.right)
         let heading = "Maskscope compare: \(state.explorer.model.info.name), layer \(state.layer), head \(state.head)"
         return svg.document(width: right + margin, height: legend.bottom + margin, background: palette.background, title: heading)
