@@ -57,9 +57,15 @@ struct LessonNotes {
             printToStandardError("Error: \(error)")
             throw ExitCode.failure
         }
+        // A parent may hand these down blocked (a blocked mask survives exec): unblock them, or
+        // Ctrl-C would never reach the handler and the window could not be closed.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
         for signalNumber in [SIGINT, SIGTERM, SIGHUP] {
             signal(signalNumber) { _ in notesStopRequested.store(true, ordering: .relaxed) }
+            sigaddset(&unblock, signalNumber)
         }
+        sigprocmask(SIG_UNBLOCK, &unblock, nil)
         var lesson: Result<Lesson, LessonError> = Self.load(url)
         var stamp = Self.stamp(url)
         var shown = ""
