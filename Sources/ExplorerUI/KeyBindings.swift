@@ -90,10 +90,11 @@ public enum KeyBindings {
 
     /// The bottom line's reminder in at most `width` columns: the most useful keys first,
     /// and "? help  q quit" always at its end.
-    public static func hint(width: Int) -> String {
+    /// `quit` says how to quit: "q quit", or "q q quit" while a lesson plays.
+    public static func hint(width: Int, quit: String = "q quit") -> String {
         let items = ["←→ token", "↑↓ query", "0 5 1 x mask", "s semantics", "p pattern", "[ ] layer", "< > head",
                      "f scale", "v span", "u undo", "e edit", "t theme"]
-        let tail = "? help  q quit"
+        let tail = "? help  " + quit
         var shown: [String] = []
         for item in items where DisplayWidth.of((shown + [item, tail]).joined(separator: "  ")) <= width {
             shown.append(item)
