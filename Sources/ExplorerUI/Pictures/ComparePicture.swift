@@ -84,7 +84,8 @@ struct ComparePicture {
         }
         let mapBottom = top + Double(rows.count) * cell
         let bars = RowBars.draw(&svg, palette: palette, state: state, query: query,
-                                rows: panels.map { ($0.semantics, $0.weights[query], $0.marks) }, x: margin, y: mapBottom + 40)
+                                rows: panels.map { ($0.semantics, $0.weights[query], $0.marks) }, x: margin, y: mapBottom + 40,
+                                flaggedRows: panels.map(\.flagged))
         right = max(right, bars.right)
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maximum, note: "one scale for the three maps, fitted to their largest weight, \(weightText(maximum))"),
@@ -102,7 +103,7 @@ struct ComparePicture {
 enum RowBars {
     static func draw(_ svg: inout SVGBuilder, palette: PicturePalette, state: AppState, query: Int,
                      rows: [(semantics: MaskSemantics, weights: [Float], marks: MaskMarks)],
-                     x: Double, y: Double) -> (bottom: Double, right: Double) {
+                     x: Double, y: Double, flaggedRows: [Set<Int>] = []) -> (bottom: Double, right: Double) {
         let tokens = state.tokens
         svg.text("Row \(query) \(tokens[query]): its weight on each key under \(rows.map(\.semantics.rawValue).joined(separator: ", "))",
                  x: x, y: y, size: 18, fill: palette.foreground, bold: true, className: "bars-title")
@@ -125,6 +126,16 @@ enum RowBars {
                          fill: palette.dim, anchor: "end", middle: true, className: "bar-tag")
                 let data = [("q", String(query)), ("k", String(key)), ("semantics", row.semantics.rawValue)]
                 let weight = row.weights[key]
+                // A decoder's later keys: closed by the model itself, unless the row has no key left
+                // (then transformers spreads it over every position and the weight is real).
+                if row.marks.state(query: query, key: key) != .masked, !(flaggedRows.indices.contains(index) && flaggedRows[index].contains(query)),
+                   row.marks.isModelClosed(query: query, key: key) {
+                    svg.rect(x: barX, y: by, width: 36, height: barHeight, fill: PicturePalette.causalFill, stroke: palette.dim,
+                             strokeWidth: 0.5, className: "bar-causal", data: data)
+                    svg.text("causal · 0", x: barX + 44, y: by + barHeight / 2, size: 12, fill: palette.dim,
+                             middle: true, className: "bar-value")
+                    continue
+                }
                 switch row.marks.state(query: query, key: key) {
                 case .masked:
                     svg.rect(x: barX, y: by, width: 36, height: barHeight, fill: PicturePalette.maskedFill, stroke: palette.dim,
