@@ -75,6 +75,24 @@ struct LessonPresenterCommandTests {
         }
     }
 
+    @Test("render --zoom: the headless form of Z, labels across and every query row two lines tall")
+    func renderZoom() throws {
+        let run = try MaskscopeBinary.run(["render", "--model", "builtin", "--format", "text", "--width", "80", "--zoom", MaskscopeBinary.sentence])
+        #expect(run.status == 0, "\(run.standardError)")
+        let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // The key labels: one line, right above the key mask row.
+        let maskRow = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("mask ") })
+        #expect(lines[maskRow - 1].contains("quick brown"), "\(run.output)")
+        let rowZero = try #require(lines.firstIndex { $0.hasPrefix(" 0 [CLS]") || $0.hasPrefix(" 0 ") })
+        let rowOne = try #require(lines.firstIndex { $0.hasPrefix(" 1 the") })
+        #expect(rowOne - rowZero >= 2, "zoomed rows are at least two lines tall")
+        #expect(lines.contains { $0.hasPrefix("11 [SEP]") }, "the fitted height shows every query row")
+        let plain = try MaskscopeBinary.run(["render", "--model", "builtin", "--format", "text", "--width", "80", MaskscopeBinary.sentence])
+        let plainLines = plain.output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let plainMaskRow = try #require(plainLines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("mask ") })
+        #expect(!plainLines[plainMaskRow - 1].contains("quick"), "without --zoom the labels run top to bottom")
+    }
+
     static let decoderLesson = """
     title = "A decoder's masks"
 
