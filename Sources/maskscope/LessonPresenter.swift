@@ -33,7 +33,13 @@ struct PresenterBroadcast: Sendable {
         try? channel?.write(PresenterStatus(lesson: lessonPath, pid: getpid(), step: index, steps: count, started: started))
     }
 
-    func end() { channel?.remove() }
+    /// Removes the status file unless another presenter of the same lesson has written it
+    /// since (two windows playing one file: the one still running keeps its notes).
+    func end() {
+        guard let channel else { return }
+        if case .live(let status) = channel.read(), status.pid != getpid() { return }
+        channel.remove()
+    }
 }
 
 /// Set by SIGINT, SIGTERM or SIGHUP: the notes window ends its loop and restores the cursor.
