@@ -65,7 +65,7 @@ let package = Package(
             name: "MaskscopeTests",
             dependencies: ["AttentionCore"],
             // The pty test's terminal-emulator driver, run with python3 (ExplorerPtyTests).
-            exclude: ["pty_explorer.py"]
+            exclude: ["pty_explorer.py", "pty_notes.py"]
         ),
     ]
 )

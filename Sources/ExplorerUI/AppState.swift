@@ -66,6 +66,9 @@ public struct AppState: Sendable {
     public internal(set) var columnOffset = 0
     /// Two query rows per character cell (`z`), so twice as many rows fit.
     public internal(set) var dense = false
+    /// Projector zoom (`Z`, `--zoom`): big cells (two lines × six columns at least), key labels
+    /// written across, fewer tokens on screen; the map scrolls to the rest.
+    public internal(set) var zoom = false
     /// What the color scale's top stands for (`f` cycles): the map's max, 1, or each row's max.
     public internal(set) var scale: WeightScale = .perHead
 
@@ -101,6 +104,8 @@ public struct AppState: Sendable {
     /// A one-line notice shown in the status area until the next key (a warning or what a key did).
     public internal(set) var message: Message?
     public internal(set) var wantsToQuit = false
+    /// While a lesson plays, the first `q` only asks: a second `q` quits, any other key goes on.
+    public internal(set) var quitAsked = false
     /// The lesson being played (`maskscope lesson`), nil in free exploration.
     public internal(set) var lesson: LessonPlayer?
 
@@ -122,6 +127,13 @@ public struct AppState: Sendable {
         let count = explorer.tokens.count
         selectedKey = min(1, count - 1)
         selectedQuery = min(1, count - 1)
+    }
+
+    /// The same state with projector zoom on or off (`--zoom`; `Z` toggles it inside).
+    public func zoomed(_ on: Bool) -> AppState {
+        var state = self
+        state.zoom = on
+        return state
     }
 
     public var theme: Theme { themes[themeIndex] }

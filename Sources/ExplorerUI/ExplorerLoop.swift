@@ -18,8 +18,14 @@ public final class ExplorerLoop: Sendable {
     /// Where `w` writes its files: the working folder.
     private let exportFolder: URL
 
-    public init(exportFolder: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)) {
+    /// Told each step a lesson shows (0-based index, step count), on the UI thread: the
+    /// presenter's notes window follows it (`PresenterChannel`).
+    private let lessonStepObserver: (@Sendable (Int, Int) -> Void)?
+
+    public init(exportFolder: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                lessonStepObserver: (@Sendable (Int, Int) -> Void)? = nil) {
         self.exportFolder = exportFolder
+        self.lessonStepObserver = lessonStepObserver
     }
 
     /// Runs until the user quits (or `maxIdlePolls` empty polls pass, for scripted tests).
@@ -96,6 +102,10 @@ public final class ExplorerLoop: Sendable {
         for effect in effects {
             if case .export(let files) = effect {
                 finished.withLock { $0.append(.notice(write(files))) }
+                continue
+            }
+            if case let .lessonStepShown(index, count) = effect {
+                lessonStepObserver?(index, count)
                 continue
             }
             if case let .prepareText(explorer, text, request) = effect {
@@ -199,7 +209,7 @@ public final class ExplorerLoop: Sendable {
                 let prepared = TextPreparation.prepare(explorer, text: text, request: request)
                 let (next, effects) = reduce(state, .textPrepared(prepared))
                 state = settle(next, effects)
-            case .export, .quit:
+            case .export, .lessonStepShown, .quit:
                 continue
             }
         }

@@ -27,11 +27,13 @@ public enum HeadlessRender {
     ///   - scale: what the color scale's top stands for.
     public static func state(explorer: Explorer, theme: Theme, colors: ColorCapability,
                              width: Int, height: Int? = nil, layer: Int = 0, head: Int = 0,
-                             view: ExplorerView = .heatmap, query: Int? = nil, scale: WeightScale = .perHead) -> AppState {
+                             view: ExplorerView = .heatmap, query: Int? = nil, scale: WeightScale = .perHead,
+                             zoom: Bool = false) -> AppState {
         var state = AppState(explorer: explorer, themes: [theme], themeIndex: 0, colors: colors,
                              width: width, height: Layout.minimumHeight, layer: layer, head: head)
         state.view = view
         state.scale = scale
+        state.zoom = zoom
         if let query { state.selectedQuery = min(max(0, query), state.tokenCount - 1) }
         state.height = height ?? fittingHeight(for: state)
         return ExplorerLoop.settle(state, state.initialEffects)
@@ -46,9 +48,10 @@ public enum HeadlessRender {
         let upper = max(Layout.minimumHeight, maximum)
         for height in Layout.minimumHeight...upper {
             let layout = Layout(width: state.width, height: height, tokens: state.tokens, dense: false,
-                                largeLegend: state.theme.largeLegend)
+                                largeLegend: state.theme.largeLegend, zoom: state.zoom)
             guard !layout.isTooSmall else { return height }
-            guard layout.visibleRows >= count, layout.columnLabelHeight >= fullLabelHeight else { continue }
+            // Zoomed, labels take one line whatever their length.
+            guard layout.visibleRows >= count, state.zoom || layout.columnLabelHeight >= fullLabelHeight else { continue }
             if layout.panelBeside, layout.panel.height < panelLineCount(state, width: layout.panel.width) { continue }
             return height
         }

@@ -5,7 +5,7 @@ public enum Action: Equatable, Sendable {
     case setMask(Float), increaseMask, decreaseMask, toggleMask, startSpan, resetMasks
     case undo, redo
     case previousLayer, nextLayer, previousHead, nextHead, toggleMeanOfHeads
-    case cycleSemantics, editText, cycleTheme, toggleDense, cycleScale, export
+    case cycleSemantics, editText, cycleTheme, toggleDense, toggleZoom, cycleScale, export
     case showView(ExplorerView), open, toggleCellMode, pickPattern
     /// n, N, C: handled by the lesson player while a lesson plays; otherwise they say how to start one.
     case lessonKey
@@ -54,6 +54,7 @@ public enum KeyBindings {
         .init(keys: [.character(">"), .character(".")], label: "", action: .nextHead, help: "", group: "View"),
         .init(keys: [.character("a")], label: "a", action: .toggleMeanOfHeads, help: "mean of heads on / off", group: "View"),
         .init(keys: [.character("z")], label: "z", action: .toggleDense, help: "dense: 2 query rows a line", group: "View"),
+        .init(keys: [.character("Z")], label: "Z", action: .toggleZoom, help: "zoom: big cells (projector)", group: "View"),
         .init(keys: [.character("f")], label: "f", action: .cycleScale, help: "scale: 0…map max → 0…1 → per row", group: "View"),
         .init(keys: [.character("t")], label: "t", action: .cycleTheme, help: "next color theme", group: "View"),
         .init(keys: [.character("d")], label: "d S", action: .showView(.diff), help: "diff · compare semantics", group: "View"),
@@ -89,10 +90,11 @@ public enum KeyBindings {
 
     /// The bottom line's reminder in at most `width` columns: the most useful keys first,
     /// and "? help  q quit" always at its end.
-    public static func hint(width: Int) -> String {
+    /// `quit` says how to quit: "q quit", or "q q quit" while a lesson plays.
+    public static func hint(width: Int, quit: String = "q quit") -> String {
         let items = ["←→ token", "↑↓ query", "0 5 1 x mask", "s semantics", "p pattern", "[ ] layer", "< > head",
                      "f scale", "v span", "u undo", "e edit", "t theme"]
-        let tail = "? help  q quit"
+        let tail = "? help  " + quit
         var shown: [String] = []
         for item in items where DisplayWidth.of((shown + [item, tail]).joined(separator: "  ")) <= width {
             shown.append(item)

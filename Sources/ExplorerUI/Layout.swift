@@ -38,17 +38,26 @@ public struct Layout: Equatable, Sendable {
     public let legendRow: Int
     public let hintRow: Int
     public let dense: Bool
+    /// Projector zoom: cells at least `zoomCellWidth` columns × `zoomRowHeight` lines, key
+    /// labels on one line written across, no dense mode.
+    public let zoom: Bool
+
+    /// The smallest zoomed cell: 6 columns × 2 lines reads as a square from the back of a room.
+    public static let zoomCellWidth = 6
+    public static let zoomRowHeight = 2
 
     public init(state: AppState) {
         self.init(width: state.width, height: state.height, tokens: state.tokens,
-                  dense: state.dense && state.colors.hasSmoothColors && !state.theme.isMonochrome,
-                  largeLegend: state.theme.largeLegend)
+                  dense: state.dense && !state.zoom && state.colors.hasSmoothColors && !state.theme.isMonochrome,
+                  largeLegend: state.theme.largeLegend, zoom: state.zoom)
     }
 
-    public init(width: Int, height: Int, tokens: [String], dense: Bool, largeLegend: Bool = false) {
+    public init(width: Int, height: Int, tokens: [String], dense: Bool, largeLegend: Bool = false, zoom: Bool = false) {
         self.width = width
         self.height = height
+        let dense = dense && !zoom
         self.dense = dense
+        self.zoom = zoom
         isTooSmall = width < Self.minimumWidth || height < Self.minimumHeight
         let count = max(1, tokens.count)
         let longestToken = tokens.map { DisplayWidth.of($0) }.max() ?? 1
@@ -60,7 +69,13 @@ public struct Layout: Equatable, Sendable {
         let panelWidth = panelBeside ? min(44, max(32, width / 3)) : 0
         gridLeft = rowLabelWidth
         let gridWidth = max(0, width - gridLeft - (panelBeside ? panelWidth + 1 : 0))
-        cellWidth = min(7, max(3, gridWidth / count))
+        if zoom {
+            // Wide enough for most labels written across, but never fewer than 4 columns.
+            let wanted = min(9, max(Self.zoomCellWidth, longestToken + 1))
+            cellWidth = max(4, min(wanted, gridWidth / 4))
+        } else {
+            cellWidth = min(7, max(3, gridWidth / count))
+        }
         visibleColumns = max(1, min(count, gridWidth / cellWidth))
         columnLabelTop = 4
         let belowPanelLines = panelBeside ? 0 : 2
@@ -68,12 +83,16 @@ public struct Layout: Equatable, Sendable {
         let available = max(0, legendRow - columnLabelTop - belowPanelLines - 1)
         let rowsPerLine = dense ? 2 : 1
         let linesForAllRows = (count + rowsPerLine - 1) / rowsPerLine
-        let labelHeight = min(max(3, longestToken), 10, max(3, available - 1 - linesForAllRows))
+        let labelHeight = zoom ? 1 : min(max(3, longestToken), 10, max(3, available - 1 - linesForAllRows))
         columnLabelHeight = max(1, min(labelHeight, available - 2))
         keyMaskRow = columnLabelTop + columnLabelHeight
         gridTop = keyMaskRow + 1
         let linesLeft = max(1, legendRow - belowPanelLines - gridTop)
-        rowHeight = dense ? 1 : max(1, min(3, cellWidth / 2, linesLeft / count))
+        if zoom {
+            rowHeight = max(1, min(linesLeft, max(Self.zoomRowHeight, min(3, linesLeft / count))))
+        } else {
+            rowHeight = dense ? 1 : max(1, min(3, cellWidth / 2, linesLeft / count))
+        }
         gridLines = max(1, min(linesForAllRows * rowHeight, linesLeft))
         visibleRows = min(count, dense ? gridLines * 2 : gridLines / rowHeight)
         if panelBeside {

@@ -32,7 +32,7 @@ public struct Lesson: Equatable, Sendable {
     /// Keys at the top of the file.
     public static let topLevelKeys = ["title", "step"]
     /// Keys of a `[[step]]` table.
-    public static let stepKeys = ["caption", "text", "pair", "pad_to", "mask", "pattern", "semantics", "layer", "head", "view"]
+    public static let stepKeys = ["caption", "text", "pair", "pad_to", "mask", "pattern", "semantics", "layer", "head", "view", "notes"]
 
     public init(title: String, source: String, steps: [LessonStep]) {
         self.title = title
@@ -129,13 +129,16 @@ public struct LessonStep: Equatable, Sendable {
     public var layer: Int?
     public var head: Int?
     public var view: ExplorerView?
+    /// Speaker notes: shown only by `maskscope lesson --notes`, never on the audience's screen.
+    /// Not carried over: a step without notes has none.
+    public var notes: String?
     /// 1-based line of the step's `[[step]]` header, and of each key it sets.
     public var line: Int?
     public var keyLines: [String: Int] = [:]
 
     public init(caption: String, text: String? = nil, pair: String? = nil, padTo: Int? = nil, mask: MaskSpec? = nil,
                 pattern: MaskPattern? = nil, semantics: MaskSemantics? = nil, layer: Int? = nil, head: Int? = nil,
-                view: ExplorerView? = nil, line: Int? = nil, keyLines: [String: Int] = [:]) {
+                view: ExplorerView? = nil, notes: String? = nil, line: Int? = nil, keyLines: [String: Int] = [:]) {
         self.caption = caption
         self.text = text
         self.pair = pair
@@ -146,6 +149,7 @@ public struct LessonStep: Equatable, Sendable {
         self.layer = layer
         self.head = head
         self.view = view
+        self.notes = notes
         self.line = line
         self.keyLines = keyLines
     }
@@ -268,6 +272,9 @@ private struct LessonReader {
                 let known = ExplorerView.allCases.map(\.rawValue)
                 problem(step, number, key: "view", "unknown view '\(name)'" + hint(for: name, in: known) + "; use one of \(names(known))")
             }
+        }
+        if let value = table["notes"] {
+            if let text = value.string { step.notes = text } else { problem(step, number, key: "notes", "must be a string (speaker notes, shown only by 'maskscope lesson --notes'), found \(shown(value))") }
         }
         return step
     }

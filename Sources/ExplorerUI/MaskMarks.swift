@@ -6,6 +6,10 @@ import AttentionCore
 /// the weight scale, so a closed cell cannot pass for a small weight.
 struct MaskMarks: Sendable {
     let closures: CellClosureMap
+    /// The model's own limit alone (a decoder's causal mask, its sliding window), apart from
+    /// the user's mask: pictures hatch these cells the other way, as the explorer does. Nil for
+    /// an encoder.
+    let modelLimit: CellClosureMap?
 
     /// The marks of `explorer`'s mask read under `semantics` (its own by default): key mask,
     /// pattern, cell edits and `[PAD]`.
@@ -14,6 +18,16 @@ struct MaskMarks: Sendable {
                                   patternValues: explorer.pattern == .none ? [] : explorer.patternValues,
                                   pattern: explorer.pattern, cellEdits: explorer.cellOverrides,
                                   isPadding: explorer.encoding.isPadding)
+        let description = explorer.model.description
+        modelLimit = description.isCausal
+            ? CellClosureMap(keyMask: [Float](repeating: 1, count: explorer.tokens.count), semantics: .hf, modelIsCausal: true,
+                             modelWindow: description.slidingWindow, widenedPrefix: explorer.widenedPrefix ?? 0)
+            : nil
+    }
+
+    /// Whether the model's own causal mask (or sliding window) closes the cell, whatever the user's mask.
+    func isModelClosed(query: Int, key: Int) -> Bool {
+        modelLimit?.closure(query: query, key: key) == .closed(.modelCausal)
     }
 
     var length: Int { closures.length }

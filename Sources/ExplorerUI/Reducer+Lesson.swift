@@ -1,14 +1,17 @@
 import AttentionCore
 
-/// Lesson keys, checked before the main view's: they exist only while a lesson plays. PgDn and
-/// PgUp step too, since that is what a presentation clicker sends; while a lesson plays the
-/// query rows still scroll with the arrows and the mouse wheel.
+/// Lesson keys, checked before the main view's: they exist only while a lesson plays. A
+/// presentation clicker sends PgDn/PgUp (some send Space/Backspace), so those step too; while a
+/// lesson plays the query rows scroll with the arrows and the mouse wheel instead.
 enum LessonKeys {
-    static let nextStep = InputEvent.character("n")
-    static let previousStep = InputEvent.character("N")
+    static let next: Set<InputEvent> = [.character("n"), .pageDown, .character(" ")]
+    static let previous: Set<InputEvent> = [.character("N"), .pageUp, .backspace]
     static let toggleCaption = InputEvent.character("C")
+    static let quit = InputEvent.character("q")
     /// How the caption box writes them.
-    static let hint = "n/PgDn next · N/PgUp back · C hide"
+    static let hint = "n/PgDn/Space next · N/PgUp back · C hide · q q quit"
+    /// The status line while the first `q` waits for its second.
+    static let quitQuestion = "quit the lesson? press q again to quit, any other key to stay"
 }
 
 extension AppState {
@@ -28,17 +31,37 @@ extension AppState {
         LessonStepState(explorer: explorer, layer: layer, head: head, meanOfHeads: meanOfHeads, view: view)
     }
 
-    /// Handles `n`, `N` and `C` while a lesson plays; nil lets the key go to the main view.
+    /// In front of a class one stray `q` must not end the lesson: the first asks (on the status
+    /// line), a second quits, any other key takes the question back and then does what it does.
+    /// Nil lets the key go on.
+    mutating func handleLessonQuit(_ input: InputEvent) -> [Effect]? {
+        guard lesson != nil else { return nil }
+        if quitAsked {
+            quitAsked = false
+            if input == LessonKeys.quit {
+                wantsToQuit = true
+                return [.quit]
+            }
+            if case .mouse(let mouse) = input, mouse.kind == .release { quitAsked = true }
+            return nil
+        }
+        guard input == LessonKeys.quit else { return nil }
+        quitAsked = true
+        message = .warning(LessonKeys.quitQuestion)
+        return []
+    }
+
+    /// Handles the step keys and `C` while a lesson plays; nil lets the key go to the main view.
     mutating func handleLessonKey(_ input: InputEvent) -> [Effect]? {
         guard var player = lesson else { return nil }
         switch input {
-        case LessonKeys.nextStep, .pageDown:
+        case _ where LessonKeys.next.contains(input):
             guard player.stepIndex + 1 < player.stepCount else {
-                message = .info("this is the last step (\(player.stepCount) of \(player.stepCount)); N goes back, q quits")
+                message = .info("this is the last step (\(player.stepCount) of \(player.stepCount)); N goes back, q q quits")
                 return []
             }
             return showLessonStep(player.stepIndex + 1)
-        case LessonKeys.previousStep, .pageUp:
+        case _ where LessonKeys.previous.contains(input):
             guard player.stepIndex > 0 else {
                 message = .info("this is the first step; n goes on")
                 return []
@@ -83,5 +106,6 @@ extension AppState {
         keepSelectionInView()
         generation += 1
         return [.recompute(explorer, generation: generation)] + comparisonEffects
+            + [.lessonStepShown(index: index, count: player.stepCount)]
     }
 }

@@ -31,6 +31,9 @@ public enum Effect: Sendable {
     case prepareText(Explorer, text: String, request: Int)
     /// Write these files into the working folder, atomically, under unused names.
     case export([ExportFile])
+    /// The lesson now shows step `index` (0-based) of `count`: the presenter's notes window
+    /// (`maskscope lesson --notes`) follows it.
+    case lessonStepShown(index: Int, count: Int)
     case quit
 }
 
@@ -44,7 +47,10 @@ public func reduce(_ state: AppState, _ event: AppEvent) -> (AppState, [Effect])
 
 extension AppState {
     /// The effect that computes the current engine state; the app loop sends it at start.
-    public var initialEffects: [Effect] { [.recompute(explorer, generation: generation)] + comparisonEffects }
+    public var initialEffects: [Effect] {
+        [.recompute(explorer, generation: generation)] + comparisonEffects
+            + (lesson.map { [.lessonStepShown(index: $0.stepIndex, count: $0.stepCount)] } ?? [])
+    }
 
     mutating func apply(_ event: AppEvent) -> [Effect] {
         switch event {
@@ -148,6 +154,7 @@ extension AppState {
         }
         message = nil
         semanticsChange = nil
+        if let effects = handleLessonQuit(input) { return effects }
         if let effects = handleLessonKey(input) { return effects }
         if case .mouse(let mouse) = input { return handle(mouse) }
         guard let action = KeyBindings.action(for: input) else {
@@ -232,6 +239,9 @@ extension AppState {
         case .cycleScale:
             scale = scale.next
             message = .info("color scale: " + (scale == .perHead ? "0…the largest weight of this map" : scale == .absolute ? "0…1, comparable across heads" : "0…each row's largest weight"))
+        case .toggleZoom:
+            zoom.toggle()
+            message = .info(zoom ? "zoom: big cells for a projector; arrows scroll; Z goes back" : "zoom off")
         case .toggleDense:
             dense.toggle()
             if dense, !colors.hasSmoothColors || theme.isMonochrome {
@@ -272,7 +282,7 @@ extension AppState {
                 view = .heatmap
             } else {
                 // Esc never quits: a stray Esc in front of a class must not end the session.
-                message = .info("Esc closes overlays and views; q quits")
+                message = .info(lesson == nil ? "Esc closes overlays and views; q quits" : "Esc never quits a lesson; q twice quits")
             }
         case .quit:
             wantsToQuit = true

@@ -213,7 +213,7 @@ func renderHint(_ canvas: inout Canvas, layout: Layout) {
     } else if state.view == .overview {
         hint = "←→ head  ↑↓ layer  Enter open the map  o or Esc back  f scale  ? help  q quit"
     } else {
-        hint = KeyBindings.hint(width: layout.width - 1)
+        hint = KeyBindings.hint(width: layout.width - 1, quit: state.lesson == nil ? "q quit" : "q q quit")
     }
     canvas.text(" " + hint, x: 0, y: layout.hintRow, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width)
 }

@@ -44,7 +44,9 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
     let closures = state.closureMap
     let hatch = MaskMarking.hatchGlyph(canvas.theme)
     let ground = canvas.color(canvas.theme.maskedGround)
-    let horizontal = labelsFitHorizontally(tokens, columns: columns, cellWidth: layout.cellWidth)
+    // Zoomed, labels are always written across (cut to the cell): a projector's audience reads
+    // words, not letters stacked top to bottom.
+    let horizontal = layout.zoom || labelsFitHorizontally(tokens, columns: columns, cellWidth: layout.cellWidth)
     let vertical = horizontal ? [:] : verticalLabels(tokens, columns: columns, height: layout.columnLabelHeight)
 
     // Key labels: horizontal when every one in view fits its column, else top to bottom, cut

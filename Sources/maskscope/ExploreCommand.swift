@@ -45,6 +45,9 @@ struct ExploreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Head shown first, 0-based.", valueName: "head"))
     var head: Int = 0
 
+    @Flag(help: "Projector zoom: big heatmap cells with key labels written across, fewer tokens on screen (Z toggles it inside).")
+    var zoom = false
+
     func validate() throws {
         if text == "-" {
             throw ValidationError("the explorer reads keys from the terminal, so it cannot read the text from standard input; pass the text as an argument")
@@ -81,7 +84,7 @@ struct ExploreCommand: ParsableCommand {
             printToStandardError("Error: \(error)")
             throw ExitCode.failure
         }
-        let final = ExplorerLoop().run(state, on: terminal)
+        let final = ExplorerLoop().run(zoom ? state.zoomed(true) : state, on: terminal)
         terminal.shutdown()
         if let sessionURL {
             do {

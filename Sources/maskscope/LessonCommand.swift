@@ -16,10 +16,24 @@ struct LessonCommand: ParsableCommand {
         carry over to later steps; a new text resets the mask. The shipped lessons are in \
         lessons/.
 
-        In the explorer: n next step, N previous step, C hides or shows the caption. Every \
-        other key works as usual (PgUp/PgDn still scroll the query rows); edits made in a step \
-        come back when you return to it, and a step seen for the first time is shown as \
-        written.
+        In the explorer: n, PgDn or Space next step; N, PgUp or Backspace previous step (a \
+        presentation clicker sends PgDn/PgUp, so while a lesson plays they step instead of \
+        scrolling the query rows: the arrows and the mouse wheel scroll). C hides or shows \
+        the caption, Z (or --zoom) draws big cells for a projector. Esc never quits a \
+        lesson; q asks, a second q quits, any other key stays. Every other key works as \
+        usual; edits made in a step come back when you return to it, and a step seen for the \
+        first time is shown as written.
+
+        Speaker notes: a step's `notes = \"\"\"…\"\"\"` are never shown on the audience's screen. \
+        Run `maskscope lesson --notes FILE` in a second terminal: it follows the presenter's \
+        steps live and shows the step number, its notes, the next step's caption and the \
+        elapsed time (through a small status file in $XDG_RUNTIME_DIR/maskscope, else \
+        /tmp/maskscope-UID). It waits while no presenter plays FILE.
+
+        --export DIR writes slides: step-01.svg … (each step's view as a vector picture under \
+        the lesson's title, the step number and the caption) and index.html, which steps \
+        through them offline with the arrow keys, Space/Backspace, PgDn/PgUp, Home/End \
+        (#N in the address opens step N). A re-run writes the same bytes.
 
         --check plays every step on the model without a terminal and prints each problem as \
         FILE:LINE: step N (KEY): what is wrong. Exit status 0 when the lesson is clean, 1 when \
@@ -35,14 +49,34 @@ struct LessonCommand: ParsableCommand {
     @Flag(help: "Check the lesson against the model and print every problem instead of playing it.")
     var check = false
 
+    @Flag(help: "Follow the presenter of FILE from a second terminal: its step, speaker notes, the next caption and the elapsed time.")
+    var notes = false
+
+    @Option(help: ArgumentHelp("Write one SVG slide per step and an index.html into this folder (created if needed) instead of playing.", valueName: "dir"))
+    var export: String?
+
+    @Flag(help: "Projector zoom: big heatmap cells with key labels written across (Z toggles it inside).")
+    var zoom = false
+
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file.", valueName: "theme"))
     var theme: String?
+
+    func validate() throws {
+        let modes = [check ? "--check" : nil, notes ? "--notes" : nil, export != nil ? "--export" : nil].compactMap { $0 }
+        if modes.count > 1 { throw ValidationError("\(modes.joined(separator: " and ")) cannot be combined: give one") }
+    }
 
     var url: URL { URL(fileURLWithPath: (file as NSString).expandingTildeInPath) }
 
     func run() throws {
+        if notes {
+            try LessonNotes(file: file, url: url).run()
+            return
+        }
         let loaded = try ErrorReporting.running(command: "lesson") { try modelOptions.load() }
-        if check {
+        if let export {
+            try LessonExport(file: file, url: url, folder: export, theme: theme).run(model: loaded)
+        } else if check {
             try runCheck(model: loaded)
         } else {
             try play(model: loaded)
@@ -75,7 +109,11 @@ struct LessonCommand: ParsableCommand {
         }
         let (themes, themeIndex, notice) = ThemeSelection.resolve(requested: theme, environment: ProcessInfo.processInfo.environment)
         let state = AppState(lesson: player, themes: themes, themeIndex: themeIndex,
-                             message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
+                             message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil)).zoomed(zoom)
+        // The notes window (`--notes`) follows the steps through a status file; a lesson still
+        // plays when no private folder can be had for it, with a warning.
+        let presenter = PresenterBroadcast(lessonPath: url.path)
+        if let problem = presenter.problem { printToStandardError("warning: \(problem); --notes cannot follow this lesson") }
         let terminal: NCursesTerminal
         do {
             terminal = try NCursesTerminal()
@@ -83,7 +121,8 @@ struct LessonCommand: ParsableCommand {
             printToStandardError("Error: \(error)")
             throw ExitCode.failure
         }
-        ExplorerLoop().run(state, on: terminal)
+        ExplorerLoop(lessonStepObserver: { index, count in presenter.show(step: index, of: count) }).run(state, on: terminal)
         terminal.shutdown()
+        presenter.end()
     }
 }

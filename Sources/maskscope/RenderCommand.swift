@@ -72,6 +72,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Color scale: map (0…the map's largest weight, the explorer's default), absolute (0…1) or row (0…each row's largest weight).", valueName: "scale"))
     var scale: ScaleArgument = .map
 
+    @Flag(help: "Projector zoom for ansi and text: big heatmap cells with key labels written across, as Z and --zoom draw them in the explorer (the map then shows the tokens that fit).")
+    var zoom = false
+
     @Option(help: ArgumentHelp("Output format: ansi, text or svg. Default: ansi on a terminal, else text.", valueName: "format"))
     var format: Format?
 
@@ -117,7 +120,7 @@ struct RenderCommand: ParsableCommand {
             let output = try Self.output(format: format, explorer: explorer, theme: chosenTheme, view: view.value, layer: layer, head: head,
                                          query: query,
                                          width: width ?? Self.width(environment: environment), height: height,
-                                         scale: scale.value, environment: environment)
+                                         scale: scale.value, zoom: zoom, environment: environment)
             var stream = OutputStream.standardOutput
             try stream.append(output)
             try stream.flush()
@@ -126,7 +129,7 @@ struct RenderCommand: ParsableCommand {
 
     /// The whole output for `format`, drawn by the explorer's renderer.
     static func output(format: Format, explorer: Explorer, theme: Theme, view: ExplorerView = .heatmap, layer: Int, head: Int,
-                       query: Int = 1, width: Int, height: Int?, scale: WeightScale = .perHead,
+                       query: Int = 1, width: Int, height: Int?, scale: WeightScale = .perHead, zoom: Bool = false,
                        environment: [String: String]) throws -> String {
         switch format {
         case .svg:
@@ -136,14 +139,14 @@ struct RenderCommand: ParsableCommand {
             return svgDocument(for: state)
         case .text:
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: .none, width: width, height: height,
-                                             layer: layer, head: head, view: view, query: query, scale: scale)
+                                             layer: layer, head: head, view: view, query: query, scale: scale, zoom: zoom)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             return PlainTextOutput.text(render(state, chrome: .document))
         case .ansi:
             let colors = ansiColors(environment: environment)
             let state = HeadlessRender.state(explorer: explorer, theme: theme, colors: colors,
                                              width: width, height: height, layer: layer, head: head, view: view,
-                                             query: query, scale: scale)
+                                             query: query, scale: scale, zoom: zoom)
             try ModelOutputError.check(state.result, model: explorer.model.info.name)
             let grid = render(state, chrome: .document)
             return AnsiOutput.text(grid, colors: colors, attributes: !noColor(environment))

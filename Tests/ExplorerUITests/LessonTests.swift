@@ -244,7 +244,8 @@ private func builtin() -> EncoderModel { BuiltinModel.make() }
         #expect(state.lesson?.stepIndex == 1)
         state = press(state, .character("?"), .escape)
         #expect(state.overlay == .none && !state.wantsToQuit)
-        #expect(press(state, .character("q")).wantsToQuit)
+        #expect(!press(state, .character("q")).wantsToQuit)
+        #expect(press(state, .character("q"), .character("q")).wantsToQuit)
     }
 
     func lessonState(width: Int = 80, height: Int = 24) throws -> AppState {

@@ -25,8 +25,12 @@ struct ComparePicture {
         let title = PictureTitle.draw(&svg, palette: palette, state: state, heading: "Compare semantics",
                                       caption: "the same mask values read three ways; one scale for all three maps; row \(query) \(tokens[query]) framed and drawn as bars below",
                                       x: margin, y: margin)
-        let panels: [(semantics: MaskSemantics, weights: [[Float]], marks: MaskMarks)] = comparison.bySemantics.compactMap { entry in
-            weights(of: entry.result, state).map { (entry.semantics, $0, MaskMarks(state.explorer, semantics: entry.semantics)) }
+        let causal = state.explorer.model.description.isCausal
+        let panels: [(semantics: MaskSemantics, weights: [[Float]], marks: MaskMarks, flagged: Set<Int>)] = comparison.bySemantics.compactMap { entry in
+            weights(of: entry.result, state).map {
+                (entry.semantics, $0, MaskMarks(state.explorer, semantics: entry.semantics),
+                 causal ? Set(entry.result.queriesWithEveryAllowedKeyMasked) : [])
+            }
         }
         // One scale for the three maps: 0…1 when the explorer's scale is absolute, else 0…their
         // largest weight in view.
@@ -51,7 +55,7 @@ struct ComparePicture {
             svg.text(panel.semantics.shortSummary, x: x0, y: headingY + 20, size: 13, fill: palette.dim, className: "panel-summary")
             let marks = panel.marks
             let map = MapPicture(values: panel.weights, rows: rows, columns: columns, x: x0, y: top, cell: cell, marks: marks,
-                                 tag: [("semantics", panel.semantics.rawValue)],
+                                 tag: [("semantics", panel.semantics.rawValue)], flaggedRows: panel.flagged, flagColor: palette.warning,
                                  fill: { w, _ in palette.weightFill(maximum > 0 ? Double(w / maximum) : 0) },
                                  tooltip: { q, k, w, s in
                                      "\(panel.semantics.rawValue): \(q) \(tokens[q]) → \(k) \(tokens[k]): "
@@ -80,11 +84,13 @@ struct ComparePicture {
         }
         let mapBottom = top + Double(rows.count) * cell
         let bars = RowBars.draw(&svg, palette: palette, state: state, query: query,
-                                rows: panels.map { ($0.semantics, $0.weights[query], $0.marks) }, x: margin, y: mapBottom + 40)
+                                rows: panels.map { ($0.semantics, $0.weights[query], $0.marks) }, x: margin, y: mapBottom + 40,
+                                flaggedRows: panels.map(\.flagged))
         right = max(right, bars.right)
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maximum, note: "one scale for the three maps, fitted to their largest weight, \(weightText(maximum))"),
-                                        x: margin, y: bars.bottom + 36)
+                                        x: margin, y: bars.bottom + 36, causal: causal,
+                                        flagged: panels.contains { !$0.flagged.isEmpty })
         right = max(right, legend.right)
         let heading = "Maskscope compare: \(state.explorer.model.info.name), layer \(state.layer), head \(state.head)"
         return svg.document(width: right + margin, height: legend.bottom + margin, background: palette.background, title: heading)
@@ -97,7 +103,7 @@ struct ComparePicture {
 enum RowBars {
     static func draw(_ svg: inout SVGBuilder, palette: PicturePalette, state: AppState, query: Int,
                      rows: [(semantics: MaskSemantics, weights: [Float], marks: MaskMarks)],
-                     x: Double, y: Double) -> (bottom: Double, right: Double) {
+                     x: Double, y: Double, flaggedRows: [Set<Int>] = []) -> (bottom: Double, right: Double) {
         let tokens = state.tokens
         svg.text("Row \(query) \(tokens[query]): its weight on each key under \(rows.map(\.semantics.rawValue).joined(separator: ", "))",
                  x: x, y: y, size: 18, fill: palette.foreground, bold: true, className: "bars-title")
@@ -120,6 +126,16 @@ enum RowBars {
                          fill: palette.dim, anchor: "end", middle: true, className: "bar-tag")
                 let data = [("q", String(query)), ("k", String(key)), ("semantics", row.semantics.rawValue)]
                 let weight = row.weights[key]
+                // A decoder's later keys: closed by the model itself, unless the row has no key left
+                // (then transformers spreads it over every position and the weight is real).
+                if row.marks.state(query: query, key: key) != .masked, !(flaggedRows.indices.contains(index) && flaggedRows[index].contains(query)),
+                   row.marks.isModelClosed(query: query, key: key) {
+                    svg.rect(x: barX, y: by, width: 36, height: barHeight, fill: PicturePalette.causalFill, stroke: palette.dim,
+                             strokeWidth: 0.5, className: "bar-causal", data: data)
+                    svg.text("causal · 0", x: barX + 44, y: by + barHeight / 2, size: 12, fill: palette.dim,
+                             middle: true, className: "bar-value")
+                    continue
+                }
                 switch row.marks.state(query: query, key: key) {
                 case .masked:
                     svg.rect(x: barX, y: by, width: 36, height: barHeight, fill: PicturePalette.maskedFill, stroke: palette.dim,

@@ -34,7 +34,9 @@ struct DiffPicture {
         let labelBottom = title.bottom + 12 + keyLabelHeight
         let maskRowY = labelBottom + 8 + font / 2
         let top = maskRowY + font / 2 + 8
+        let flagged = state.explorer.model.description.isCausal ? Set(state.result?.queriesWithEveryAllowedKeyMasked ?? []) : []
         let map = MapPicture(values: deltas, rows: rows, columns: columns, x: left, y: top, cell: cell, marks: marks,
+                             flaggedRows: flagged, flagColor: palette.warning,
                              fill: { d, _ in palette.deltaFill(extent > 0 ? Double(d / extent) : 0) },
                              tooltip: { q, k, d, s in
                                  "\(q) \(tokens[q]) → \(k) \(tokens[k]): Δ \(String(format: "%+.4f", Double(d))) (\(weightText(unmasked[q][k])) → \(weightText(masked[q][k])))"
@@ -52,7 +54,8 @@ struct DiffPicture {
                      fill: keyState == .kept ? palette.dim : palette.foreground, anchor: "middle", bold: keyState != .kept,
                      middle: true, className: "mask-value")
         }
-        map.drawQueryLabels(&svg, labels: { "\($0) \(tokens[$0])" }, size: font, color: { _ in palette.label })
+        map.drawQueryLabels(&svg, labels: { "\($0) \(tokens[$0])" + (flagged.contains($0) ? " !" : "") }, size: font,
+                            color: { flagged.contains($0) ? palette.warning : palette.label })
         map.draw(&svg)
         let movedX = left + map.width + 16
         svg.text("mass moved", x: movedX, y: maskRowY, size: font, fill: palette.label, bold: true, middle: true, className: "moved-heading")
@@ -62,7 +65,7 @@ struct DiffPicture {
         }
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .deltas(extent: extent, note: "symmetric, fitted to the largest |Δ| of the open cells, \(String(format: "%.4f", Double(extent)))"),
-                                        x: margin, y: top + map.height + 30)
+                                        x: margin, y: top + map.height + 30, causal: marks.modelLimit != nil, flagged: !flagged.isEmpty)
         let right = max(title.right, legend.right, movedX + SVGBuilder.textWidth("mass moved", size: font, bold: true))
         let heading = "Maskscope diff: \(state.explorer.model.info.name), layer \(state.layer), head \(state.head), \(semantics.rawValue)"
         return svg.document(width: right + margin, height: legend.bottom + margin, background: palette.background, title: heading)

@@ -36,7 +36,9 @@ struct HeatmapPicture {
         let fit = ScaleFit(state.scale, weights: weights)
         let maximum = state.scale == .perRow ? nil : fit.top
         let tokens = state.tokens
+        let flagged = state.explorer.model.description.isCausal ? Set(state.result?.queriesWithEveryAllowedKeyMasked ?? []) : []
         let map = MapPicture(values: weights, rows: rows, columns: columns, x: left, y: top, cell: cell, marks: marks,
+                             flaggedRows: flagged, flagColor: palette.warning,
                              fill: { w, q in palette.weightFill(fit.position(w, query: q)) },
                              tooltip: { q, k, w, s in
                                  "\(q) \(tokens[q]) → \(k) \(tokens[k]): " + weightText(w)
@@ -56,12 +58,12 @@ struct HeatmapPicture {
                      middle: true, className: "mask-value")
         }
         let noKeys = Set(state.result?.queriesWithNoKeys ?? [])
-        map.drawQueryLabels(&svg, labels: { "\($0) \(tokens[$0])" + (noKeys.contains($0) ? " ∅" : "") }, size: font,
-                            color: { _ in palette.label }, bold: { _ in state.theme.boldLabels })
+        map.drawQueryLabels(&svg, labels: { "\($0) \(tokens[$0])" + (noKeys.contains($0) ? " ∅" : flagged.contains($0) ? " !" : "") }, size: font,
+                            color: { flagged.contains($0) ? palette.warning : palette.label }, bold: { _ in state.theme.boldLabels })
         map.draw(&svg)
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maximum, note: heatmapScaleNote(state.scale, top: fit.top)),
-                                        x: margin, y: top + map.height + 30)
+                                        x: margin, y: top + map.height + 30, causal: marks.modelLimit != nil, flagged: !flagged.isEmpty)
         var y = legend.bottom + 36
         svg.text("Mask", x: margin, y: y, size: 15, fill: palette.label, bold: true, className: "mask-heading")
         var right = max(title.right, legend.right, left + map.width)

@@ -37,10 +37,17 @@ struct MathPicture {
         let maxWeight = shown.map { math.weights[$0] }.max() ?? 0
         let semantics = state.explorer.semantics
         let mask = state.explorer.mask
+        // A decoder's row with every allowed key masked is spread over every position: its
+        // future keys carry weight then, so they are not drawn as closed by the causal mask.
+        let flaggedRow = state.explorer.model.description.isCausal
+            && (state.result?.queriesWithEveryAllowedKeyMasked.contains(query) ?? false)
         for (row, key) in shown.enumerated() {
             let y = top + Double(row) * line
             let cellState = marks.state(query: query, key: key)
-            let closed = cellState == .masked
+            let causal = cellState != .masked && !flaggedRow && marks.isModelClosed(query: query, key: key)
+            let closed = cellState == .masked || causal
+            let hatch = causal ? PicturePalette.causalFill : PicturePalette.maskedFill
+            let hatchClass = causal ? "causal" : "masked"
             svg.text("\(key) \(tokens[key])", x: margin + labelWidth - 60, y: y + barHeight / 2, size: 14, fill: closed ? palette.masked : palette.label,
                      anchor: "end", bold: true, middle: true, className: "math-key")
             svg.text(maskMarker(mask[key], semantics), x: margin + labelWidth - 52, y: y + barHeight / 2, size: 13,
@@ -58,8 +65,8 @@ struct MathPicture {
             // Bias: a number; a closed key's bias is a hatched swatch with its value.
             let bias = math.bias[key]
             if closed {
-                svg.rect(x: columnX[1], y: y, width: 36, height: barHeight, fill: PicturePalette.maskedFill, stroke: palette.dim,
-                         strokeWidth: 0.5, className: "masked", data: data)
+                svg.rect(x: columnX[1], y: y, width: 36, height: barHeight, fill: hatch, stroke: palette.dim,
+                         strokeWidth: 0.5, className: hatchClass, data: data)
             }
             svg.text(bias == 0 ? "0" : formatBias(bias), x: columnX[1] + (closed ? 44 : 0), y: y + barHeight / 2, size: 13,
                      fill: closed ? palette.masked : palette.foreground, bold: closed, middle: true, className: "stage-value")
@@ -67,9 +74,9 @@ struct MathPicture {
             for (index, value, scale) in [(2, math.exp[key], Float(1)), (3, math.weights[key], maxWeight)] {
                 let x = columnX[index]
                 if closed {
-                    svg.rect(x: x, y: y, width: 36, height: barHeight, fill: PicturePalette.maskedFill, stroke: palette.dim,
-                             strokeWidth: 0.5, className: "masked", data: data)
-                    svg.text("0 (masked)", x: x + 44, y: y + barHeight / 2, size: 13, fill: palette.foreground, bold: true, middle: true,
+                    svg.rect(x: x, y: y, width: 36, height: barHeight, fill: hatch, stroke: palette.dim,
+                             strokeWidth: 0.5, className: hatchClass, data: data)
+                    svg.text(causal ? "0 (causal)" : "0 (masked)", x: x + 44, y: y + barHeight / 2, size: 13, fill: palette.foreground, bold: true, middle: true,
                              className: "stage-value")
                     continue
                 }
@@ -92,7 +99,7 @@ struct MathPicture {
         svg.text(footer, x: margin, y: bottom + 16, size: 14, fill: palette.dim, className: "caption")
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maxWeight, note: "weight bars' colors, fitted to the row's largest weight"),
-                                        x: margin, y: bottom + 40)
+                                        x: margin, y: bottom + 40, causal: marks.modelLimit != nil)
         let right = max(title.right, legend.right, columnX[3] + barWidth + numberWidth)
         let heading = "Maskscope math: \(state.explorer.model.info.name), layer \(state.layer), head \(state.head), query \(query)"
         return svg.document(width: right + margin, height: legend.bottom + margin, background: palette.background, title: heading)

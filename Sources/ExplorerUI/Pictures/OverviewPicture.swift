@@ -63,7 +63,7 @@ struct OverviewPicture {
                  size: 16, fill: palette.selection, bold: true, className: "selected-name")
         let legend = PictureLegend.draw(&svg, palette: palette,
                                         scale: .weights(maximum: maximum, note: "one scale for every map, fitted to the largest weight, \(weightText(maximum))"),
-                                        x: margin, y: gridBottom + 36)
+                                        x: margin, y: gridBottom + 36, causal: marks.modelLimit != nil)
         let right = max(title.right, legend.right, left + Double(maps.headCount) * (tile + gap))
         let heading = "Maskscope overview: \(state.explorer.model.info.name), \(maps.layerCount) layers × \(maps.headCount) heads"
         return svg.document(width: right + margin, height: legend.bottom + margin, background: palette.background, title: heading)

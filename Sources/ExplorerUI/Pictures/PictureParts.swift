@@ -7,7 +7,9 @@ import Foundation
 struct PicturePalette {
     static let maskedHatch = "masked-hatch"
     static let partialDots = "partial-dots"
+    static let causalHatch = "causal-hatch"
     static let maskedFill = "url(#\(maskedHatch))"
+    static let causalFill = "url(#\(causalHatch))"
     static let partialFill = "url(#\(partialDots))"
 
     let theme: Theme
@@ -47,6 +49,11 @@ struct PicturePalette {
         <pattern id="\(Self.maskedHatch)" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(45)">\
         <rect width="7" height="7" fill="\(hex(theme.maskedGround))"/><rect width="2.5" height="7" fill="\(hatchStripe)"/></pattern>
         """)
+        // The model's own causal mask: thinner stripes the other way, so it never reads as the user's mask.
+        svg.define(Self.causalHatch, """
+        <pattern id="\(Self.causalHatch)" patternUnits="userSpaceOnUse" width="7" height="7" patternTransform="rotate(-45)">\
+        <rect width="7" height="7" fill="\(hex(theme.maskedGround))"/><rect width="1.2" height="7" fill="\(hatchStripe)"/></pattern>
+        """)
         svg.define(Self.partialDots, """
         <pattern id="\(Self.partialDots)" patternUnits="userSpaceOnUse" width="9" height="9">\
         <circle cx="4.5" cy="4.5" r="1.6" fill="#ffffff" stroke="#000000" stroke-width="0.7"/></pattern>
@@ -67,6 +74,11 @@ struct MapPicture {
     let marks: MaskMarks?
     /// Extra `data-` attributes every cell carries (which panel or tile it belongs to).
     var tag: [(String, String)] = []
+    /// Decoder rows whose every allowed key is masked: transformers spreads them uniformly over
+    /// every position, so their weights are drawn (future keys included) and the row is framed.
+    var flaggedRows: Set<Int> = []
+    /// The frame's color.
+    var flagColor = "#e0a000"
     /// The fill of a value that is not closed, given its value and query row.
     let fill: (Float, Int) -> String
     /// The tooltip of a cell: "3 brown → 5 jumps: 0.1234".
@@ -86,6 +98,11 @@ struct MapPicture {
                 let state = marks?.state(query: query, key: key) ?? .kept
                 let data = tag + [("q", String(query)), ("k", String(key))]
                 let title = tooltip(query, key, value, state)
+                if marks?.isModelClosed(query: query, key: key) == true, !flaggedRows.contains(query) {
+                    svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: PicturePalette.causalFill,
+                             className: "causal", data: data, title: "\(query) → \(key): closed by the model's own causal mask")
+                    continue
+                }
                 if state == .masked {
                     svg.rect(x: cellX(key), y: cellY(query), width: cell, height: cell, fill: PicturePalette.maskedFill,
                              className: "masked", data: data, title: title)
@@ -98,6 +115,11 @@ struct MapPicture {
                              className: "partial", data: data)
                 }
             }
+        }
+        for query in rows where flaggedRows.contains(query) {
+            svg.rect(x: x + 1, y: cellY(query) + 1, width: width - 2, height: cell - 2, fill: "none", stroke: flagColor,
+                     strokeWidth: 2, className: "no-allowed-key", data: tag + [("q", String(query))],
+                     title: "\(query): every key this query may see is masked; transformers spreads its weight uniformly over all positions")
         }
         svg.raw("</g>")
     }
@@ -132,7 +154,7 @@ struct PictureLegend {
 
     /// Draws it with its top-left at (`x`, `y`); returns its bottom and right edges.
     static func draw(_ svg: inout SVGBuilder, palette: PicturePalette, scale: Scale, x: Double, y: Double,
-                     showPartial: Bool = true) -> (bottom: Double, right: Double) {
+                     showPartial: Bool = true, causal: Bool = false, flagged: Bool = false) -> (bottom: Double, right: Double) {
         let barWidth = 300.0, barHeight = palette.theme.largeLegend ? 24.0 : 16.0
         let id: String, ticks: [(Double, String)], caption: String, note: String
         switch scale {
@@ -178,6 +200,21 @@ struct PictureLegend {
             svg.rect(x: left, y: rowY, width: 28, height: 18, fill: PicturePalette.partialFill, stroke: palette.dim, className: "legend-partial")
             svg.text("kept partly: the mask scales this weight down (soft < 1, negative bias) but keeps it", x: left + 38, y: rowY + 9,
                      size: 14, fill: palette.foreground, middle: true, className: "legend-text")
+        }
+        if causal {
+            rowY += 26
+            let text = "causal: the model's own mask (a query never sees a later key), not yours"
+            svg.rect(x: left, y: rowY, width: 28, height: 18, fill: PicturePalette.causalFill, stroke: palette.dim, className: "legend-causal")
+            svg.text(text, x: left + 38, y: rowY + 9, size: 14, fill: palette.foreground, middle: true, className: "legend-text")
+            right = max(right, left + 38 + SVGBuilder.textWidth(text, size: 14))
+        }
+        if flagged {
+            rowY += 26
+            let text = "! framed row: every key it may see is masked; transformers spreads it uniformly over all positions"
+            svg.rect(x: left + 1, y: rowY + 1, width: 26, height: 16, fill: "none", stroke: palette.warning, strokeWidth: 2,
+                     className: "legend-no-allowed-key")
+            svg.text(text, x: left + 38, y: rowY + 9, size: 14, fill: palette.foreground, middle: true, className: "legend-text")
+            right = max(right, left + 38 + SVGBuilder.textWidth(text, size: 14))
         }
         return (rowY + 18, right)
     }
