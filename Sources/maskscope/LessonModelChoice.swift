@@ -42,7 +42,7 @@ struct LessonModelChoice {
         let location: ModelLocation
         do {
             location = try locator.locate(named)
-        } catch let missing as ModelLocatorError where missing.isNotInstalled {
+        } catch let missing where Self.isNotInstalled(missing) {
             let variable = requirementVariable(for: ModelChoice(argument: named)).flatMap { environment[$0] == "1" ? $0 : nil }
             let reason = String(describing: missing).split(separator: "\n").first.map(String.init) ?? "\(missing)"
             if let fallback {
@@ -67,12 +67,14 @@ struct LessonModelChoice {
     }
 }
 
-extension ModelLocatorError {
-    /// A known model (`smollm2`, `minilm`) that is simply not pip-installed; any other locator
-    /// error (a typo, a missing folder) is the lesson's mistake and is reported, not fallen back from.
-    var isNotInstalled: Bool {
-        switch self {
-        case .miniLMNotInstalled, .smolLM2NotInstalled: return true
+extension LessonModelChoice {
+    /// A known model (`smollm2`, `minilm`) that is not pip-installed, or an Ollama model that is
+    /// not pulled; any other error (a typo, a missing folder, a broken file) is the lesson's
+    /// or the machine's mistake and is reported, not fallen back from.
+    static func isNotInstalled(_ error: any Error) -> Bool {
+        switch error {
+        case ModelLocatorError.miniLMNotInstalled, ModelLocatorError.smolLM2NotInstalled: return true
+        case OllamaStoreError.noStore, OllamaStoreError.modelNotFound: return true
         default: return false
         }
     }

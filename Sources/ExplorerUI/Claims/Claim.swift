@@ -92,8 +92,8 @@ public enum ClaimSubject: Equatable, Sendable {
 public enum ClaimState: String, Equatable, Sendable, CaseIterable {
     /// Every weight of the row equal (within the tolerance): what a row with no key left gets.
     case uniform
-    /// No attention can flow: every cell's bias is −∞ or float32's lowest (mask, pattern or the
-    /// model's causal limit).
+    /// No attention can flow: every cell's bias is ≤ −1e30 (−∞, float32's lowest, hf4's
+    /// (1 − m) × lowest), from the mask, a pattern or the model's causal limit.
     case closed
     /// Not closed: at least one cell (of a row, key) lets attention through.
     case open

@@ -8,6 +8,11 @@ public struct ClaimEvaluator {
     /// `==`/`!=` on numbers and `uniform` allow this much difference (the parity bar).
     public static let tolerance = 1e-4
 
+    /// A cell is closed when its logit bias is at most this: −∞, float32's lowest (a causal or
+    /// `hf` mask) or hf4's (1 − m) × lowest for any m < 1 − 1e-8. Against such a bias exp()
+    /// underflows to exactly 0 for any finite score, so no weight can pass.
+    public static let closedBias: Float = -1e30
+
     private let context: ClaimContext
 
     public init(explorer: Explorer, layer: Int, head: Int, meanOfHeads: Bool = false) {
@@ -212,10 +217,10 @@ public struct ClaimEvaluator {
             }
             return .holds
         case .closed, .open:
+            _ = try places(scope)  // the bias is every head's, but a scope naming no layer is still an error
             guard let bias = context.masked?.bias else { throw ClaimUsageError("the forward pass did not complete") }
             let length = context.length
-            let lowest = -Float.greatestFiniteMagnitude
-            func closed(_ q: Int, _ k: Int) -> Bool { bias.values[q * length + k] <= lowest }
+            func closed(_ q: Int, _ k: Int) -> Bool { bias.values[q * length + k] <= Self.closedBias }
             let wantClosed = (state == .closed) == expected
             let cells: [(label: String, cells: [(Int, Int)])]
             switch subject {

@@ -31,6 +31,9 @@
 ///   explorer's mean view shows it. A claim must hold in every selected layer and head.
 /// - `==` and `!=` on numbers allow 1e-4 (the project's parity bar): `weight(…) == 0` is
 ///   true for 0.00003. `<`, `<=`, `>`, `>=` compare exactly. `uniform` uses the same 1e-4.
+/// - A cell is `closed` when its logit bias is ≤ −1e30 (its weight is exactly 0 whatever the
+///   score): masked under hf or hf4, outside a pattern, or after the query on a causal model.
+///   A row or key is closed when all its cells are; `open` is the opposite.
 /// - `moved(q=Q)` is ½ Σ_k |w(Q,k) − w₀(Q,k)|, 0…1: the share of the row's attention that
 ///   went to other keys, against the same text with every mask value 1, no pattern, and the
 ///   model's own causal mask (what `maskscope effect` calls "before").
