@@ -21,9 +21,17 @@ struct LessonCommand: ParsableCommand {
         come back when you return to it, and a step seen for the first time is shown as \
         written.
 
-        --check plays every step on the model without a terminal and prints each problem as \
-        FILE:LINE: step N (KEY): what is wrong. Exit status 0 when the lesson is clean, 1 when \
-        it has problems.
+        A lesson may name its model (model = "smollm2") and a fallback it also holds on \
+        (fallback = "builtin"); --model overrides both. A missing model falls back with a \
+        message. A step's expect = [...] holds claims such as "weight(q=5, k=2) == 0 in every \
+        head of layer 0" or "top1(after) != top1(before)" (the language is in README, \
+        "Checked claims").
+
+        --check plays every step on the model without a terminal, evaluates every claim, and \
+        prints each problem as FILE:LINE: step N (KEY): what is wrong, a false claim with the \
+        value found. Exit status 0 when the lesson is clean, 1 when it has problems, or when \
+        its model is missing and MASKSCOPE_REQUIRE_SMOLLM2=1 / MASKSCOPE_REQUIRE_MINILM=1 \
+        requires it.
         """
     )
 
