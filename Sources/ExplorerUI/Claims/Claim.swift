@@ -70,8 +70,8 @@ public enum ClaimQuantity: Equatable, Sendable {
 
 public enum ClaimComparator: String, Equatable, Sendable, CaseIterable {
     case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    /// `contains`: a token list holds a token.
-    case contains
+    /// `contains`: a token list holds a token; `excludes`: it does not.
+    case contains, excludes
 }
 
 /// The right-hand side of a comparison.

@@ -182,7 +182,7 @@ public struct ClaimEvaluator {
         case .lessOrEqual: return a <= b
         case .greater: return a > b
         case .greaterOrEqual: return a >= b
-        case .contains: return false
+        case .contains, .excludes: return false
         }
     }
 
@@ -282,9 +282,10 @@ public struct ClaimEvaluator {
         case .text(let text):
             switch comparator {
             case .contains: holds = list.contains { $0.matches(text) }
+            case .excludes: holds = !list.contains { $0.matches(text) }
             case .equal: holds = list.count == 1 && list[0].matches(text)
             case .notEqual: holds = !(list.count == 1 && list[0].matches(text))
-            default: throw ClaimUsageError("a token list compares with ==, != or contains")
+            default: throw ClaimUsageError("a token list compares with ==, !=, contains or excludes")
             }
         case let .quantity(.top(otherCount, otherRun, otherQuery)):
             let right = try predictions(at: otherQuery).top(otherCount, otherRun)

@@ -13,7 +13,7 @@
 /// run        := "before" | "after"                  unmasked run | the step's mask
 /// subject    := "row" pos | "key" pos | "cell(q=" pos ", k=" pos ")"
 /// value      := number | 'token text' | quantity
-/// OP         := "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains"
+/// OP         := "==" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "excludes"
 /// pos        := N | -N | "last" | "*" | 'token text'
 /// keys       := pos | [pos] ".." [pos]              inclusive, as in mask SPECs
 /// scope      := "in" heads "of" layers | "in" layers ["head" N]
@@ -40,8 +40,8 @@
 /// - `kl`, `top N` need a language-model head: a decoder's next token after position `q`
 ///   (default: the last token that is not padding), or a masked LM's prediction at a
 ///   `[MASK]` position. `before` is the unmasked run, `after` the step's mask. `top1(after)`
-///   compares with `'text'` or with `top1(before)`; lists compare in order; `contains` asks
-///   whether a list holds a token. Scopes do not apply to them.
+///   compares with `'text'` or with `top1(before)`; lists compare in order; `contains` and
+///   `excludes` ask whether a list holds a token. Scopes do not apply to them.
 ///
 /// Examples: `weight(q=5, k=2) == 0 in every head of layer 0`; `row 0 is uniform`;
 /// `weight(q=*, k=0) > 0.5 in head 3 of layer 2`; `top1(after) != top1(before)`;
@@ -206,10 +206,13 @@ private struct Parser {
         case .word("contains"):
             index += 1
             return .contains
+        case .word("excludes"):
+            index += 1
+            return .excludes
         default:
             break
         }
-        throw unexpected(expected: "a comparison: ==, !=, <, <=, >, >= or contains", known: ["contains"])
+        throw unexpected(expected: "a comparison: ==, !=, <, <=, >, >=, contains or excludes", known: ["contains", "excludes"])
     }
 
     mutating func value(for quantity: ClaimQuantity, comparator: ClaimComparator) throws(ClaimParseError) -> ClaimValue {
@@ -235,17 +238,17 @@ private struct Parser {
         let column = start.offset + 1
         let listOnLeft = quantity.isTokens
         switch (listOnLeft, comparator, value) {
-        case (true, .contains, .text), (true, .equal, .text), (true, .notEqual, .text):
+        case (true, .contains, .text), (true, .excludes, .text), (true, .equal, .text), (true, .notEqual, .text):
             return value
         case (true, .equal, .quantity(let other)), (true, .notEqual, .quantity(let other)):
             guard other.isTokens else { throw ClaimParseError(column: column, message: "a topN list compares with a 'token text' or another topN, not a number") }
             return value
-        case (true, .contains, _):
-            throw ClaimParseError(column: column, message: "contains takes a 'token text'")
+        case (true, .contains, _), (true, .excludes, _):
+            throw ClaimParseError(column: column, message: "\(comparator.rawValue) takes a 'token text'")
         case (true, _, _):
-            throw ClaimParseError(column: column, message: "a topN list compares only with ==, != or contains")
-        case (false, .contains, _):
-            throw ClaimParseError(column: column, message: "contains applies to a topN list, not a number")
+            throw ClaimParseError(column: column, message: "a topN list compares only with ==, !=, contains or excludes")
+        case (false, .contains, _), (false, .excludes, _):
+            throw ClaimParseError(column: column, message: "\(comparator.rawValue) applies to a topN list, not a number")
         case (false, _, .text):
             throw ClaimParseError(column: column, message: "a number compares with a number, not a token text")
         case (false, _, .quantity(let other)) where other.isTokens:

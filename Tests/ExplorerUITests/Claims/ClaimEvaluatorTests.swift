@@ -81,6 +81,8 @@ struct ClaimEvaluatorTests {
         #expect(try outcome("top1(before) == '\(first)'", text: text, head: 0, model: model) == .holds)
         #expect(try outcome("top3(before) contains '\(effect.before[2].token)'", text: text, head: 0, model: model) == .holds)
         #expect(try outcome("top1(before) == 'no such token'", text: text, head: 0, model: model).isFailure)
+        #expect(try outcome("top3(before) excludes 'no such token'", text: text, head: 0, model: model) == .holds)
+        #expect(try outcome("top3(before) excludes '\(effect.before[1].token)'", text: text, head: 0, model: model).isFailure)
         // Masking the first key changes the distribution at the last token.
         #expect(try outcome("kl > 0", text: text, mask: "0=0", head: 0, model: model) == .holds)
         #expect(try outcome("kl == 0", text: text, mask: "0=0", head: 0, model: model).isFailure)

@@ -41,6 +41,8 @@ struct ClaimParserTests {
         #expect(try ClaimParser.parse("kl(q=3) < 0.1").body == .comparison(.kl(query: .index(3)), .less, .number(0.1)))
         #expect(try ClaimParser.parse("top5(before, q=4) contains ' cat'").body
                 == .comparison(.top(count: 5, run: .before, query: .index(4)), .contains, .text(" cat")))
+        #expect(try ClaimParser.parse("top5(after) excludes 'Paris'").body
+                == .comparison(.top(count: 5, run: .after, query: nil), .excludes, .text("Paris")))
     }
 
     @Test("errors say what was expected, at which column, with did-you-mean")
@@ -57,7 +59,7 @@ struct ClaimParserTests {
         #expect(error("weight(q=1, k=2) = 0")?.message == "write '==' to compare ('=' names an argument)")
         #expect(error("weight(q=1, k=2) == 0 in layers 5..2")?.message.contains("is empty") == true)
         #expect(error("kl > 0 in layer 0")?.column == 8)
-        #expect(error("top1(after) > 0.5")?.message == "a topN list compares only with ==, != or contains")
+        #expect(error("top1(after) > 0.5")?.message == "a topN list compares only with ==, !=, contains or excludes")
         #expect(error("weight(q=1, k=2) == 'fox'")?.message == "a number compares with a number, not a token text")
         #expect(error("key 3 is uniform")?.message == "only a row can be uniform")
         #expect(error("weight(q=1.5, k=2) == 0")?.column == 10)
