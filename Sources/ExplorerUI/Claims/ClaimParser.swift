@@ -373,7 +373,7 @@ private struct Parser {
             try expectSymbol("..")
             let last = try number("the last layer")
             guard last >= first else {
-                throw ClaimParseError(column: current.offset, message: "layers \(first)..\(last) is empty: write the lower layer first")
+                throw ClaimParseError(column: max(1, current.offset), message: "layers \(first)..\(last) is empty: write the lower layer first")
             }
             return .range(first, last)
         }
