@@ -89,6 +89,23 @@ struct ClaimEvaluatorTests {
     }
 }
 
+extension ClaimEvaluatorTests {
+    static let tinyBert = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/tiny-bert").path
+
+    @Test("kl and topN on a masked LM read its [MASK] prediction; another position is unusable")
+    func maskedLM() throws {
+        let model = try ModelLoader.load(try ModelLocator().locate(Self.tinyBert))
+        let text = "the quick brown [MASK] jumps over the lazy dog ."
+        #expect(try outcome("kl(q='[MASK]') == 0", text: text, head: 0, model: model) == .holds)
+        #expect(try outcome("top1(after, q=4) == top1(before, q=4)", text: text, head: 0, model: model) == .holds)
+        #expect(try outcome("kl(q=4) > 0", text: text, mask: "7..8=0", head: 0, model: model) == .holds)
+        #expect(try outcome("kl(q=4) == 0", text: text, mask: "7..8=0", head: 0, model: model).isFailure)
+        #expect(try outcome("top1(after, q=2) == 'x'", text: text, head: 0, model: model)
+                == .unusable("tiny-bert predicts only at [MASK] tokens; position 2 is 'quick'"))
+    }
+}
+
 extension ClaimOutcome {
     var isFailure: Bool {
         if case .fails = self { return true }
