@@ -23,19 +23,30 @@ import TOMLKit
 /// `pad_to` re-tokenizes and resets the mask to the tokenizer's (1, and 0 for `[PAD]`); `mask`
 /// is a SPEC applied on top of the mask the step starts from; `pair = ""` removes the pair and
 /// `pad_to = 0` the padding. The first step must set `text`.
+///
+/// `model = "smollm2"` (any `--model` value) names the model the captions describe, and
+/// `fallback = "builtin"` a model the lesson, claims included, also holds on, used when the
+/// named one is not installed. A step's `expect` (a string or an array of strings) holds
+/// claims about that step in `ClaimParser`'s language, checked by `maskscope lesson --check`.
 public struct Lesson: Equatable, Sendable {
     public let title: String
+    /// The `--model` value the lesson is written for; nil: whatever model is chosen.
+    public var model: String?
+    /// The `--model` value the lesson also holds on (claims included) when `model` is missing.
+    public var fallback: String?
     /// Names the file in problems (the path as given).
     public let source: String
     public let steps: [LessonStep]
 
     /// Keys at the top of the file.
-    public static let topLevelKeys = ["title", "step"]
+    public static let topLevelKeys = ["title", "model", "fallback", "step"]
     /// Keys of a `[[step]]` table.
-    public static let stepKeys = ["caption", "text", "pair", "pad_to", "mask", "pattern", "semantics", "layer", "head", "view", "notes"]
+    public static let stepKeys = ["caption", "text", "pair", "pad_to", "mask", "pattern", "semantics", "layer", "head", "view", "notes", "expect"]
 
-    public init(title: String, source: String, steps: [LessonStep]) {
+    public init(title: String, source: String, steps: [LessonStep], model: String? = nil, fallback: String? = nil) {
         self.title = title
+        self.model = model
+        self.fallback = fallback
         self.source = source
         self.steps = steps
     }
@@ -58,23 +69,36 @@ public struct Lesson: Equatable, Sendable {
 
     /// Everything wrong with a lesson file, for `maskscope lesson --check`: what `parse` finds
     /// and, in the steps it could read, what `check(model:)` finds. Empty when the lesson plays.
-    public static func problems(inFile url: URL, model: EncoderModel) -> [LessonProblem] {
+    /// With `claims`, each step's `expect` claims are evaluated too (`claimProblems(states:)`).
+    /// Without a model only what `parse` finds (the file's keys, types and claim syntax).
+    public static func problems(inFile url: URL, model: EncoderModel?, claims: Bool = true) -> [LessonProblem] {
         do {
-            return problems(inTOML: try readText(of: url), source: url.relativePath, model: model)
+            return problems(inTOML: try readText(of: url), source: url.relativePath, model: model, claims: claims)
         } catch {
             return error.problems
         }
     }
 
-    /// `problems(inFile:model:)` for text already read.
-    public static func problems(inTOML toml: String, source: String, model: EncoderModel) -> [LessonProblem] {
+    /// `problems(inFile:model:claims:)` for text already read.
+    public static func problems(inTOML toml: String, source: String, model: EncoderModel?, claims: Bool = true) -> [LessonProblem] {
         do {
             let (lesson, problems) = try read(toml: toml, source: source)
-            let all = problems + lesson.check(model: model)
+            guard let model else { return problems }
+            let (states, stepProblems) = lesson.stepStates(model: model)
+            let all = problems + stepProblems + (claims ? lesson.claimProblems(states: states) : [])
             return all.sorted { ($0.step ?? 0, $0.line ?? 0) < ($1.step ?? 0, $1.line ?? 0) }
         } catch {
             return error.problems
         }
+    }
+
+    /// The lesson's `model` and `fallback`, read before a model is chosen; nil for a file that
+    /// cannot be read (its problems are reported when it is loaded).
+    public static func declaredModels(inFile url: URL) -> (model: String?, fallback: String?) {
+        guard let text = try? readText(of: url), let (lesson, _) = try? read(toml: text, source: url.relativePath) else {
+            return (nil, nil)
+        }
+        return (lesson.model, lesson.fallback)
     }
 
     private static func readText(of url: URL) throws(LessonError) -> String {
@@ -108,7 +132,8 @@ public struct Lesson: Equatable, Sendable {
         } catch {
             throw .badTOML(source: source, line: nil, column: nil, reason: "\(error)")
         }
-        var reader = LessonReader(source: source, lines: LessonLines(text: toml), root: root)
+        var reader = LessonReader(source: source, lines: LessonLines(text: toml), root: root,
+                                  text: toml.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
         let lesson = reader.lesson()
         return (lesson, reader.problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) })
     }
@@ -132,6 +157,8 @@ public struct LessonStep: Equatable, Sendable {
     /// Speaker notes: shown only by `maskscope lesson --notes`, never on the audience's screen.
     /// Not carried over: a step without notes has none.
     public var notes: String?
+    /// Claims about this step, checked by `lesson --check` (not carried over to later steps).
+    public var expect: [LessonClaim] = []
     /// 1-based line of the step's `[[step]]` header, and of each key it sets.
     public var line: Int?
     public var keyLines: [String: Int] = [:]
@@ -168,18 +195,30 @@ private struct LessonReader {
     let source: String
     let lines: LessonLines
     let root: TOMLTable
+    /// The file's lines, to find where each claim string sits.
+    let text: [String]
     var problems: [LessonProblem] = []
 
-    init(source: String, lines: LessonLines, root: TOMLTable) {
+    init(source: String, lines: LessonLines, root: TOMLTable, text: [String]) {
         self.source = source
         self.lines = lines
         self.root = root
+        self.text = text
     }
 
     mutating func lesson() -> Lesson {
         for key in root.keys where !Lesson.topLevelKeys.contains(key) {
             fileProblem(key: key, line: lines.topLevel[key], "unknown key" + hint(for: key, in: Lesson.topLevelKeys)
-                        + "; a lesson has 'title' and [[step]] tables")
+                        + "; a lesson has 'title', 'model', 'fallback' and [[step]] tables")
+        }
+        var model: String?, fallback: String?
+        for key in ["model", "fallback"] {
+            guard let value = root[key] else { continue }
+            if let name = value.string, !name.trimmingCharacters(in: .whitespaces).isEmpty {
+                if key == "model" { model = name } else { fallback = name }
+            } else {
+                fileProblem(key: key, line: lines.topLevel[key], "must be a model name as --model takes it (\"smollm2\", \"minilm\", \"builtin\"), found \(shown(value))")
+            }
         }
         var title = ""
         if let value = root["title"] {
@@ -206,7 +245,7 @@ private struct LessonReader {
         if let first = steps.first, first.text == nil, !problems.contains(where: { $0.step == 1 && $0.key == "text" }) {
             problem(first, 1, key: nil, "the first step must set 'text' (the sentence the lesson starts from)")
         }
-        return Lesson(title: title, source: source, steps: steps)
+        return Lesson(title: title, source: source, steps: steps, model: model, fallback: fallback)
     }
 
     private mutating func step(_ element: TOMLValueConvertible, number: Int) -> LessonStep {
@@ -276,7 +315,53 @@ private struct LessonReader {
         if let value = table["notes"] {
             if let text = value.string { step.notes = text } else { problem(step, number, key: "notes", "must be a string (speaker notes, shown only by 'maskscope lesson --notes'), found \(shown(value))") }
         }
+        if let value = table["expect"] {
+            step.expect = claims(value, step, number)
+        }
         return step
+    }
+
+    /// The claims of `expect`, each with the line and column where its text starts; a claim
+    /// that does not parse is a problem pointing at the offending column.
+    private mutating func claims(_ value: TOMLValueConvertible, _ step: LessonStep, _ number: Int) -> [LessonClaim] {
+        var texts: [String] = []
+        if let one = value.string {
+            texts = [one]
+        } else if let array = value.array {
+            for element in array {
+                guard let text = element.string else {
+                    problem(step, number, key: "expect", "must be a claim string or an array of them, found \(shown(element))")
+                    return []
+                }
+                texts.append(text)
+            }
+        } else {
+            problem(step, number, key: "expect", "must be a claim string or an array of them, found \(shown(value))")
+            return []
+        }
+        var found: [LessonClaim] = []
+        var searchFrom = (step.line(of: "expect") ?? 1) - 1
+        for text in texts {
+            var line = step.line(of: "expect")
+            var column: Int?
+            if searchFrom >= 0, searchFrom < self.text.count {
+                for index in searchFrom..<self.text.count {
+                    if let range = self.text[index].range(of: text) {
+                        line = index + 1
+                        column = self.text[index].distance(from: self.text[index].startIndex, to: range.lowerBound) + 1
+                        searchFrom = index
+                        break
+                    }
+                }
+            }
+            do {
+                found.append(LessonClaim(claim: try ClaimParser.parse(text), line: line, column: column))
+            } catch {
+                problems.append(LessonProblem(source: source, line: line, column: column.map { $0 + error.column - 1 }, step: number,
+                                              key: "expect", message: "\(error.message) in '\(text)'"))
+            }
+        }
+        return found
     }
 
     private mutating func string(_ table: TOMLTable, _ key: String, _ step: LessonStep, _ number: Int, expected: String) -> String? {

@@ -5,15 +5,18 @@ public struct LessonProblem: Error, Equatable, Sendable, CustomStringConvertible
     public let source: String
     /// 1-based line in the file, when it can be found.
     public let line: Int?
+    /// 1-based column, for problems inside a value (a claim that does not parse).
+    public let column: Int?
     /// 1-based step number, nil for problems with the file as a whole (title, TOML syntax).
     public let step: Int?
     /// The key at fault (`mask`, `layer`, …), nil when the problem is the step or file itself.
     public let key: String?
     public let message: String
 
-    public init(source: String, line: Int?, step: Int?, key: String?, message: String) {
+    public init(source: String, line: Int?, column: Int? = nil, step: Int?, key: String?, message: String) {
         self.source = source
         self.line = line
+        self.column = column
         self.step = step
         self.key = key
         self.message = message
@@ -21,7 +24,7 @@ public struct LessonProblem: Error, Equatable, Sendable, CustomStringConvertible
 
     /// `file.toml:14: step 3 (mask): no token 'cat' in the text; its tokens are: …`
     public var description: String {
-        let place = line.map { "\(source):\($0)" } ?? source
+        let place = line.map { "\(source):\($0)" + (column.map { ":\($0)" } ?? "") } ?? source
         var subject = ""
         if let step {
             subject = "step \(step)" + (key.map { " (\($0))" } ?? "") + ": "

@@ -96,7 +96,7 @@ extension Lesson {
             var masked = true
             if let spec = step.mask {
                 do {
-                    mask = try spec.apply(to: mask, tokens: engine.tokens)
+                    mask = try spec.apply(to: mask, tokens: engine.tokens, texts: engine.tokenTexts)
                 } catch {
                     problem("mask", "\(error)")
                     masked = false

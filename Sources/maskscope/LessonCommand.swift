@@ -8,12 +8,13 @@ import Terminal
 struct LessonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lesson",
-        abstract: "Play a lesson (a TOML file of captioned steps) in the explorer, or check one.",
+        abstract: "Play a lesson (a TOML file of captioned steps) in the explorer, check it, follow it with speaker notes, or export it as slides.",
         discussion: """
         A lesson is a title and [[step]] tables. Each step has a caption and any of: text, \
         pair, pad_to, mask (a SPEC applied on top of the step before's mask), pattern, \
-        semantics, layer, head, view (heatmap, diff, compare, math, overview, effect). Keys \
-        carry over to later steps; a new text resets the mask. The shipped lessons are in \
+        semantics, layer, head, view (heatmap, diff, compare, math, overview, effect), notes \
+        and expect. Keys carry over to later steps (notes and expect do not); a new text \
+        resets the mask. The shipped lessons are in \
         lessons/.
 
         In the explorer: n, PgDn or Space next step; N, PgUp or Backspace previous step (a \
@@ -35,9 +36,17 @@ struct LessonCommand: ParsableCommand {
         through them offline with the arrow keys, Space/Backspace, PgDn/PgUp, Home/End \
         (#N in the address opens step N). A re-run writes the same bytes.
 
-        --check plays every step on the model without a terminal and prints each problem as \
-        FILE:LINE: step N (KEY): what is wrong. Exit status 0 when the lesson is clean, 1 when \
-        it has problems.
+        A lesson may name its model (model = "smollm2") and a fallback it also holds on \
+        (fallback = "builtin"); --model overrides both. A missing model falls back with a \
+        message. A step's expect = [...] holds claims such as "weight(q=5, k=2) == 0 in every \
+        head of layer 0" or "top1(after) != top1(before)" (the language is in README, \
+        "Checked claims").
+
+        --check plays every step on the model without a terminal, evaluates every claim, and \
+        prints each problem as FILE:LINE: step N (KEY): what is wrong, a false claim with the \
+        value found. Exit status 0 when the lesson is clean, 1 when it has problems, or when \
+        its model is missing and MASKSCOPE_REQUIRE_SMOLLM2=1 / MASKSCOPE_REQUIRE_MINILM=1 \
+        requires it.
         """
     )
 
@@ -73,25 +82,42 @@ struct LessonCommand: ParsableCommand {
             try LessonNotes(file: file, url: url).run()
             return
         }
-        let loaded = try ErrorReporting.running(command: "lesson") { try modelOptions.load() }
+        let declared = Lesson.declaredModels(inFile: url)
+        let choice = try ErrorReporting.running(command: "lesson") {
+            try LessonModelChoice.resolve(options: modelOptions, lessonModel: declared.model, fallback: declared.fallback)
+        }
         if let export {
-            try LessonExport(file: file, url: url, folder: export, theme: theme).run(model: loaded)
+            try LessonExport(file: file, url: url, folder: export, theme: theme).run(model: choice.loaded)
         } else if check {
-            try runCheck(model: loaded)
+            try runCheck(choice)
         } else {
-            try play(model: loaded)
+            try play(model: choice.loaded, notes: choice.notes)
         }
     }
 
-    private func runCheck(model loaded: LoadedModel) throws {
-        let problems = Lesson.problems(inFile: url, model: loaded.model)
+    /// Prints every problem and every failing claim; exit 1 when there is one, or when the
+    /// lesson's model is missing and CI requires it.
+    private func runCheck(_ choice: LessonModelChoice) throws {
+        let loaded = choice.loaded
+        var problems = choice.lessonHolds
+            ? Lesson.problems(inFile: url, model: loaded.model)
+            : Lesson.problems(inFile: url, model: nil)
         var stream = OutputStream.standardOutput
-        var lines = [loaded.headline]
+        var lines = [choice.headline] + choice.notes.map { "note: \($0)" }
+        if let variable = choice.requiredMissing {
+            problems.append(LessonProblem(source: url.relativePath, line: nil, step: nil, key: "model",
+                                          message: "\(variable)=1 but the lesson's model is not installed, so nothing was checked"))
+        }
+        let lesson = try? Lesson.load(contentsOf: url)
+        let steps = lesson?.steps.count ?? 0
+        let claims = lesson?.claimCount ?? 0
+        let counted = "\(steps) step\(steps == 1 ? "" : "s"), \(claims) claim\(claims == 1 ? "" : "s")"
         if problems.isEmpty {
-            let steps = (try? Lesson.load(contentsOf: url).steps.count) ?? 0
-            lines.append("\(url.relativePath): \(steps) step\(steps == 1 ? "" : "s"), no problems")
+            lines.append(choice.lessonHolds
+                ? "\(url.relativePath): \(counted), no problems"
+                : "\(url.relativePath): \(counted) NOT checked: the file reads well, but its model is missing")
         } else {
-            lines += problems.map(\.description)
+            lines += problems.map { $0.description }
             lines.append("\(url.relativePath): \(problems.count) problem\(problems.count == 1 ? "" : "s")")
         }
         try stream.append(lines.joined(separator: "\n") + "\n")
@@ -99,17 +125,20 @@ struct LessonCommand: ParsableCommand {
         if !problems.isEmpty { throw ExitCode.failure }
     }
 
-    private func play(model loaded: LoadedModel) throws {
+    private func play(model loaded: LoadedModel, notes: [String]) throws {
         let player: LessonPlayer
         do {
             player = try LessonPlayer(lesson: try Lesson.load(contentsOf: url), model: loaded.model)
         } catch {
-            printToStandardError("Error: the lesson cannot be played on \(loaded.name):\n\(error)\n(see 'maskscope lesson --check \(file)')")
+            let why = notes.map { "note: \($0)\n" }.joined()
+            printToStandardError("\(why)Error: the lesson cannot be played on \(loaded.name):\n\(error)\n(see 'maskscope lesson --check \(file)')")
             throw ExitCode.failure
         }
         let (themes, themeIndex, notice) = ThemeSelection.resolve(requested: theme, environment: ProcessInfo.processInfo.environment)
         let state = AppState(lesson: player, themes: themes, themeIndex: themeIndex,
-                             message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil)).zoomed(zoom)
+                             message: notes.isEmpty
+                                ? notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil)
+                                : .info(notes.joined(separator: "; "))).zoomed(zoom)
         // The notes window (`--notes`) follows the steps through a status file; a lesson still
         // plays when no private folder can be had for it, with a warning.
         let presenter = PresenterBroadcast(lessonPath: url.path)

@@ -22,7 +22,7 @@ struct LessonCommandTests {
         #expect(run.status == 0, "\(run.output)\(run.standardError)")
         let lines = run.output.split(separator: "\n").map(String.init)
         #expect(lines.first == "model: builtin (--model builtin)")
-        #expect(lines.last?.hasSuffix("what-does-half-mean.toml: 7 steps, no problems") == true)
+        #expect(lines.last?.hasSuffix("what-does-half-mean.toml: 7 steps, 15 claims, no problems") == true)
     }
 
     @Test("--check on a broken lesson prints each problem with file:line, step and key, exit 1")
