@@ -3,7 +3,7 @@ import Testing
 @testable import AttentionCore
 
 /// Weights kept quantized in the mapped GGUF and dequantized tile by tile inside the multiply
-/// (`QuantizedRows`, `QuantizedMultiply.swift`): the products must be bit-identical to
+/// (`QuantizedMatrix`, `QuantizedMultiply.swift`): the products must be bit-identical to
 /// dequantizing the whole weight first, for every quantized type Maskscope reads.
 @Suite("Quantized weights")
 struct QuantizedWeightsTests {
@@ -37,16 +37,16 @@ struct QuantizedWeightsTests {
         (0..<count).map { _ in Float(Int(generator.next() % 2001) - 1000) / 1000 }
     }
 
-    /// A `rows × columns` weight of `type` as a one-tensor GGUF, the `QuantizedRows` of it and
+    /// A `rows × columns` weight of `type` as a one-tensor GGUF, the `QuantizedMatrix` of it and
     /// the same weight dequantized whole.
-    static func weight(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws -> (GGUFFile, QuantizedRows, Matrix) {
+    static func weight(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws -> (GGUFFile, QuantizedMatrix, Matrix) {
         var generator = BlockRandom(seed: seed)
         var builder = GGUFBuilder()
         builder.tensors = [GGUFBuilder.Tensor(
             name: "w", dimensions: [UInt64(columns), UInt64(rows)], type: type.rawValue, offset: nil,
             data: randomBlocks(type, count: rows * columns / type.blockSize, generator: &generator))]
         let file = try GGUFFile(bytes: builder.bytes())
-        let rowsOfFile = try #require(try file.quantizedRows("w"))
+        let rowsOfFile = try #require(try file.quantizedMatrix("w"))
         return (file, rowsOfFile, Matrix(rows: rows, columns: columns, values: try file.floats("w")))
     }
 
@@ -84,24 +84,12 @@ struct QuantizedWeightsTests {
         #expect(tiled.apply(x).values == reference.apply(x).values)
     }
 
-    @Test(arguments: [GGMLType.q6_K, .q8_0, .q4_1])
-    func headLogitsMatchTheDequantizedHead(type: GGMLType) throws {
-        let (_, quantized, dequantized) = try Self.weight(type, rows: 50, columns: 256, seed: 11)
-        let vocabulary = (0..<50).map { "t\($0)" }
-        var generator = BlockRandom(seed: 13)
-        let hidden = Self.randomFloats(256, generator: &generator)
-        let expected = CausalLMHead(weight: dequantized, vocabulary: vocabulary).logits(hidden[...])
-        let head = CausalLMHead(quantized: quantized, vocabulary: vocabulary)
-        #expect(head.vocabularySize == 50)
-        #expect(head.logits(hidden[...]) == expected)
-    }
-
-    @Test func floatTensorsAreNotQuantizedRows() throws {
+    @Test func floatTensorsAreNotQuantizedMatrix() throws {
         var builder = GGUFBuilder()
         builder.tensors = [GGUFBuilder.f32Tensor("f", rows: 2, columns: 32)]
         let file = try GGUFFile(bytes: builder.bytes())
-        #expect(try file.quantizedRows("f") == nil)
-        #expect(throws: GGUFError.self) { _ = try file.quantizedRows("absent") }
+        #expect(try file.quantizedMatrix("f") == nil)
+        #expect(throws: GGUFError.self) { _ = try file.quantizedMatrix("absent") }
     }
 
     // MARK: A tiny Llama whose every matrix is quantized, one type of each kind

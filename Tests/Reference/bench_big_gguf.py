@@ -9,7 +9,7 @@ Writes a random GGUF with Llama-3.2-1B's shape and Q4_K_M mix (make_synthetic_gg
 temporary folder (removed afterwards unless --keep), then runs, each under `/usr/bin/time -v`:
 
   maskscope bench --model FILE --lengths ... --threads 2 --format json
-  maskscope attention --model FILE --text "..." --format json
+  maskscope attention --model FILE "TEXT" --format json
 
 and prints, per command, the peak resident set size beside the file size, the wall time, the
 bench's recompute medians, and `uptime`'s load average (the machine is shared: figures taken
@@ -71,7 +71,7 @@ def main():
         env = dict(os.environ)
 
         load = uptime()
-        out, rss, wall = timed([args.binary, "attention", "--model", path, "--text", TEXT, "--format", "json"], env)
+        out, rss, wall = timed([args.binary, "attention", "--model", path, TEXT, "--format", "json"], env)
         tokens = len(json.loads(out).get("tokens", []))
         print(f"attention ({tokens} tokens): peak RSS {rss / 1e6:,.0f} MB = file + {(rss - size) / 1e6:,.0f} MB, "
               f"{wall:.1f} s wall (load average {load})")
@@ -79,7 +79,7 @@ def main():
         if args.f32:
             env32 = dict(env, MASKSCOPE_WEIGHTS="f32")
             load = uptime()
-            out, rss32, wall32 = timed([args.binary, "attention", "--model", path, "--text", TEXT, "--format", "json"], env32)
+            out, rss32, wall32 = timed([args.binary, "attention", "--model", path, TEXT, "--format", "json"], env32)
             print(f"attention, MASKSCOPE_WEIGHTS=f32: peak RSS {rss32 / 1e6:,.0f} MB, {wall32:.1f} s wall (load average {load})")
 
         load = uptime()

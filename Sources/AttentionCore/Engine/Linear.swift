@@ -33,14 +33,14 @@ public struct Linear: Sendable {
         }
     }
 
-    /// A layer whose weight stays quantized in the mapped file (`QuantizedRows`) and is
+    /// A layer whose weight stays quantized in the mapped file (`QuantizedMatrix`) and is
     /// dequantized tile by tile inside the multiply; the products are bit-identical to
     /// `init(weight:bias:)` on the dequantized weight.
     ///
     /// - Parameters:
     ///   - weight: `[out][in]` as ggml blocks.
     ///   - bias: `[out]`.
-    public init(quantized weight: QuantizedRows, bias: [Float], kernel: MatrixKernel = .best) {
+    public init(quantized weight: QuantizedMatrix, bias: [Float], kernel: MatrixKernel = .best) {
         precondition(bias.count == weight.rows, "Linear: bias has \(bias.count) values for \(weight.rows) outputs")
         inputSize = weight.rowLength
         outputSize = weight.rows

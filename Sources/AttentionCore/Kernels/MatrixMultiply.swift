@@ -13,7 +13,7 @@ struct PanelMultiply {
     let scale: Float
     /// A weight kept quantized (`QuantizedMultiply.swift`): `B`'s blocks are dequantized from it
     /// tile by tile and `panels` is not read.
-    var quantized: QuantizedRows? = nil
+    var quantized: QuantizedMatrix? = nil
 
     /// Below this many multiply-adds a second thread costs more to wake than it saves (~2 µs).
     static let minimumParallelWork = 1 << 18

@@ -89,7 +89,7 @@ final class PackedWeights: @unchecked Sendable {
     /// `layout.paddedColumns` floats; zeros past `layout.columns`.
     let paddedBias: UnsafeMutablePointer<Float>
     /// The weight itself when it stays quantized; `panels` is then a single unused float.
-    let quantized: QuantizedRows?
+    let quantized: QuantizedMatrix?
 
     /// - Parameters:
     ///   - weight: `[out][in]` row-major (`out = columns`, `in = depth`), PyTorch `nn.Linear` layout.
@@ -107,7 +107,7 @@ final class PackedWeights: @unchecked Sendable {
 
     /// A weight that stays quantized: same layout (so the same depth blocks and the same sums),
     /// no panels; `PanelMultiply` dequantizes each block of a panel when it needs it.
-    init(quantized weight: QuantizedRows, bias: UnsafePointer<Float>?, kernel: MatrixKernel) {
+    init(quantized weight: QuantizedMatrix, bias: UnsafePointer<Float>?, kernel: MatrixKernel) {
         self.kernel = kernel
         layout = PanelLayout(depth: weight.rowLength, columns: weight.rows, panelWidth: kernel.tileColumns)
         panels = Self.allocateAligned(1)

@@ -1,4 +1,4 @@
-/// `C = A · Wᵀ + bias` with `W` kept quantized (`QuantizedRows`): the same loops as the packed
+/// `C = A · Wᵀ + bias` with `W` kept quantized (`QuantizedMatrix`): the same loops as the packed
 /// path, except that each `[depth block][panel width]` block of `B = Wᵀ` is dequantized into a
 /// per-call stack buffer (≤ 32 KiB, L1-sized) right before the register tiles stream past it.
 ///
@@ -9,12 +9,12 @@
 extension PanelMultiply {
     /// Floats of stack the dequantized blocks need: one panel block (`depthBlock × width`), the
     /// rows it is transposed from (`width × depthBlock`), and one row's covering blocks.
-    static func quantizedScratchCount(layout: PanelLayout, weight: QuantizedRows) -> Int {
+    static func quantizedScratchCount(layout: PanelLayout, weight: QuantizedMatrix) -> Int {
         2 * layout.depthBlock * layout.panelWidth + weight.scratchCount(columns: layout.depthBlock) + 16
     }
 
     func runQuantizedShare<Tile: RegisterTile>(
-        _: Tile.Type, weight: QuantizedRows, a: UnsafePointer<Float>, aStride: Int,
+        _: Tile.Type, weight: QuantizedMatrix, a: UnsafePointer<Float>, aStride: Int,
         c: UnsafeMutablePointer<Float>, cStride: Int, rowRange: Range<Int>, panelRange: Range<Int>
     ) {
         let width = Tile.columns
@@ -54,7 +54,7 @@ extension PanelMultiply {
     /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run.
     @inline(__always)
     private func dequantizePanelBlock(
-        _ weight: QuantizedRows, outputs: Range<Int>, depth: Range<Int>, width: Int,
+        _ weight: QuantizedMatrix, outputs: Range<Int>, depth: Range<Int>, width: Int,
         rows: UnsafeMutablePointer<Float>, panel: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
         let kc = depth.count, valid = outputs.count

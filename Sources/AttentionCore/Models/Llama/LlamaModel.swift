@@ -141,9 +141,7 @@ enum LlamaModel {
                 outputNorm: try rmsNorm(part(.mlpNorm))))
         }
         let embeddings = try matrix(names.embeddings, rows: config.vocabularySize, columns: hidden)    // [V][H]
-        let outputName = config.tiedEmbeddings || source.descriptor(names.output) == nil ? names.embeddings : names.output
-        let quantizedOutput = try plan.quantizedRows(outputName, rows: config.vocabularySize, columns: hidden) // [V][H]
-        let outputWeight = outputName == names.embeddings || quantizedOutput != nil
+        let outputWeight = config.tiedEmbeddings || source.descriptor(names.output) == nil
             ? embeddings : try matrix(names.output, rows: config.vocabularySize, columns: hidden)      // [V][H]
         let vocabulary = (0..<config.vocabularySize).map { tokenizer.token(for: $0) ?? "[id \($0)]" }
         var info = ModelInfo(name: name, source: sourceDescription, layerCount: config.layerCount,
@@ -151,8 +149,7 @@ enum LlamaModel {
         info.architecture = config.modelType
         return EncoderModel(info: info, tokenizer: tokenizer, embedder: LlamaEmbedder(word: embeddings), layers: layers,
                             finalNorm: try rmsNorm(names.finalNorm),
-                            causalLMHead: quantizedOutput.map { CausalLMHead(quantized: $0, vocabulary: vocabulary) }
-                                ?? CausalLMHead(weight: outputWeight, vocabulary: vocabulary))
+                            causalLMHead: CausalLMHead(weight: outputWeight, vocabulary: vocabulary))
     }
 }
 

@@ -23,20 +23,22 @@ struct LlamaWeightPlan {
         for layer in 0..<config.layerCount {
             matrices += [LlamaTensorNames.Part.query, .key, .value, .attentionOutput, .gate, .up, .down].map { names.layer(layer, $0) }
         }
-        let separateOutput = !config.tiedEmbeddings && source.descriptor(names.output) != nil
-        if separateOutput { matrices.append(names.output) }
+        // The embeddings and a separate output head are read as F32 (the token embedding table
+        // is the embedder's business); the layers' matrices are what this plan keeps quantized.
+        var dense = [names.embeddings]
+        if !config.tiedEmbeddings && source.descriptor(names.output) != nil { dense.append(names.output) }
         var quantizable = 0, plain = 0, largestPlain = 0, largestQuantizable = 0
-        for tensor in matrices + [names.embeddings] {
+        for tensor in matrices + dense {
             guard let descriptor = source.descriptor(tensor) else {
                 throw LlamaLoadError.tensorMissing(file: source.sourceURL, lookedFor: [tensor])
             }
             let (bytes, overflow) = descriptor.elementCount.multipliedReportingOverflow(by: MemoryLayout<Float>.size)
             let f32Bytes = overflow ? Int.max / 4 : bytes
-            if tensor != names.embeddings && gguf != nil && descriptor.isQuantized && descriptor.shape.count == 2 {
+            if !dense.contains(tensor) && gguf != nil && descriptor.isQuantized && descriptor.shape.count == 2 {
                 quantizable += f32Bytes
                 largestQuantizable = max(largestQuantizable, f32Bytes)
             } else {
-                plain += f32Bytes                   // the embedder holds F32 rows today
+                plain += f32Bytes
                 largestPlain = max(largestPlain, f32Bytes)
             }
         }
@@ -69,7 +71,7 @@ struct LlamaWeightPlan {
     /// un-permuted from llama.cpp's interleaved rotary order to rotate-half (the bias is the
     /// caller's, already in rotate-half order).
     func linear(_ tensor: String, rows: Int, columns: Int, bias: [Float], rotaryHeads: Int?) throws -> Linear {
-        if let quantized = try quantizedRows(tensor, rows: rows, columns: columns) {
+        if let quantized = try quantizedMatrix(tensor, rows: rows, columns: columns) {
             let ordered = rotaryHeads.map { quantized.reordered(RotaryRowOrder.rotateHalfOrder(rows: rows, heads: $0)) } ?? quantized
             return Linear(quantized: ordered, bias: bias)
         }
@@ -79,10 +81,10 @@ struct LlamaWeightPlan {
     }
 
     /// The matrix kept quantized, or nil when the plan dequantizes it (or it is not quantized).
-    func quantizedRows(_ tensor: String, rows: Int, columns: Int) throws -> QuantizedRows? {
+    func quantizedMatrix(_ tensor: String, rows: Int, columns: Int) throws -> QuantizedMatrix? {
         guard let quantizedFile else { return nil }
         try checkShape(tensor, rows: rows, columns: columns)
-        return try quantizedFile.quantizedRows(tensor)
+        return try quantizedFile.quantizedMatrix(tensor)
     }
 
     /// The matrix dequantized to F32, `[rows][columns]`.

@@ -8,7 +8,7 @@
 ///
 /// Immutable after `init`; `owner` keeps the mapping alive as long as any layer uses it, which
 /// is why sharing across threads (`@unchecked Sendable`) is safe.
-public final class QuantizedRows: @unchecked Sendable {
+public final class QuantizedMatrix: @unchecked Sendable {
     /// A quantized ggml type `GGMLDequantizer` reads (`GGMLType.isDequantizable`, blocks > 1).
     public let type: GGMLType
     /// Output features: rows of the weight.
@@ -40,9 +40,9 @@ public final class QuantizedRows: @unchecked Sendable {
     }
 
     /// The same bytes read with another row order (e.g. Q/K un-permuted for rotate-half).
-    func reordered(_ order: [Int]) -> QuantizedRows {
+    func reordered(_ order: [Int]) -> QuantizedMatrix {
         let composed = rowOrder.map { previous in order.map { previous[$0] } } ?? order
-        return QuantizedRows(type: type, rows: rows, rowLength: rowLength, blocks: blocks, owner: owner, rowOrder: composed)
+        return QuantizedMatrix(type: type, rows: rows, rowLength: rowLength, blocks: blocks, owner: owner, rowOrder: composed)
     }
 
     /// Bytes the weight occupies in the file (and, once read, in resident memory).
