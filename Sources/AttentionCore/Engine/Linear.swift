@@ -33,6 +33,25 @@ public struct Linear: Sendable {
         }
     }
 
+    /// A layer whose weight stays quantized in the mapped file (`QuantizedMatrix`) and is
+    /// dequantized tile by tile inside the multiply; the products are bit-identical to
+    /// `init(weight:bias:)` on the dequantized weight.
+    ///
+    /// - Parameters:
+    ///   - weight: `[out][in]` as ggml blocks.
+    ///   - bias: `[out]`.
+    public init(quantized weight: QuantizedMatrix, bias: [Float], kernel: MatrixKernel = .best) {
+        precondition(bias.count == weight.rows, "Linear: bias has \(bias.count) values for \(weight.rows) outputs")
+        inputSize = weight.rowLength
+        outputSize = weight.rows
+        packed = bias.withUnsafeBufferPointer { b in
+            PackedWeights(quantized: weight, bias: b.baseAddress, kernel: kernel)
+        }
+    }
+
+    /// Whether the weight stays quantized (`init(quantized:bias:kernel:)`).
+    public var isQuantized: Bool { packed.quantized != nil }
+
     /// The kernel this layer's weight was packed for.
     public var kernel: MatrixKernel { packed.kernel }
 
@@ -74,7 +93,7 @@ public struct Linear: Sendable {
     ) {
         PanelMultiply(
             kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
-            bias: packed.paddedBias, scale: 1
+            bias: packed.paddedBias, scale: 1, quantized: packed.quantized
         ).run(
             a: input, aStride: inputStride ?? inputSize, rows: rows,
             c: output, cStride: outputStride ?? outputSize, workers: workers

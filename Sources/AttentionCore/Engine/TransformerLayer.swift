@@ -262,7 +262,7 @@ private struct LinearShareJob: PoolJob {
     func run(part: Int) {
         let packed = linear.packed
         let multiplier = PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
-                                       bias: packed.paddedBias, scale: 1)
+                                       bias: packed.paddedBias, scale: 1, quantized: packed.quantized)
         let panels = WorkShare.range(part, of: parts, count: packed.layout.panelCount)
         guard !panels.isEmpty, rows > 0 else { return }
         guard let activation else {

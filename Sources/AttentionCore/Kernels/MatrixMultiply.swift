@@ -11,6 +11,9 @@ struct PanelMultiply {
     /// `layout.paddedColumns` floats, or `nil` for none.
     let bias: UnsafePointer<Float>?
     let scale: Float
+    /// A weight kept quantized (`QuantizedMultiply.swift`): `B`'s blocks are dequantized from it
+    /// tile by tile and `panels` is not read.
+    var quantized: QuantizedMatrix? = nil
 
     /// Below this many multiply-adds a second thread costs more to wake than it saves (~2 µs).
     static let minimumParallelWork = 1 << 18
@@ -67,6 +70,11 @@ struct PanelMultiply {
         let width = Tile.columns
         if layout.depth == 0 {
             fillWithBias(c: c, cStride: cStride, rowRange: rowRange, panelRange: panelRange)
+            return
+        }
+        if let quantized {
+            runQuantizedShare(Tile.self, weight: quantized, a: a, aStride: aStride, c: c, cStride: cStride,
+                              rowRange: rowRange, panelRange: panelRange)
             return
         }
         // Panel outermost: the `rows × width` strip of C it fills stays in L2 across depth

@@ -88,6 +88,8 @@ final class PackedWeights: @unchecked Sendable {
     let panels: UnsafeMutablePointer<Float>
     /// `layout.paddedColumns` floats; zeros past `layout.columns`.
     let paddedBias: UnsafeMutablePointer<Float>
+    /// The weight itself when it stays quantized; `panels` is then a single unused float.
+    let quantized: QuantizedMatrix?
 
     /// - Parameters:
     ///   - weight: `[out][in]` row-major (`out = columns`, `in = depth`), PyTorch `nn.Linear` layout.
@@ -100,6 +102,20 @@ final class PackedWeights: @unchecked Sendable {
         paddedBias = Self.allocateAligned(max(1, layout.paddedColumns))
         paddedBias.initialize(repeating: 0, count: max(1, layout.paddedColumns))
         if let bias { paddedBias.update(from: bias, count: outputs) }
+        quantized = nil
+    }
+
+    /// A weight that stays quantized: same layout (so the same depth blocks and the same sums),
+    /// no panels; `PanelMultiply` dequantizes each block of a panel when it needs it.
+    init(quantized weight: QuantizedMatrix, bias: UnsafePointer<Float>?, kernel: MatrixKernel) {
+        self.kernel = kernel
+        layout = PanelLayout(depth: weight.rowLength, columns: weight.rows, panelWidth: kernel.tileColumns)
+        panels = Self.allocateAligned(1)
+        panels.initialize(to: 0)
+        paddedBias = Self.allocateAligned(max(1, layout.paddedColumns))
+        paddedBias.initialize(repeating: 0, count: max(1, layout.paddedColumns))
+        if let bias { paddedBias.update(from: bias, count: weight.rows) }
+        quantized = weight
     }
 
     deinit {

@@ -5,9 +5,10 @@ import Tokenizers
 /// checkpoint: pre-norm RMSNorm, rotary Q and K, grouped-query attention, SwiGLU MLP, final
 /// RMSNorm, and an LM head tied to the embeddings or stored as `output.weight`/`lm_head.weight`.
 enum LlamaModel {
-    /// A GGUF file whose `general.architecture` is llama. Every tensor is dequantized to F32
-    /// exactly (as gguf-py does) and Q/K rows are un-permuted as transformers does at load.
-    static func load(gguf file: GGUFFile, name: String) throws -> EncoderModel {
+    /// A GGUF file whose `general.architecture` is llama. Tensors are dequantized to F32
+    /// exactly (as gguf-py does), or quantized matrices stay in the file as `storage` says
+    /// (nil: `MASKSCOPE_WEIGHTS`, else automatic); Q/K rows are un-permuted as transformers does.
+    static func load(gguf file: GGUFFile, name: String, storage: WeightStorage? = nil) throws -> EncoderModel {
         let config = try LlamaConfig.gguf(file)
         try config.validate(file: file.url)
         if let missing = missingTensor(gguf: file, config: config) {
@@ -27,7 +28,7 @@ enum LlamaModel {
             paddingID: metadata.paddingTokenID, addBOS: metadata.addsBOS ?? false, addEOS: metadata.addsEOS ?? false,
             pre: metadata.preTokenizer, source: file.url.lastPathComponent)
         return try make(config: config, source: file, names: .gguf, tokenizer: tokenizer,
-                        name: name, sourceDescription: file.url.path)
+                        name: name, sourceDescription: file.url.path, storage: try storage ?? WeightStorage.fromEnvironment())
     }
 
     /// Why `load(gguf:name:)` would refuse `file`, without dequantizing anything: a
@@ -66,8 +67,10 @@ enum LlamaModel {
     }
 
     static func make(config: LlamaConfig, source: any TensorSource, names: LlamaTensorNames,
-                     tokenizer: ByteLevelBPETokenizer, name: String, sourceDescription: String) throws -> EncoderModel {
+                     tokenizer: ByteLevelBPETokenizer, name: String, sourceDescription: String,
+                     storage: WeightStorage = .f32) throws -> EncoderModel {
         let description = config.description
+        let plan = try LlamaWeightPlan(config: config, source: source, names: names, storage: storage, modelName: name)
         let url = source.sourceURL
         let hidden = config.hiddenSize, d = config.headSize
         let queryWidth = config.headCount * d, keyValueWidth = config.keyValueHeadCount * d
@@ -101,32 +104,35 @@ enum LlamaModel {
         layers.reserveCapacity(config.layerCount)
         for index in 0..<config.layerCount {
             func part(_ part: LlamaTensorNames.Part) -> String { names.layer(index, part) }
-            var query = try matrix(part(.query), rows: queryWidth, columns: hidden)                // [heads·d][H]
-            var key = try matrix(part(.key), rows: keyValueWidth, columns: hidden)                 // [kvHeads·d][H]
             var queryBias = try optionalBias(part(.queryBias), count: queryWidth)                 // [heads·d]
             var keyBias = try optionalBias(part(.keyBias), count: keyValueWidth)                  // [kvHeads·d]
-            if names.rotaryRowsInterleaved {
-                query = RotaryRowOrder.rotateHalf(query, heads: config.headCount)                  // [heads·d][H]
-                key = RotaryRowOrder.rotateHalf(key, heads: config.keyValueHeadCount)              // [kvHeads·d][H]
+            let rotary = names.rotaryRowsInterleaved
+            if rotary {
                 queryBias = RotaryRowOrder.rotateHalf(queryBias, heads: config.headCount)
                 keyBias = RotaryRowOrder.rotateHalf(keyBias, heads: config.keyValueHeadCount)
             }
-            let value = try matrix(part(.value), rows: keyValueWidth, columns: hidden)             // [kvHeads·d][H]
-            let output = try matrix(part(.attentionOutput), rows: hidden, columns: queryWidth)     // [H][heads·d]
-            let gate = try matrix(part(.gate), rows: config.intermediateSize, columns: hidden)     // [I][H]
-            let up = try matrix(part(.up), rows: config.intermediateSize, columns: hidden)         // [I][H]
-            let down = try matrix(part(.down), rows: hidden, columns: config.intermediateSize)     // [H][I]
+            let query = try plan.linear(part(.query), rows: queryWidth, columns: hidden, bias: queryBias,
+                                        rotaryHeads: rotary ? config.headCount : nil)                 // [heads·d][H]
+            let key = try plan.linear(part(.key), rows: keyValueWidth, columns: hidden, bias: keyBias,
+                                      rotaryHeads: rotary ? config.keyValueHeadCount : nil)          // [kvHeads·d][H]
+            let value = try plan.linear(part(.value), rows: keyValueWidth, columns: hidden,
+                                        bias: try optionalBias(part(.valueBias), count: keyValueWidth),
+                                        rotaryHeads: nil)                                             // [kvHeads·d][H]
+            let output = try plan.linear(part(.attentionOutput), rows: hidden, columns: queryWidth,
+                                         bias: try optionalBias(part(.attentionOutputBias), count: hidden),
+                                         rotaryHeads: nil)                                            // [H][heads·d]
             let zerosInner = [Float](repeating: 0, count: config.intermediateSize)
+            let gate = try plan.linear(part(.gate), rows: config.intermediateSize, columns: hidden,
+                                       bias: zerosInner, rotaryHeads: nil)                            // [I][H]
+            let up = try plan.linear(part(.up), rows: config.intermediateSize, columns: hidden,
+                                     bias: zerosInner, rotaryHeads: nil)                              // [I][H]
+            let down = try plan.linear(part(.down), rows: hidden, columns: config.intermediateSize,
+                                       bias: [Float](repeating: 0, count: hidden), rotaryHeads: nil)  // [H][I]
             layers.append(TransformerLayer(
                 description: description,
-                query: Linear(weight: query, bias: queryBias),
-                key: Linear(weight: key, bias: keyBias),
-                value: Linear(weight: value, bias: try optionalBias(part(.valueBias), count: keyValueWidth)),
-                attentionOutput: Linear(weight: output, bias: try optionalBias(part(.attentionOutputBias), count: hidden)),
+                query: query, key: key, value: value, attentionOutput: output,
                 attentionNorm: try rmsNorm(part(.attentionNorm)),
-                feedForward: FeedForward(kind: .gatedSiLU, intermediate: Linear(weight: up, bias: zerosInner),
-                                         gate: Linear(weight: gate, bias: zerosInner),
-                                         output: Linear(weight: down, bias: [Float](repeating: 0, count: hidden))),
+                feedForward: FeedForward(kind: .gatedSiLU, intermediate: up, gate: gate, output: down),
                 outputNorm: try rmsNorm(part(.mlpNorm))))
         }
         let embeddings = try matrix(names.embeddings, rows: config.vocabularySize, columns: hidden)    // [V][H]

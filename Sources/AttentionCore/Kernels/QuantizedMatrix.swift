@@ -1,0 +1,78 @@
+/// A weight matrix `[out][in]` left as ggml blocks where the file holds them (the mapped GGUF,
+/// no copy), dequantized a few rows at a time by whoever multiplies with it.
+///
+/// Row `r` of the matrix is stored row `rowOrder[r]` (or `r` without an order): Llama's Q and K
+/// rows are un-permuted this way instead of moving bytes (`RotaryRowOrder`). Every row is a
+/// whole number of blocks (`GGUFFile` checked that when it opened the file), so any run of a
+/// row's blocks dequantizes on its own, bit-identical to dequantizing the whole tensor.
+///
+/// Immutable after `init`; `owner` keeps the mapping alive as long as any layer uses it, which
+/// is why sharing across threads (`@unchecked Sendable`) is safe.
+public final class QuantizedMatrix: @unchecked Sendable {
+    /// A quantized ggml type `GGMLDequantizer` reads (`GGMLType.isDequantizable`, blocks > 1).
+    public let type: GGMLType
+    /// Output features: rows of the weight.
+    public let rows: Int
+    /// Input features: elements per row (ggml `ne[0]`).
+    public let rowLength: Int
+    /// Bytes of one stored row: `rowLength / blockSize × blockByteCount`.
+    let rowByteCount: Int
+    /// `rows × rowByteCount` bytes inside `owner`'s storage.
+    let blocks: UnsafeRawPointer
+    /// Stored row of each row, or nil for the identity.
+    let rowOrder: [Int]?
+    /// Whatever holds `blocks` (the `GGUFFile` and its mapping).
+    private let owner: AnyObject
+
+    /// - Precondition: the bytes hold `rows` rows of `rowLength` elements of `type` in whole
+    ///   blocks, and `rowOrder`, when given, is a permutation of `0..<rows` (checked by the
+    ///   callers that read them from a validated file).
+    init(type: GGMLType, rows: Int, rowLength: Int, blocks: UnsafeRawPointer, owner: AnyObject, rowOrder: [Int]? = nil) {
+        precondition(type.isDequantizable && type.isQuantized && rowLength % type.blockSize == 0)
+        precondition(rowOrder.map { $0.count == rows } ?? true)
+        self.type = type
+        self.rows = rows
+        self.rowLength = rowLength
+        self.rowByteCount = rowLength / type.blockSize * type.blockByteCount
+        self.blocks = blocks
+        self.owner = owner
+        self.rowOrder = rowOrder
+    }
+
+    /// The same bytes read with another row order (e.g. Q/K un-permuted for rotate-half).
+    func reordered(_ order: [Int]) -> QuantizedMatrix {
+        let composed = rowOrder.map { previous in order.map { previous[$0] } } ?? order
+        return QuantizedMatrix(type: type, rows: rows, rowLength: rowLength, blocks: blocks, owner: owner, rowOrder: composed)
+    }
+
+    /// Bytes the weight occupies in the file (and, once read, in resident memory).
+    public var byteCount: Int { rows * rowByteCount }
+
+    /// Largest run of elements `dequantize(row:columns:into:scratch:)` may need in `scratch`
+    /// for a column range of `count` elements: the range rounded out to whole blocks.
+    func scratchCount(columns count: Int) -> Int {
+        (count + 2 * type.blockSize - 2) / type.blockSize * type.blockSize
+    }
+
+    /// Writes elements `columns` of row `row` to `output` (`columns.count` floats), exactly the
+    /// floats `GGMLDequantizer` gives for the whole tensor. When `columns` does not start and end
+    /// on block boundaries the covering blocks are dequantized into `scratch`
+    /// (`scratchCount(columns:)` floats) and the range copied out.
+    @inline(__always)
+    func dequantize(row: Int, columns: Range<Int>, into output: UnsafeMutablePointer<Float>,
+                    scratch: UnsafeMutablePointer<Float>) {
+        let stored = rowOrder?[row] ?? row
+        let size = type.blockSize
+        let firstBlock = columns.lowerBound / size
+        let endBlock = (columns.upperBound + size - 1) / size
+        let bytes = UnsafeRawBufferPointer(
+            start: blocks + stored * rowByteCount + firstBlock * type.blockByteCount,
+            count: (endBlock - firstBlock) * type.blockByteCount)
+        if columns.lowerBound == firstBlock * size && columns.upperBound == endBlock * size {
+            GGMLDequantizer.dequantize(type, blocks: bytes, into: UnsafeMutableBufferPointer(start: output, count: columns.count))
+            return
+        }
+        GGMLDequantizer.dequantize(type, blocks: bytes, into: UnsafeMutableBufferPointer(start: scratch, count: (endBlock - firstBlock) * size))
+        output.update(from: scratch + (columns.lowerBound - firstBlock * size), count: columns.count)
+    }
+}

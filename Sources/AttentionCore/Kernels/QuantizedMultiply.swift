@@ -1,0 +1,85 @@
+/// `C = A · Wᵀ + bias` with `W` kept quantized (`QuantizedMatrix`): the same loops as the packed
+/// path, except that each `[depth block][panel width]` block of `B = Wᵀ` is dequantized into a
+/// per-call stack buffer (≤ 32 KiB, L1-sized) right before the register tiles stream past it.
+///
+/// The buffer holds exactly the floats the packed path would read from its panels (the same
+/// dequantizer, the same `PanelLayout`), and the tiles run in the same order with the same
+/// accumulation, so the product is bit-identical to dequantizing the whole weight, packing it and
+/// multiplying. Each weight element is dequantized once per call and per thread share of panels.
+extension PanelMultiply {
+    /// Floats of stack the dequantized blocks need: one panel block (`depthBlock × width`), the
+    /// rows it is transposed from (`width × depthBlock`), and one row's covering blocks.
+    static func quantizedScratchCount(layout: PanelLayout, weight: QuantizedMatrix) -> Int {
+        2 * layout.depthBlock * layout.panelWidth + weight.scratchCount(columns: layout.depthBlock) + 16
+    }
+
+    func runQuantizedShare<Tile: RegisterTile>(
+        _: Tile.Type, weight: QuantizedMatrix, a: UnsafePointer<Float>, aStride: Int,
+        c: UnsafeMutablePointer<Float>, cStride: Int, rowRange: Range<Int>, panelRange: Range<Int>
+    ) {
+        let width = Tile.columns
+        let panelFloats = layout.depthBlock * width
+        withUnsafeTemporaryAllocation(byteCount: Self.quantizedScratchCount(layout: layout, weight: weight) * 4, alignment: 64) { raw in
+            guard let base = raw.baseAddress else { return }
+            let floats = base.bindMemory(to: Float.self, capacity: raw.count / 4)
+            let panel = floats                               // [depthBlock][width], B's block
+            let rows = floats + panelFloats                  // [width][depthBlock], W's rows
+            let blockScratch = rows + panelFloats            // one row's covering blocks
+            for panelIndex in panelRange {
+                let n0 = panelIndex * width
+                let columnCount = min(width, layout.columns - n0)
+                for block in 0..<layout.blockCount {
+                    let k0 = layout.blockStart(block)
+                    let depth = layout.blockDepth(block)
+                    dequantizePanelBlock(weight, outputs: n0..<(n0 + columnCount), depth: k0..<(k0 + depth),
+                                         width: width, rows: rows, panel: panel, scratch: blockScratch)
+                    let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
+                    var row = rowRange.lowerBound
+                    while row < rowRange.upperBound {
+                        Tile.multiply(
+                            depth: depth, a: a + row * aStride + k0, aStride: aStride,
+                            rowCount: min(Tile.rows, rowRange.upperBound - row), b: panel,
+                            c: c + row * cStride + n0, cStride: cStride, columnCount: columnCount,
+                            accumulate: block > 0, bias: panelBias, scale: scale
+                        )
+                        row += Tile.rows
+                    }
+                }
+            }
+        }
+    }
+
+    /// Fills `panel` (`depth.count × width`, row `k` holding `B[k0 + k][n0 ..< n0 + width]`,
+    /// zeros past the real outputs) from weight rows `outputs`, going through `rows`
+    /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run.
+    @inline(__always)
+    private func dequantizePanelBlock(
+        _ weight: QuantizedMatrix, outputs: Range<Int>, depth: Range<Int>, width: Int,
+        rows: UnsafeMutablePointer<Float>, panel: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
+    ) {
+        let kc = depth.count, valid = outputs.count
+        for j in 0..<valid {
+            weight.dequantize(row: outputs.lowerBound + j, columns: depth, into: rows + j * kc, scratch: scratch)
+        }
+        if valid == width && width % 16 == 0 {
+            // 16 columns of B at a time: each lane reads one weight row, stored as one vector.
+            for k in 0..<kc {
+                let out = panel + k * width
+                var j0 = 0
+                while j0 < width {
+                    var v = SIMD16<Float>()
+                    let source = rows + j0 * kc + k
+                    for lane in 0..<16 { v[lane] = source[lane * kc] }
+                    storeVector(v, out + j0)
+                    j0 += 16
+                }
+            }
+            return
+        }
+        for k in 0..<kc {
+            let out = panel + k * width
+            for j in 0..<valid { out[j] = rows[j * kc + k] }
+            for j in valid..<width { out[j] = 0 }
+        }
+    }
+}
