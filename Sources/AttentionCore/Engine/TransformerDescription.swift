@@ -152,21 +152,27 @@ public struct TransformerDescription: Sendable, Equatable {
     }
 
     /// Multiply-adds of one forward pass over `length` tokens, times 2 (FLOP): every dense
-    /// layer `2·L·in·out` (Q, K, V, output, and two or, gated, three MLP matrices), and per
-    /// layer `Q·Kᵀ` and `P·V`, `4·L²·queryWidth`. For MiniLM ≈ 6·(3,538,944·L + 1,536·L²).
+    /// layer `2·L·in·out` (Q `[L][heads·d]`, K and V `[L][kvHeads·d]` — grouped-query
+    /// attention projects only the key/value heads —, output, and two or, gated, three MLP
+    /// matrices), and per layer `Q·Kᵀ` and `P·V` over the query–key pairs the model may use,
+    /// `4·pairs·queryWidth`: `L²` pairs for an encoder, `L·(L+1)/2` for a causal model (a query
+    /// sees itself and the keys before it; a sliding window is not subtracted).
+    /// MiniLM ≈ 6·(3,538,944·L + 1,536·L²); SmolLM2 (GQA 9/3 heads, SwiGLU, causal)
+    /// = 30·(2·L·576·(2·576 + 2·192) + 6·L·576·1536 + 4·(L(L+1)/2)·576) ≈ 30·(7,077,888·L + 1,152·L(L+1)).
     /// With `.attention` the last layer counts only its query and key projections and `Q·Kᵀ`.
     /// Softmax, activations, norms and positions are not counted.
     public func forwardFLOPs(length: Int, needs: ForwardNeeds = .attentionAndHidden) -> Double {
         let tokens = Double(length), hidden = Double(hiddenSize)
         let queryWidth = Double(attention.queryWidth), keyValueWidth = Double(attention.keyValueWidth)
+        let pairs = isCausal ? tokens * (tokens + 1) / 2 : tokens * tokens
         let queryKey = 2 * tokens * hidden * (queryWidth + keyValueWidth)
         var full = queryKey + 2 * tokens * hidden * keyValueWidth + 2 * tokens * queryWidth * hidden
         if let mlp {
             let matrices: Double = mlp == .gatedSiLU ? 3 : 2
             full += matrices * 2 * tokens * hidden * Double(intermediateSize)
         }
-        full += 4 * tokens * tokens * queryWidth
-        let last = needs == .attention ? queryKey + 2 * tokens * tokens * queryWidth : full
+        full += 4 * pairs * queryWidth
+        let last = needs == .attention ? queryKey + 2 * pairs * queryWidth : full
         return Double(layerCount - 1) * full + last
     }
 }

@@ -157,12 +157,13 @@ public struct TransformerLayer: Sendable {
     ///   - weights: receives `[head][query][key]`, `headCount × length × length` floats.
     func attentionWeights(
         length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
-        bias: UnsafePointer<Float>, weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
+        bias: UnsafePointer<Float>, visibleKeys: GroupedAttention.VisibleKeys = .all,
+        weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
     ) {
-        let heads = HeadsJob(
+        let heads = HeadsJob(operands: GroupedAttention.Operands(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
-            values: nil, valueStride: 0, length: length, attention: description.attention,
-            bias: bias, weights: weights, context: nil, contextStride: 0,
+            values: nil, valueStride: 0, context: nil, contextStride: 0, bias: bias, weights: weights,
+            length: length, attention: description.attention, visible: visibleKeys),
             workspace: workspace, parts: workers.threads)
         workers.dispatch(heads, parts: workers.threads)
     }
@@ -178,14 +179,15 @@ public struct TransformerLayer: Sendable {
     func forward(
         length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
         values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
+        visibleKeys: GroupedAttention.VisibleKeys = .all,
         weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
     ) {
         let a = description.attention
         // context = softmax(Q·Kᵀ/√d + bias)·V, head h reading kv head h / groupSize   [L][heads·d]
-        let heads = HeadsJob(
+        let heads = HeadsJob(operands: GroupedAttention.Operands(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
-            values: values, valueStride: valueStride, length: length, attention: a,
-            bias: bias, weights: weights, context: workspace.context, contextStride: a.queryWidth,
+            values: values, valueStride: valueStride, context: workspace.context, contextStride: a.queryWidth,
+            bias: bias, weights: weights, length: length, attention: a, visible: visibleKeys),
             workspace: workspace, parts: workers.threads)
         workers.dispatch(heads, parts: workers.threads)
 
@@ -217,13 +219,16 @@ public struct TransformerLayer: Sendable {
                      activation: feedForward.kind == .gelu ? .gelu : .tanhGELU, workers: workers)
         case .gatedSiLU:
             guard let gate = feedForward.gate else { return }
-            let innerWidth = feedForward.intermediate.outputSize
-            // inner = mlpInput·Upᵀ                                   [L][I]
-            multiply(feedForward.intermediate, mlpInput, rows: length, into: workspace.inner, workers: workers)
-            // gate = mlpInput·Gateᵀ                                  [L][I]
-            multiply(gate, mlpInput, rows: length, into: workspace.gate, workers: workers)
-            // inner = SiLU(gate) ⊙ inner                              [L][I]
-            SIMDMath.gatedSiLUInPlace(workspace.inner, gate: workspace.gate, count: length * innerWidth)
+            // One job, panel by panel: inner = mlpInput·Upᵀ, gate = mlpInput·Gateᵀ on the same
+            // columns, then inner = SiLU(gate) ⊙ inner on that strip while it is in cache  [L][I]
+            let work = length * gate.inputSize * 2 * gate.outputSize
+            let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+            workers.dispatch(GatedUpJob(
+                up: LinearShareJob(linear: feedForward.intermediate, input: mlpInput, rows: length, output: workspace.inner,
+                                   outputStride: feedForward.intermediate.outputSize, parts: parts),
+                gate: LinearShareJob(linear: gate, input: mlpInput, rows: length, output: workspace.gate,
+                                     outputStride: gate.outputSize, parts: parts)),
+                parts: parts)
         }
         // x = inner·W₂ᵀ + b₂                                         [L][H]
         multiply(feedForward.output, workspace.inner, rows: length, into: x, workers: workers)
@@ -259,11 +264,19 @@ private struct LinearShareJob: PoolJob {
     let parts: Int
     var activation: Activation?
 
+    /// Column panels of the output (of `panelWidth` columns each).
+    var panelCount: Int { linear.packed.layout.panelCount }
+    var panelWidth: Int { linear.packed.layout.panelWidth }
+
     func run(part: Int) {
+        run(panels: WorkShare.range(part, of: parts, count: panelCount))
+    }
+
+    /// The output columns of `panels`, every row.
+    func run(panels: Range<Int>) {
         let packed = linear.packed
         let multiplier = PanelMultiply(kernel: packed.kernel, layout: packed.layout, panels: packed.panels,
                                        bias: packed.paddedBias, scale: 1, quantized: packed.quantized)
-        let panels = WorkShare.range(part, of: parts, count: packed.layout.panelCount)
         guard !panels.isEmpty, rows > 0 else { return }
         guard let activation else {
             multiplier.runShare(a: input, aStride: linear.inputSize, c: output, cStride: outputStride,
@@ -286,6 +299,30 @@ private struct LinearShareJob: PoolJob {
     }
 }
 
+/// A gated MLP's up and gate projections in one job (SwiGLU epilogue): each part takes its
+/// share of column panels, computes both projections' strip for a panel, then
+/// `inner = SiLU(gate) ⊙ inner` on it while the strip is still in L2 — no separate
+/// single-threaded pass over `[L][I]` twice.
+private struct GatedUpJob: PoolJob {
+    let up: LinearShareJob
+    let gate: LinearShareJob
+
+    func run(part: Int) {
+        let width = up.panelWidth
+        let columns = up.linear.outputSize
+        for panel in WorkShare.range(part, of: up.parts, count: up.panelCount) {
+            up.run(panels: panel..<(panel + 1))                                 // [L][w] up strip
+            gate.run(panels: panel..<(panel + 1))                               // [L][w] gate strip
+            let n0 = panel * width
+            let count = min(width, columns - n0)
+            for row in 0..<up.rows {                                             // [L][w] SiLU(gate) ⊙ up
+                SIMDMath.gatedSiLUInPlace(up.output + row * up.outputStride + n0,
+                                          gate: gate.output + row * gate.outputStride + n0, count: count)
+            }
+        }
+    }
+}
+
 /// The query, key and value projections in one job: each part takes its panel share of all three.
 private struct ProjectionJob: PoolJob {
     let query: LinearShareJob
@@ -299,36 +336,15 @@ private struct ProjectionJob: PoolJob {
     }
 }
 
-/// Self-attention of every query head, heads split across parts; query head `h` reads key
-/// and value head `h / groupSize`. Each part packs into its own scratch.
+/// Self-attention of every query head (`GroupedAttention`): each part runs its share of the
+/// (KV head, query block, query head) units, packing into its own scratch.
 private struct HeadsJob: PoolJob {
-    let queries: UnsafePointer<Float>, queryStride: Int
-    let keys: UnsafePointer<Float>, keyStride: Int
-    /// Nil (with `context`) when only the weights are wanted.
-    let values: UnsafePointer<Float>?, valueStride: Int
-    let length: Int
-    let attention: TransformerDescription.Attention
-    let bias: UnsafePointer<Float>
-    let weights: UnsafeMutablePointer<Float>
-    let context: UnsafeMutablePointer<Float>?, contextStride: Int
+    let operands: GroupedAttention.Operands
     let workspace: ForwardWorkspace
     let parts: Int
 
     func run(part: Int) {
-        let d = attention.headSize
-        let scale = 1 / Float(d).squareRoot()
-        for head in WorkShare.range(part, of: parts, count: attention.headCount) {
-            let keyValueColumn = attention.keyValueHead(of: head) * d
-            var headValues: HeadValues?
-            if let values, let context {
-                headValues = HeadValues(value: values + keyValueColumn, valueStride: valueStride,
-                                        context: context + head * d, contextStride: contextStride)
-            }
-            AttentionKernels.attend(
-                query: queries + head * d, queryStride: queryStride, key: keys + keyValueColumn, keyStride: keyStride,
-                values: headValues, length: length, headSize: d, scale: scale,
-                bias: bias, weights: weights + head * length * length, scratch: workspace.scratch(part: part))
-        }
+        GroupedAttention.run(operands, part: part, parts: parts, scratch: workspace.scratch(part: part))
     }
 }
 

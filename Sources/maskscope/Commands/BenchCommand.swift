@@ -45,13 +45,22 @@ struct BenchCommand: ParsableCommand {
         the loop's wake-up and rendering; only the write to a real terminal is left out. Each \
         key is typed once the previous edit has settled.
 
+        FLOP count (printed with the report): per layer 2·L·H·(2·Q + 2·KV) for the projections \
+        (Q = heads·d; KV = kvHeads·d, narrower under grouped-query attention), 4·L·H·I or, \
+        with a gated SiLU MLP (SwiGLU), 6·L·H·I, and 4·pairs·Q for Q·Kᵀ and P·V, where pairs \
+        is L² for an encoder and L(L+1)/2 under a causal mask. "% of FMA peak" divides \
+        GFLOP/s by the register-only FMA ceiling. Peak resident memory is the process's \
+        high-water mark over the whole run (so: at the longest length). The first edit is \
+        the first key of a freshly opened explorer, against the steady p95 of the keys after it.
+
         JSON output: {"model", "machine", "cores", "kernel", "load_ms", \
-        "first_attention_ms", "peak_gflops" and "fma_peak_gflops" (objects: thread count → \
+        "first_attention_ms", "peak_rss_mb", "load_average" ([1, 5, 15 min]), "flop_formula", \
+        "peak_gflops" and "fma_peak_gflops" (objects: thread count → \
         GFLOP/s), "results": \
         [{"length", "threads", "repeats", "median_ms", "p90_ms", "gflops", "peak_gflops", \
-        "percent_of_peak", "hidden_median_ms", "hidden_p90_ms"}], "explorer_latency" and \
-        "explorer_screen_latency": [{"length", "threads", "layer", "repeats", "median_ms", \
-        "p95_ms"}]}.
+        "percent_of_peak", "percent_of_fma_peak", "hidden_median_ms", "hidden_p90_ms"}], \
+        "explorer_latency" and "explorer_screen_latency": [{"length", "threads", "layer", \
+        "repeats", "median_ms", "p95_ms"}; the screen's entries add "first_edit_ms"]}.
 
         Compare with transformers: python3 Tests/Reference/bench_torch.py (same options).
         """
@@ -135,6 +144,7 @@ struct BenchCommand: ParsableCommand {
                     results.append(BenchResult(
                         length: length, threads: threadCount, repeats: repeats, medianMs: median,
                         p90Ms: BenchStatistics.percentile(times, 0.9), gflops: gflops, peakGflops: peak,
+                        fmaPeakGflops: arithmeticPeaks[threadCount] ?? 0,
                         hiddenMedianMs: BenchStatistics.percentile(withHidden, 0.5),
                         hiddenP90Ms: BenchStatistics.percentile(withHidden, 0.9)))
                 }
@@ -148,18 +158,23 @@ struct BenchCommand: ParsableCommand {
             }
             var screenLatencies: [LatencyResult] = []
             if let text = try ScreenLatency.text(of: latencyTokens, from: Self.sentence, model: model) {
-                let explorer = try Explorer(model: model, text: text)
                 for layer in Set([0, model.info.layerCount - 1]).sorted() {
-                    let times = ScreenLatency.times(explorer: explorer, shownLayer: layer, repeats: latencyRepeats)
+                    // A fresh explorer per shown layer, so its first key is a first edit after start.
+                    let explorer = try Explorer(model: model, text: text)
+                    let all = ScreenLatency.times(explorer: explorer, shownLayer: layer, repeats: latencyRepeats)
+                    let times = Array(all.dropFirst(2))
                     screenLatencies.append(LatencyResult(
                         length: latencyTokens, threads: model.defaultThreads, layer: layer, repeats: times.count,
-                        medianMs: BenchStatistics.percentile(times, 0.5), p95Ms: BenchStatistics.percentile(times, 0.95)))
+                        medianMs: BenchStatistics.percentile(times, 0.5), p95Ms: BenchStatistics.percentile(times, 0.95),
+                        firstEditMs: all.first))
                 }
             }
             let report = BenchReport(
                 model: loaded.name, machine: BenchMachine.cpuName(), cores: BenchMachine.cores(),
                 kernel: MatrixKernel.best.description, loadMs: loadMs,
-                firstAttentionMs: firstAttentionMs, peaks: peaks, arithmeticPeaks: arithmeticPeaks, results: results,
+                firstAttentionMs: firstAttentionMs, peakResidentMB: BenchMachine.peakResidentMegabytes(),
+                loadAverage: BenchMachine.loadAverage(), flopFormula: Self.flopFormula(model.description),
+                peaks: peaks, arithmeticPeaks: arithmeticPeaks, results: results,
                 latencies: latencies,
                 screenLatencies: screenLatencies)
             switch format {
@@ -167,6 +182,18 @@ struct BenchCommand: ParsableCommand {
             case .table: try report.writeTable(headline: loaded.headline)
             }
         }
+    }
+
+    /// The FLOP count `gflops` divides by, as a formula in the model's sizes (see
+    /// `TransformerDescription.forwardFLOPs`): what the report prints beside the numbers.
+    static func flopFormula(_ d: TransformerDescription) -> String {
+        let a = d.attention
+        let matrices = d.mlp == .gatedSiLU ? 3 : (d.mlp == nil ? 0 : 2)
+        let pairs = d.isCausal ? "L(L+1)/2" : "L²"
+        var layer = "2·L·\(d.hiddenSize)·(2·\(a.queryWidth) + 2·\(a.keyValueWidth))"
+        if matrices > 0 { layer += " + \(2 * matrices)·L·\(d.hiddenSize)·\(d.intermediateSize)" }
+        layer += " + 4·\(pairs)·\(a.queryWidth)"
+        return "\(d.layerCount)·(\(layer)), less the last layer's V, output and MLP (attention only)"
     }
 
     /// Milliseconds of `repeats` recomputes after a mask change (two warm-up runs first),

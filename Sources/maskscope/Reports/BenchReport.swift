@@ -16,11 +16,14 @@ struct BenchResult {
     let gflops: Double
     /// The matrix-multiply peak measured with the same thread count.
     let peakGflops: Double
+    /// The register-only FMA ceiling with the same thread count.
+    let fmaPeakGflops: Double
     /// The same recompute with the last hidden state too.
     let hiddenMedianMs: Double
     let hiddenP90Ms: Double
 
     var percentOfPeak: Double { peakGflops > 0 ? 100 * gflops / peakGflops : 0 }
+    var percentOfFMAPeak: Double { fmaPeakGflops > 0 ? 100 * gflops / fmaPeakGflops : 0 }
 }
 
 /// Mask change to the shown layer's attention, as the explorer publishes it.
@@ -32,6 +35,8 @@ struct LatencyResult {
     let repeats: Int
     let medianMs: Double
     let p95Ms: Double
+    /// The first key of a freshly opened explorer (screen latency only).
+    var firstEditMs: Double? = nil
 }
 
 /// Everything `maskscope bench` prints.
@@ -42,6 +47,11 @@ struct BenchReport {
     let kernel: String
     let loadMs: Double
     let firstAttentionMs: Double
+    /// The process's resident-memory high-water mark, MB (10⁶ bytes).
+    let peakResidentMB: Double
+    /// 1, 5 and 15 minute load averages when the report was made.
+    let loadAverage: [Double]
+    let flopFormula: String
     /// Thread count → GFLOP/s.
     let peaks: [Int: Double]
     /// Thread count → GFLOP/s of register-only fused multiply-adds: the hardware's ceiling.
@@ -61,6 +71,12 @@ struct BenchReport {
         try json.key("kernel"); try json.string(kernel)
         try json.key("load_ms"); try json.float(Float(loadMs))
         try json.key("first_attention_ms"); try json.float(Float(firstAttentionMs))
+        try json.key("peak_rss_mb"); try json.float(Float(peakResidentMB))
+        try json.key("load_average")
+        try json.beginArray()
+        for value in loadAverage { try json.float(Float(value)) }
+        try json.endArray()
+        try json.key("flop_formula"); try json.string(flopFormula)
         for (name, values) in [("peak_gflops", peaks), ("fma_peak_gflops", arithmeticPeaks)] {
             try json.key(name)
             try json.beginObject()
@@ -81,6 +97,7 @@ struct BenchReport {
             try json.key("gflops"); try json.float(Float(result.gflops))
             try json.key("peak_gflops"); try json.float(Float(result.peakGflops))
             try json.key("percent_of_peak"); try json.float(Float(result.percentOfPeak))
+            try json.key("percent_of_fma_peak"); try json.float(Float(result.percentOfFMAPeak))
             try json.key("hidden_median_ms"); try json.float(Float(result.hiddenMedianMs))
             try json.key("hidden_p90_ms"); try json.float(Float(result.hiddenP90Ms))
             try json.endObject()
@@ -97,6 +114,7 @@ struct BenchReport {
                 try json.key("repeats"); try json.int(latency.repeats)
                 try json.key("median_ms"); try json.float(Float(latency.medianMs))
                 try json.key("p95_ms"); try json.float(Float(latency.p95Ms))
+                if let first = latency.firstEditMs { try json.key("first_edit_ms"); try json.float(Float(first)) }
                 try json.endObject()
             }
             try json.endArray()
@@ -110,7 +128,9 @@ struct BenchReport {
         let fixed = { (value: Double, digits: Int) in String(format: "%.\(digits)f", value) }
         try stream.append("\(headline)\n")
         try stream.append("machine: \(machine), \(cores) cores; kernel \(kernel)\n")
-        try stream.append("model load \(fixed(loadMs, 1)) ms; start to first attention \(fixed(firstAttentionMs, 1)) ms\n")
+        try stream.append("model load \(fixed(loadMs, 1)) ms; start to first attention \(fixed(firstAttentionMs, 1)) ms; "
+            + "peak resident \(fixed(peakResidentMB, 0)) MB; load average \(loadAverage.map { fixed($0, 2) }.joined(separator: " "))\n")
+        try stream.append("FLOP count: \(flopFormula)\n")
         let perThreadCount = { (values: [Int: Double]) in
             values.sorted { $0.key < $1.key }
                 .map { "\($0.key) thread\($0.key == 1 ? "" : "s") \(fixed($0.value, 1))" }
@@ -123,12 +143,14 @@ struct BenchReport {
             .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
             .init(title: "median ms", alignment: .right), .init(title: "p90 ms", alignment: .right),
             .init(title: "GFLOP/s", alignment: .right), .init(title: "% of peak", alignment: .right),
+            .init(title: "% of FMA", alignment: .right),
             .init(title: "+hidden median", alignment: .right), .init(title: "+hidden p90", alignment: .right),
         ])
         for result in results {
             table.add([
                 String(result.length), String(result.threads), fixed(result.medianMs, 2),
                 fixed(result.p90Ms, 2), fixed(result.gflops, 1), fixed(result.percentOfPeak, 0),
+                fixed(result.percentOfFMAPeak, 0),
                 fixed(result.hiddenMedianMs, 2), fixed(result.hiddenP90Ms, 2),
             ])
         }
@@ -140,16 +162,22 @@ struct BenchReport {
         ]
         for (title, list) in latencySections where !list.isEmpty {
             try stream.append("\n\(title)\n")
+            let withFirst = list.contains { $0.firstEditMs != nil }
             var latencyTable = TextTable([
                 .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
                 .init(title: "layer", alignment: .right), .init(title: "median ms", alignment: .right),
                 .init(title: "p95 ms", alignment: .right),
-            ])
+            ] + (withFirst ? [.init(title: "first edit ms", alignment: .right), .init(title: "first / p95", alignment: .right)] : []))
             for latency in list {
-                latencyTable.add([
+                var row = [
                     String(latency.length), String(latency.threads), String(latency.layer),
                     fixed(latency.medianMs, 2), fixed(latency.p95Ms, 2),
-                ])
+                ]
+                if withFirst {
+                    let first = latency.firstEditMs ?? 0
+                    row += [fixed(first, 2), latency.p95Ms > 0 ? fixed(first / latency.p95Ms, 2) : "-"]
+                }
+                latencyTable.add(row)
             }
             for line in latencyTable.render() { try stream.append(line + "\n") }
         }
@@ -180,6 +208,27 @@ enum BenchMachine {
     }
 
     static func cores() -> Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    /// The process's peak resident set so far, MB (10⁶ bytes): `ru_maxrss` is in KiB on Linux,
+    /// in bytes on macOS.
+    static func peakResidentMegabytes() -> Double {
+        var usage = rusage()
+        #if canImport(Darwin)
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+        return Double(usage.ru_maxrss) / 1e6
+        #else
+        guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+        return Double(usage.ru_maxrss) * 1024 / 1e6
+        #endif
+    }
+
+    /// The 1, 5 and 15 minute load averages (`getloadavg`); empty when unavailable. Speed
+    /// figures on a shared machine mean little without them.
+    static func loadAverage() -> [Double] {
+        var values = [Double](repeating: 0, count: 3)
+        let count = getloadavg(&values, 3)
+        return count > 0 ? Array(values.prefix(Int(count))) : []
+    }
 }
 
 enum BenchClock {

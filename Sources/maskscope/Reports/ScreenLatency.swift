@@ -12,14 +12,15 @@ import ExplorerUI
 /// recompute, the wake-up of the loop's wait, `render` at 120×40). Only the final write to a
 /// real terminal is left out: frames go to `KeyTimingTerminal`, which stamps them.
 enum ScreenLatency {
-    /// Milliseconds per mask key: `repeats` keys (after two warm-ups) alternating `0` and `1`
-    /// on the selected token, each sent once the previous edit has fully settled.
+    /// Milliseconds per mask key: `repeats + 2` keys alternating `0` and `1` on the selected
+    /// token, each sent once the previous edit has fully settled. The first is the explorer's
+    /// first edit; callers drop the first two as warm-ups for the steady figures.
     static func times(explorer: Explorer, shownLayer: Int, repeats: Int) -> [Double] {
         let state = AppState(explorer: explorer, themes: [ThemeCatalog.default], colors: .truecolor,
                              width: 120, height: 40, layer: shownLayer)
         let terminal = KeyTimingTerminal(keys: (0..<(repeats + 2)).map { $0 % 2 == 0 ? "0" : "1" })
         ExplorerLoop().run(state, on: terminal) { shown in terminal.frameDrawn(shown) }
-        return Array(terminal.latencies.dropFirst(2))
+        return terminal.latencies
     }
 
     /// A 120×40 truecolor terminal that types `keys`, one after the previous key's edit has

@@ -3,8 +3,9 @@ import Tokenizers
 /// Llama's input layer: a row of the token embedding matrix per token, nothing added
 /// (positions enter later, as rotary on Q and K).
 struct LlamaEmbedder: TokenEmbedder {
-    /// `[vocabulary][hidden]`.
-    let word: Matrix
+    /// `[vocabulary][hidden]`, float32 or kept in its GGUF blocks (rows gathered, never the
+    /// whole table expanded).
+    let word: EmbeddingTable
 
     func embed(_ encoding: Encoding) throws -> Matrix {
         let width = word.columns
@@ -14,7 +15,10 @@ struct LlamaEmbedder: TokenEmbedder {
             guard id >= 0, id < word.rows else {
                 throw EmbeddingError.idOutOfRange(token: encoding.tokens[t], id: id, vocabularySize: word.rows)
             }
-            for i in 0..<width { x.values[t * width + i] = word.values[id * width + i] }
+        }
+        x.values.withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            for t in 0..<encoding.count { word.copyRow(encoding.ids[t], into: base + t * width) }   // [H] row t
         }
         return x
     }

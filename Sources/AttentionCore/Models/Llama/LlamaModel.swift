@@ -135,16 +135,32 @@ enum LlamaModel {
                 feedForward: FeedForward(kind: .gatedSiLU, intermediate: up, gate: gate, output: down),
                 outputNorm: try rmsNorm(part(.mlpNorm))))
         }
-        let embeddings = try matrix(names.embeddings, rows: config.vocabularySize, columns: hidden)    // [V][H]
+        let embeddings = try embeddingTable(source, names.embeddings, rows: config.vocabularySize, columns: hidden,
+                                            dense: { try matrix(names.embeddings, rows: config.vocabularySize, columns: hidden) })   // [V][H]
         let outputWeight = config.tiedEmbeddings || source.descriptor(names.output) == nil
-            ? embeddings : try matrix(names.output, rows: config.vocabularySize, columns: hidden)      // [V][H]
+            ? embeddings : .dense(try matrix(names.output, rows: config.vocabularySize, columns: hidden))   // [V][H]
         let vocabulary = (0..<config.vocabularySize).map { tokenizer.token(for: $0) ?? "[id \($0)]" }
         var info = ModelInfo(name: name, source: sourceDescription, layerCount: config.layerCount,
                              headCount: config.headCount, hiddenSize: hidden, maxPositions: config.maxPositions)
         info.architecture = config.modelType
         return EncoderModel(info: info, tokenizer: tokenizer, embedder: LlamaEmbedder(word: embeddings), layers: layers,
                             finalNorm: try rmsNorm(names.finalNorm),
-                            causalLMHead: CausalLMHead(weight: outputWeight, vocabulary: vocabulary))
+                            causalLMHead: CausalLMHead(table: outputWeight, vocabulary: vocabulary))
+    }
+
+    /// The token embeddings: kept in their GGUF blocks when the file stores them quantized
+    /// (SmolLM2's Q8_0: 30 MB instead of 113 MB of float32; rows are gathered per text and
+    /// per shown prediction), else `dense()`.
+    static func embeddingTable(_ source: any TensorSource, _ name: String, rows: Int, columns: Int,
+                               dense: () throws -> Matrix) throws -> EmbeddingTable {
+        if let file = source as? GGUFFile, let info = file.info(name), info.type != .f32, info.type != .f16,
+           info.type != .bf16, info.type.isDequantizable {
+            guard info.shape == [rows, columns] else {
+                throw LlamaLoadError.tensorShape(file: file.url, tensor: name, shape: info.shape, expected: [rows, columns])
+            }
+            return .quantized(try QuantizedRows(file: file, tensor: name))
+        }
+        return .dense(try dense())
     }
 }
 
