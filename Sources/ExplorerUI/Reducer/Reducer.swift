@@ -241,7 +241,13 @@ extension AppState {
             message = .info("color scale: " + (scale == .perHead ? "0…the largest weight of this map" : scale == .absolute ? "0…1, comparable across heads" : "0…each row's largest weight"))
         case .toggleZoom:
             zoom.toggle()
-            message = .info(zoom ? "zoom: big cells for a projector; arrows scroll; Z goes back" : "zoom off")
+            if view == .heatmap || view == .diff {
+                message = .info(zoom ? "zoom: big cells for a projector; arrows scroll; Z goes back" : "zoom off")
+            } else {
+                // Compare, math, overview and effect keep their own sizes: say so rather than
+                // seem to ignore the key.
+                message = .info(zoom ? "zoom on: it enlarges the heatmap and diff (Esc); this view keeps its size" : "zoom off")
+            }
         case .toggleDense:
             dense.toggle()
             if dense, !colors.hasSmoothColors || theme.isMonochrome {

@@ -49,6 +49,10 @@ func renderHelp(_ canvas: inout Canvas) {
         perColumn = max(perColumn, min(inner.height, entries.count))
         if perColumn < entries.count, entries[perColumn - 1].heading {
             entries.insert(("", "", false), at: perColumn - 1)
+        } else if perColumn < entries.count, !entries[perColumn].heading,
+                  let heading = entries[..<perColumn].last(where: { $0.heading }) {
+            // A group split across the columns names itself again at the top of the second.
+            entries.insert((heading.label + " (continued)", "", true), at: perColumn)
         }
     }
     let labelColor = canvas.color(canvas.theme.accents.label)
