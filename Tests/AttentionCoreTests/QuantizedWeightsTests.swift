@@ -179,6 +179,24 @@ struct QuantizedWeightsTests {
         #expect(throws: WeightStorageError.unknownSetting("q4")) { _ = try WeightStorage.fromEnvironment(["MASKSCOPE_WEIGHTS": "q4"]) }
     }
 
+    /// A one-pass command asks for quantized matrices through its `ModelLocation`;
+    /// `MASKSCOPE_WEIGHTS` still wins when set.
+    @Test func aLocationsPreferredStorageReachesTheLlamaLoader() throws {
+        #expect(try WeightStorage.fromEnvironment([:], fallback: .quantized) == .quantized)
+        #expect(try WeightStorage.fromEnvironment(["MASKSCOPE_WEIGHTS": "f32"], fallback: .quantized) == .f32)
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let url = try folder.write(Data(Self.tinyQuantizedLlama()), to: "tiny-quantized.gguf")
+        var location = ModelLocation(choice: .gguf(url.path), folder: nil, name: "tiny", reason: "test", file: url)
+        if ProcessInfo.processInfo.environment[WeightStorage.environmentKey] == nil {
+            #expect(try !LlamaFamily().load(location).layers.contains { $0.query.isQuantized })
+        }
+        location.weightStorage = .quantized
+        if ProcessInfo.processInfo.environment[WeightStorage.environmentKey] == nil {
+            #expect(try LlamaFamily().load(location).layers.allSatisfy { $0.query.isQuantized })
+        }
+    }
+
     @Test func aModelThatWouldNotFitIsRefusedWithTheSizes() throws {
         let file = try GGUFFile(bytes: Self.tinyQuantizedLlama(), url: URL(fileURLWithPath: "/models/tiny-quantized.gguf"))
         let config = try LlamaConfig.gguf(file)

@@ -53,6 +53,10 @@ public struct ModelLocation: Equatable, Sendable {
     public let reason: String
     /// The weights file for single-file formats (GGUF, an Ollama blob); nil for folders.
     public var file: URL? = nil
+    /// How the command would hold a GGUF's quantized matrices when `MASKSCOPE_WEIGHTS` does
+    /// not say: nil is `automatic`. A command that runs one pass and exits asks for
+    /// `.quantized`: dequantizing every matrix at load costs more than its one slower pass.
+    public var weightStorage: WeightStorage? = nil
 
     /// The `--model` value that finds this model again (for session files).
     public var argument: String {

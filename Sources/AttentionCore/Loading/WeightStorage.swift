@@ -16,11 +16,12 @@ public enum WeightStorage: String, Sendable, CaseIterable {
     /// The environment variable that overrides `automatic` (values `f32`, `quantized`, `auto`).
     public static let environmentKey = "MASKSCOPE_WEIGHTS"
 
-    /// From `MASKSCOPE_WEIGHTS`, else `automatic`.
+    /// From `MASKSCOPE_WEIGHTS`, else `fallback` (what the command prefers, else `automatic`).
     ///
     /// - Throws: `WeightStorageError.unknownSetting` for any other value.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> WeightStorage {
-        guard let raw = environment[environmentKey], !raw.isEmpty else { return .automatic }
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                                       fallback: WeightStorage = .automatic) throws -> WeightStorage {
+        guard let raw = environment[environmentKey], !raw.isEmpty else { return fallback }
         guard let storage = WeightStorage(rawValue: raw.lowercased()) else {
             throw WeightStorageError.unknownSetting(raw)
         }

@@ -74,7 +74,7 @@ struct AttentionCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run(command: "attention") {
-            let loaded = try modelOptions.load()
+            let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
             let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             let info = loaded.model.info

@@ -47,7 +47,7 @@ struct EffectCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run(command: "effect") {
-            let loaded = try modelOptions.load()
+            let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
             let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             if let query, !(0..<explorer.tokens.count).contains(query) {

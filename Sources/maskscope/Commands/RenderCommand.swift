@@ -102,7 +102,7 @@ struct RenderCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         try ErrorReporting.run(command: "render") {
             let chosenTheme = try Self.theme(requested: theme)
-            let loaded = try modelOptions.load()
+            let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
             let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
             let info = loaded.model.info

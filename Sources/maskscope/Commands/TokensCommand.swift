@@ -37,7 +37,7 @@ struct TokensCommand: ParsableCommand {
 
     func run() throws {
         try ErrorReporting.run(command: "tokens") {
-            let loaded = try modelOptions.load()
+            let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
             let encoding = try loaded.model.encode(text, pair: input.pair, padTo: input.padTo)
             switch format {

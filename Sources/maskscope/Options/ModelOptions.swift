@@ -9,8 +9,12 @@ struct ModelOptions: ParsableArguments {
     var model: String?
 
     /// Finds the model (saying why it was chosen) and loads it.
-    func load() throws -> LoadedModel {
-        let location = try ModelLocator().locate(model)
+    /// - Parameter onePass: the command runs the model once and exits (`tokens`, `attention`,
+    ///   `explain`, `effect`, `render`): a GGUF's quantized matrices then stay in the file unless
+    ///   `MASKSCOPE_WEIGHTS` says otherwise, which starts SmolLM2 in a third of the time.
+    func load(onePass: Bool = false) throws -> LoadedModel {
+        var location = try ModelLocator().locate(model)
+        if onePass { location.weightStorage = .quantized }
         return LoadedModel(location: location, model: try ModelLoader.load(location))
     }
 }

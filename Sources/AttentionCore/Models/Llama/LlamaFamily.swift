@@ -12,7 +12,8 @@ public struct LlamaFamily: ModelFamily {
 
     public func load(_ location: ModelLocation) throws -> EncoderModel {
         if let file = location.file {
-            return try LlamaModel.load(gguf: try GGUFFile(url: file), name: location.name)
+            let storage = try WeightStorage.fromEnvironment(fallback: location.weightStorage ?? .automatic)
+            return try LlamaModel.load(gguf: try GGUFFile(url: file), name: location.name, storage: storage)
         }
         guard let folder = location.folder else {
             throw ModelLoadError.folderMissing(folder: URL(fileURLWithPath: location.name))
