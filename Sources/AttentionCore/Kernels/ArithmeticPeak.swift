@@ -21,8 +21,8 @@ public enum ArithmeticPeak {
             results.withUnsafeMutableBufferPointer { slots in
                 guard let base = slots.baseAddress else { return }
                 pool.run { part in
-                    base[part] = wide ? fmaChains(iterations: iterations, seed: Float(part))
-                        : narrowFMAChains(iterations: iterations, seed: Float(part))
+                    base[part] = wide ? fmaChains(SIMD16<Float>.self, iterations: iterations, seed: Float(part))
+                        : fmaChains(SIMD8<Float>.self, iterations: iterations, seed: Float(part))
                 }
             }
             let elapsed = MonotonicClock.seconds() - start
@@ -34,27 +34,11 @@ public enum ArithmeticPeak {
         return best
     }
 
-    /// Twelve independent accumulators: enough to cover the FMA latency on two pipes.
+    /// Twelve independent accumulators: enough to cover the FMA latency on two pipes. `V` is
+    /// `SIMD16` with AVX-512 and `SIMD8` without: `SIMD16` on AVX2 takes two registers per
+    /// accumulator, 24 of its 16, and the spills would measure memory, not the FMA pipes.
     @inline(never)
-    static func fmaChains(iterations: Int, seed: Float) -> Float {
-        typealias V = SIMD16<Float>
-        let x = V(repeating: 0.999_9), y = V(repeating: 1e-4)
-        var a0 = V(repeating: seed), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5
-        var a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11
-        for _ in 0..<iterations {
-            a0.addProduct(x, y); a1.addProduct(x, y); a2.addProduct(x, y); a3.addProduct(x, y)
-            a4.addProduct(x, y); a5.addProduct(x, y); a6.addProduct(x, y); a7.addProduct(x, y)
-            a8.addProduct(x, y); a9.addProduct(x, y); a10.addProduct(x, y); a11.addProduct(x, y)
-        }
-        return (a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11).sum()
-    }
-
-    /// The same twelve chains on `SIMD8` (one 256-bit register each), for CPUs without
-    /// AVX-512: `SIMD16` there takes two registers per accumulator, 24 of AVX2's 16, and the
-    /// spills would measure memory, not the FMA pipes.
-    @inline(never)
-    static func narrowFMAChains(iterations: Int, seed: Float) -> Float {
-        typealias V = SIMD8<Float>
+    static func fmaChains<V: SIMD>(_ vector: V.Type, iterations: Int, seed: Float) -> Float where V.Scalar == Float {
         let x = V(repeating: 0.999_9), y = V(repeating: 1e-4)
         var a0 = V(repeating: seed), a1 = a0 + 1, a2 = a0 + 2, a3 = a0 + 3, a4 = a0 + 4, a5 = a0 + 5
         var a6 = a0 + 6, a7 = a0 + 7, a8 = a0 + 8, a9 = a0 + 9, a10 = a0 + 10, a11 = a0 + 11
