@@ -178,9 +178,9 @@ public final class EncoderModel: Sendable {
     }
 
     /// The layers of `forward` on `pass.workspace`, leaving the last hidden state in
-    /// `workspace.hidden` when `needs` asks for it. Calls `layerDone(n)` after each of the
-    /// first `n` layers is complete except the last. Returns false when `shouldContinue`
-    /// stopped the pass.
+    /// `workspace.hidden` when `needs` asks for it. Calls `layerDone(n)` as soon as the attention
+    /// of the first `n` layers is complete (before layer `n − 1`'s output projection and MLP),
+    /// for every layer but the last. Returns false when `shouldContinue` stopped the pass.
     private func run(_ pass: ForwardPass, needs: ForwardNeeds, shouldContinue: () -> Bool,
                      layerDone: (_ completedLayers: Int) -> Void) -> Bool {
         let input = pass.input, workspace = pass.workspace, workers = pass.workers
@@ -202,7 +202,6 @@ public final class EncoderModel: Sendable {
                               let k0 = firstKeys.baseAddress, let v0 = firstValues.baseAddress else { return false }
                         for (index, layer) in layers.enumerated() {
                             guard shouldContinue() else { return false }
-                            if index > 0 { layerDone(index) }
                             let layerWeights = pass.weights + index * layer.headCount * length * length   // [heads][L][L]
                             let weightsOnly = needs == .attention && index == layers.count - 1
                             // Layer 0's Q [L][heads·d] and K [L][kvHeads·d] were projected by `prepare`.
@@ -236,7 +235,8 @@ public final class EncoderModel: Sendable {
                                 length: length, queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
                                 values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: shape.keyWidth,
                                 bias: biasBase, visibleKeys: visibleKeys, weights: layerWeights,
-                                workspace: workspace, workers: workers)
+                                workspace: workspace, workers: workers,
+                                attentionDone: { if index < layers.count - 1 { layerDone(index + 1) } })
                         }
                         return true
                     }

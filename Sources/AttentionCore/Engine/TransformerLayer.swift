@@ -176,11 +176,14 @@ public struct TransformerLayer: Sendable {
     ///   - bias: `[query][key]`, `length × length`.
     ///   - weights: receives this layer's attention probabilities, `[head][query][key]`,
     ///     `headCount × length × length` floats.
+    ///   - attentionDone: called once `weights` is complete, before the output projection and
+    ///     the MLP, so the explorer can draw this layer's map while the rest of the layer runs.
     func forward(
         length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
         values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
         visibleKeys: GroupedAttention.VisibleKeys = .all,
-        weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
+        weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool,
+        attentionDone: () -> Void = {}
     ) {
         let a = description.attention
         // context = softmax(Q·Kᵀ/√d + bias)·V, head h reading kv head h / groupSize   [L][heads·d]
@@ -190,6 +193,7 @@ public struct TransformerLayer: Sendable {
             bias: bias, weights: weights, length: length, attention: a, visible: visibleKeys),
             workspace: workspace, parts: workers.threads)
         workers.dispatch(heads, parts: workers.threads)
+        attentionDone()
 
         let x = workspace.hidden                                   // [L][H] the layer's input
         let attended = workspace.attended                          // [L][H]
