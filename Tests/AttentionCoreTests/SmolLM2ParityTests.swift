@@ -66,7 +66,7 @@ struct SmolLM2ParityTests {
             Issue.record("token_embd was expanded to float32")
             return
         }
-        #expect(table.type == .q8_0 && table.rows == 49152 && table.width == 576 && table.byteCount == 49152 * 18 * 34)
+        #expect(table.type == .q8_0 && table.rows == 49152 && table.rowLength == 576 && table.byteCount == 49152 * 18 * 34)
         let all = try GGUFFile(url: try #require(SmolLM2.file)).floats("token_embd.weight")
         for id in [0, 1, 12345, 49151] {
             var row = [Float](repeating: .nan, count: 576)

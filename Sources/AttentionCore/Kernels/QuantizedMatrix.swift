@@ -45,6 +45,13 @@ public final class QuantizedMatrix: @unchecked Sendable {
         return QuantizedMatrix(type: type, rows: rows, rowLength: rowLength, blocks: blocks, owner: owner, rowOrder: composed)
     }
 
+    /// Writes the whole row `row` (`0..<rows`) as `rowLength` floats at `output`: an embedding
+    /// row gathered for a token. Whole rows are whole blocks, so no scratch is needed.
+    func dequantizeRow(_ row: Int, into output: UnsafeMutablePointer<Float>) {
+        precondition(row >= 0 && row < rows, "QuantizedMatrix: row \(row) outside 0..<\(rows)")
+        dequantize(row: row, columns: 0..<rowLength, into: output, scratch: output)
+    }
+
     /// Bytes the weight occupies in the file (and, once read, in resident memory).
     public var byteCount: Int { rows * rowByteCount }
 

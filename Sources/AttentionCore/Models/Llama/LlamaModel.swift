@@ -153,12 +153,12 @@ enum LlamaModel {
     /// per shown prediction), else `dense()`.
     static func embeddingTable(_ source: any TensorSource, _ name: String, rows: Int, columns: Int,
                                dense: () throws -> Matrix) throws -> EmbeddingTable {
-        if let file = source as? GGUFFile, let info = file.info(name), info.type != .f32, info.type != .f16,
-           info.type != .bf16, info.type.isDequantizable {
+        if let file = source as? GGUFFile, let info = file.info(name), info.type.isDequantizable,
+           let table = try file.quantizedMatrix(name) {
             guard info.shape == [rows, columns] else {
                 throw LlamaLoadError.tensorShape(file: file.url, tensor: name, shape: info.shape, expected: [rows, columns])
             }
-            return .quantized(try QuantizedRows(file: file, tensor: name))
+            return .quantized(table)
         }
         return .dense(try dense())
     }
