@@ -39,10 +39,13 @@ private func worstLinearError(x: Matrix, weight: Matrix, bias: [Float], y: Matri
     return worst
 }
 
-/// (tokens M, inputs K, outputs N): every size from the brief, most not multiples of any tile.
+/// (tokens M, inputs K, outputs N): every size from the brief, most not multiples of any tile;
+/// the last spans several row blocks of every kernel, with a ragged last tile, and three depth
+/// blocks.
 private let linearShapes: [(Int, Int, Int)] = [
     (1, 5, 3), (7, 384, 33), (13, 1536, 384), (128, 384, 33), (509, 5, 33),
     (1, 1536, 1536), (13, 5, 1536), (7, 1536, 3), (128, 384, 384), (509, 384, 3),
+    (301, 600, 70),
 ]
 
 @Suite struct KernelTests {

@@ -67,7 +67,6 @@ struct PanelMultiply {
         _: Tile.Type, a: UnsafePointer<Float>, aStride: Int, c: UnsafeMutablePointer<Float>, cStride: Int,
         rowRange: Range<Int>, panelRange: Range<Int>
     ) {
-        let width = Tile.columns
         if layout.depth == 0 {
             fillWithBias(c: c, cStride: cStride, rowRange: rowRange, panelRange: panelRange)
             return
@@ -77,27 +76,51 @@ struct PanelMultiply {
                               rowRange: rowRange, panelRange: panelRange)
             return
         }
-        // Panel outermost: the `rows × width` strip of C it fills stays in L2 across depth
-        // blocks, while one block of the panel (≤ 32 KiB) stays in L1 across row tiles.
-        for panel in panelRange {
-            let n0 = panel * width
-            let columnCount = min(width, layout.columns - n0)
+        // Row blocks outermost, as in BLIS: one block of A (`rowBlock` rows of one depth block,
+        // ≤ 128 KiB) stays in L2 while every panel of B streams past it, and one block of a
+        // panel (≤ 32 KiB) stays in L1 across the row tiles of the block. With the panel
+        // outermost instead, an A larger than L2 (a 1536-wide MLP input at 128 tokens, any
+        // input at 512) was re-read from L3 once per panel, by both threads at once.
+        let rowBlock = Tile.rows * Self.rowTilesPerBlock
+        var blockStart = rowRange.lowerBound
+        while blockStart < rowRange.upperBound {
+            let rows = blockStart..<min(rowRange.upperBound, blockStart + rowBlock)
             for block in 0..<layout.blockCount {
-                let k0 = layout.blockStart(block)
-                let depth = layout.blockDepth(block)
-                let b = panels + layout.offset(block: block, panel: panel)
-                let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
-                var row = rowRange.lowerBound
-                while row < rowRange.upperBound {
-                    Tile.multiply(
-                        depth: depth, a: a + row * aStride + k0, aStride: aStride,
-                        rowCount: min(Tile.rows, rowRange.upperBound - row), b: b,
-                        c: c + row * cStride + n0, cStride: cStride, columnCount: columnCount,
-                        accumulate: block > 0, bias: panelBias, scale: scale
-                    )
-                    row += Tile.rows
+                for panel in panelRange {
+                    multiplyRowTiles(Tile.self, rows: rows, block: block, panel: panel,
+                                     b: panels + layout.offset(block: block, panel: panel),
+                                     a: a, aStride: aStride, c: c, cStride: cStride)
                 }
             }
+            blockStart = rows.upperBound
+        }
+    }
+
+    /// Row tiles of one row block (16 tiles: 96 rows of AVX2 tiles, 128 of AVX-512 ones).
+    static let rowTilesPerBlock = 16
+
+    /// `C[rows][panel] (+)= scale · A[rows][block] · B[block][panel]` (+ bias on the first depth
+    /// block), one register tile of rows at a time; `b` is that `[blockDepth][width]` block.
+    /// Every path of `PanelMultiply` ends here, so they all sum in the same order.
+    @inline(__always)
+    func multiplyRowTiles<Tile: RegisterTile>(
+        _: Tile.Type, rows: Range<Int>, block: Int, panel: Int, b: UnsafePointer<Float>,
+        a: UnsafePointer<Float>, aStride: Int, c: UnsafeMutablePointer<Float>, cStride: Int
+    ) {
+        let n0 = panel * Tile.columns
+        let k0 = layout.blockStart(block)
+        let depth = layout.blockDepth(block)
+        let columnCount = min(Tile.columns, layout.columns - n0)
+        let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            Tile.multiply(
+                depth: depth, a: a + row * aStride + k0, aStride: aStride,
+                rowCount: min(Tile.rows, rows.upperBound - row), b: b,
+                c: c + row * cStride + n0, cStride: cStride, columnCount: columnCount,
+                accumulate: block > 0, bias: panelBias, scale: scale
+            )
+            row += Tile.rows
         }
     }
 

@@ -1,6 +1,8 @@
-/// `C = A · Wᵀ + bias` with `W` kept quantized (`QuantizedMatrix`): the same loops as the packed
-/// path, except that each `[depth block][panel width]` block of `B = Wᵀ` is dequantized into a
-/// per-call stack buffer (≤ 32 KiB, L1-sized) right before the register tiles stream past it.
+/// `C = A · Wᵀ + bias` with `W` kept quantized (`QuantizedMatrix`): the same row tiles as the
+/// packed path (`multiplyRowTiles`), except that each `[depth block][panel width]` block of
+/// `B = Wᵀ` is dequantized into a per-call stack buffer (≤ 32 KiB, L1-sized) right before the
+/// register tiles stream past it. Panels are outermost here, not row blocks, so that each block
+/// is dequantized once per call rather than once per row block.
 ///
 /// The buffer holds exactly the floats the packed path would read from its panels (the same
 /// dequantizer, the same `PanelLayout`), and the tiles run in the same order with the same
@@ -30,20 +32,11 @@ extension PanelMultiply {
                 let columnCount = min(width, layout.columns - n0)
                 for block in 0..<layout.blockCount {
                     let k0 = layout.blockStart(block)
-                    let depth = layout.blockDepth(block)
-                    dequantizePanelBlock(weight, outputs: n0..<(n0 + columnCount), depth: k0..<(k0 + depth),
+                    dequantizePanelBlock(weight, outputs: n0..<(n0 + columnCount), depth: k0..<(k0 + layout.blockDepth(block)),
                                          width: width, rows: rows, panel: panel, scratch: blockScratch)
-                    let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
-                    var row = rowRange.lowerBound
-                    while row < rowRange.upperBound {
-                        Tile.multiply(
-                            depth: depth, a: a + row * aStride + k0, aStride: aStride,
-                            rowCount: min(Tile.rows, rowRange.upperBound - row), b: panel,
-                            c: c + row * cStride + n0, cStride: cStride, columnCount: columnCount,
-                            accumulate: block > 0, bias: panelBias, scale: scale
-                        )
-                        row += Tile.rows
-                    }
+                    // All the share's rows at once: each block is dequantized once per call.
+                    multiplyRowTiles(Tile.self, rows: rowRange, block: block, panel: panelIndex, b: panel,
+                                     a: a, aStride: aStride, c: c, cStride: cStride)
                 }
             }
         }
