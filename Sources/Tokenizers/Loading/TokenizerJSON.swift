@@ -3,9 +3,11 @@ import Foundation
 /// The JSON reading every tokenizer file loader shares (tokenizer.json, vocab.json,
 /// tokenizer_config.json), with errors that name the file.
 enum TokenizerJSON {
-    /// The file's top-level object.
+    /// The file's top-level object, read by `JSONReader`; `JSONSerialization` only reads what
+    /// that refuses, for its error message (or for what it alone accepts, such as a byte-order mark).
     /// - Throws: `TokenizerError.badJSON` when the text is not JSON or its top level is not an object.
     static func object(_ data: Data, file: String) throws -> [String: Any] {
+        if let object = JSONReader.parse(data) as? [String: Any] { return object }
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
