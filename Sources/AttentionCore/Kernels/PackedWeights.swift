@@ -124,7 +124,9 @@ final class PackedWeights: @unchecked Sendable {
     }
 
     private static func allocateAligned(_ count: Int) -> UnsafeMutablePointer<Float> {
-        UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: count)
+        let byteCount = count * MemoryLayout<Float>.stride
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: 64)
+        HugePages.advise(raw, byteCount: byteCount)
+        return raw.bindMemory(to: Float.self, capacity: count)
     }
 }

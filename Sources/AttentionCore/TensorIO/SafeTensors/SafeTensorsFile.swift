@@ -50,6 +50,7 @@ public final class SafeTensorsFile: Sendable {
             #if _endian(little)
             return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
                 if count > 0, let target = buffer.baseAddress, let source = bytes.baseAddress {
+                    HugePages.advise(UnsafeMutableRawPointer(target), byteCount: count * 4)
                     UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4)
                 }
                 initialized = count
