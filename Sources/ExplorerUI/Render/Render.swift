@@ -65,11 +65,14 @@ struct Canvas {
     let background: CellColor
     /// The diff view's scale end: ±this is the full diverging range (see `diffExtent`).
     let deltaExtent: Float
+    /// The shown map and what follows from it, computed once for this frame.
+    let memo: FrameMemo
 
     init(state: AppState, chrome: RenderChrome = .interactive) {
         self.state = state
         self.chrome = chrome
-        deltaExtent = state.view == .diff ? diffExtent(state) : 1
+        memo = FrameMemo(state: state)
+        deltaExtent = state.view == .diff ? diffExtent(state, values: memo.values) : 1
         grid = CellGrid(width: state.width, height: state.height)
         usesColor = state.colors.hasSmoothColors && !state.theme.isMonochrome
         foreground = usesColor ? state.theme.foreground.cellColor : .default

@@ -17,8 +17,9 @@ func weights(of result: ForwardResult, _ state: AppState) -> [[Float]]? {
 }
 
 /// What the map cells show: weights, or in the diff view masked − unmasked weights.
-func shownValues(_ state: AppState) -> (values: [[Float]], diverging: Bool)? {
-    guard let masked = shownWeights(state) else { return nil }
+/// `masked` is `shownWeights(state)` when the caller already has it.
+func shownValues(_ state: AppState, masked: [[Float]]?? = nil) -> (values: [[Float]], diverging: Bool)? {
+    guard let masked = masked ?? shownWeights(state) else { return nil }
     guard state.view == .diff else { return (masked, false) }
     guard state.comparisonGeneration == state.generation, let comparison = state.comparison,
           let unmasked = weights(of: comparison.unmasked, state) else { return nil }
@@ -118,7 +119,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
                     attributes: canvas.theme.labelAttributes.union(selected ? .reverse : []).union(flagged ? .bold : []))
     }
 
-    guard let (weights, diverging) = shownValues(state) else {
+    guard let (weights, diverging) = canvas.memo.values else {
         let note = state.recomputePending || state.view == .diff ? "computing attention…" : "no attention computed"
         canvas.text(note, x: layout.gridLeft, y: layout.gridTop, fg: canvas.color(canvas.theme.accents.dim))
         return
@@ -127,7 +128,7 @@ func renderHeatmap(_ canvas: inout Canvas, layout: Layout) {
     // Rows whose every allowed key is masked are filled by transformers with uniform weights
     // over every position, future ones included: their weights are drawn, not the model's hatch.
     let flaggedRows = Set(state.result?.queriesWithEveryAllowedKeyMasked ?? [])
-    let fit = ScaleFit(state.scale, weights: weights)
+    let fit = diverging ? ScaleFit(state.scale, weights: weights) : canvas.memo.weightFit
     for query in rows {
         guard let y = layout.rowY(query, offset: state.rowOffset) else { continue }
         let lower = layout.dense && (query - state.rowOffset) % 2 == 1

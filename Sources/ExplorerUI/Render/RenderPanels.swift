@@ -52,21 +52,23 @@ func maskMarker(_ value: Float, _ semantics: MaskSemantics) -> String {
 
 /// The numbers behind the selected cell: the query → key pair, its weight, raw score, mask
 /// bias and the row's entropy, then the head's design and the selected token's mask effect.
-func detailLines(_ state: AppState) -> [(label: String, value: String)] {
+/// `memo` is the frame's while drawing, so the shown map is not built again.
+func detailLines(_ state: AppState, memo: FrameMemo? = nil) -> [(label: String, value: String)] {
     let tokens = state.tokens
     let q = state.selectedQuery, k = state.selectedKey
     let semantics = state.explorer.semantics
     // The cell's own value: the key's mask through the pattern and any cell-mode edit.
     let value = state.explorer.cellMaskValue(query: q, key: k)
     var lines: [(String, String)] = [("query → key", "\(q) \(tokens[q]) → \(k) \(tokens[k])")]
-    guard let result = state.result, result.attention.length == tokens.count, let weights = shownWeights(state) else {
+    let memo = memo ?? FrameMemo(state: state)
+    guard let result = state.result, result.attention.length == tokens.count, let weights = memo.weights else {
         return lines + [("weight", "computing…")]
     }
     let row = weights[q]
     lines.append(("weight", String(format: "%.4f", Double(row[k]))))
-    if state.view == .diff, let (deltas, _) = shownValues(state), let masked = shownWeights(state) {
-        let before = masked[q][k] - deltas[q][k]
-        lines.append(("Δ vs unmasked", String(format: "%+.4f (%.4f → %.4f)", Double(deltas[q][k]), Double(before), Double(masked[q][k]))))
+    if state.view == .diff, let (deltas, _) = memo.values {
+        let before = weights[q][k] - deltas[q][k]
+        lines.append(("Δ vs unmasked", String(format: "%+.4f (%.4f → %.4f)", Double(deltas[q][k]), Double(before), Double(weights[q][k]))))
         lines.append(("mass moved in row \(q)", String(format: "%.3f of its attention", Double(massMoved(deltas[q])))))
     }
     let bias = result.bias.values[q * tokens.count + k]
@@ -106,7 +108,7 @@ func formatBias(_ bias: Float) -> String {
 func renderDetail(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let document = canvas.chrome == .document
-    let lines = document ? maskEffectLines(state) : detailLines(state)
+    let lines = document ? maskEffectLines(state) : detailLines(state, memo: canvas.memo)
     let rect = layout.panel
     guard rect.width > 0, rect.height > 0 else { return }
     let labelColor = canvas.color(canvas.theme.accents.label)
@@ -168,7 +170,7 @@ func wrap(_ text: String, width: Int) -> [String] {
 /// short scale caption and, on a one-line legend, the mask's swatch and words.
 func legendEssentialWidth(_ canvas: Canvas, layout: Layout) -> Int {
     let large = canvas.theme.largeLegend
-    let fit = ScaleFit(canvas.state.scale, weights: shownWeights(canvas.state) ?? [])
+    let fit = canvas.memo.weightFit
     let maskWords = large ? 0 : 1 + 3 + DisplayWidth.of(legendMaskWords)
     return 10 + legendRampWidth(large: large, width: layout.width) + DisplayWidth.of(fit.narrowCaption) + 2 + maskWords
 }
@@ -186,8 +188,7 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let y = layout.legendRow
     let dim = canvas.color(canvas.theme.accents.dim)
     let large = canvas.theme.largeLegend
-    let weights = shownWeights(state) ?? []
-    let fit = ScaleFit(state.scale, weights: weights)
+    let fit = canvas.memo.weightFit
     // The `s` note takes the right end of the first line while it shows; the legend fits left of it.
     let noteRoom = semanticsChangeNote(canvas, layout: layout).map { DisplayWidth.of($0) + 1 } ?? 0
     let firstLineWidth = max(0, layout.width - noteRoom)

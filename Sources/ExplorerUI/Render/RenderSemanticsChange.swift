@@ -7,7 +7,7 @@ import AttentionCore
 /// weight still reads; the next key clears it (`AppState.semanticsChange`).
 func renderSemanticsChange(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    guard !layout.dense, let cells = semanticsChangeCells(state) else { return }
+    guard !layout.dense, let cells = canvas.memo.semanticsChanged else { return }
     for (query, key, rose) in cells {
         guard let x = layout.columnX(key, offset: state.columnOffset),
               let y = layout.rowY(query, offset: state.rowOffset) else { continue }
@@ -25,9 +25,10 @@ func renderSemanticsChange(_ canvas: inout Canvas, layout: Layout) {
 
 /// The open cells whose weight `s` moved, once the new semantics' map is on screen; nil when
 /// there is no change to show. A cell the new semantics closes already shows the hatch.
-func semanticsChangeCells(_ state: AppState) -> [(query: Int, key: Int, rose: Bool)]? {
+/// `now` is `shownWeights(state)` when the caller already has it.
+func semanticsChangeCells(_ state: AppState, now: [[Float]]?? = nil) -> [(query: Int, key: Int, rose: Bool)]? {
     guard let change = state.semanticsChange, state.shownLayerIsCurrent,
-          let now = shownWeights(state), let before = weights(of: change.before, state) else { return nil }
+          let now = now ?? shownWeights(state), let before = weights(of: change.before, state) else { return nil }
     let closures = state.closureMap
     return changedCells(before: before, now: now).filter { !closures.closure(query: $0.query, key: $0.key).isClosed }
 }
@@ -37,7 +38,7 @@ func semanticsChangeCells(_ state: AppState) -> [(query: Int, key: Int, rose: Bo
 /// otherwise be covered. The legend leaves the note's width free at the right of its first line.
 func semanticsChangeNote(_ canvas: Canvas, layout: Layout) -> String? {
     let state = canvas.state
-    guard canvas.chrome == .interactive, let change = state.semanticsChange, let cells = semanticsChangeCells(state) else { return nil }
+    guard canvas.chrome == .interactive, let change = state.semanticsChange, let cells = canvas.memo.semanticsChanged else { return nil }
     let rose = cells.filter(\.rose).count, fell = cells.count - rose
     let from = change.from.rawValue, to = change.to.rawValue
     let forms = [" s: \(from) → \(to) ▲\(rose) rose ▼\(fell) fell ", " \(from)→\(to) ▲\(rose) ▼\(fell) ", " ▲\(rose) ▼\(fell) "]

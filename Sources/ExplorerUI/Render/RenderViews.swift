@@ -16,7 +16,7 @@ func massMoved(_ deltas: [Float]) -> Float { deltas.reduce(0) { $0 + abs($1) } /
 
 func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
-    guard let (deltas, _) = shownValues(state) else { return }
+    guard let (deltas, _) = canvas.memo.values else { return }
     // The column goes right of the map, in the gap before the detail panel when there is
     // one (the panel then keeps the selected cell's Δ and its row's mass moved).
     let gridEnd = layout.gridLeft + layout.visibleColumns * layout.cellWidth
@@ -43,8 +43,8 @@ func renderDiffPanel(_ canvas: inout Canvas, layout: Layout) {
 /// The diff view's scale end: the largest |Δ| among the open cells on screen (closed cells
 /// lost all their weight and carry the mask's mark instead), so the usual ±0.05–0.3 changes
 /// use the whole diverging range; 1e-6 when nothing changed.
-func diffExtent(_ state: AppState) -> Float {
-    guard let (deltas, diverging) = shownValues(state), diverging else { return 1 }
+func diffExtent(_ state: AppState, values: (values: [[Float]], diverging: Bool)?? = nil) -> Float {
+    guard let (deltas, diverging) = values ?? shownValues(state), diverging else { return 1 }
     let layout = Layout(state: state)
     let count = state.tokenCount
     let rows = state.rowOffset..<min(count, state.rowOffset + layout.visibleRows)
