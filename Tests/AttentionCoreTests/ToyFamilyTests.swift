@@ -181,8 +181,12 @@ import Testing
     @Test func rotaryPreservesLengthAndLeavesPositionZero() {
         var vectors: [Float] = Self.weights(3 * 8, seed: 99)
         let before = vectors
+        var keys: [Float] = Self.weights(3 * 4, seed: 98)
         vectors.withUnsafeMutableBufferPointer { p in
-            RotaryPositions(base: 10_000, headSize: 4).rotate(p.baseAddress!, rows: 3, stride: 8, heads: 2)
+            keys.withUnsafeMutableBufferPointer { k in
+                RotaryPositions(base: 10_000, headSize: 4).rotate(
+                    queries: p.baseAddress!, queryStride: 8, queryHeads: 2, keys: k.baseAddress!, keyStride: 4, keyHeads: 1, rows: 3)
+            }
         }
         #expect(Array(vectors[0..<8]) == Array(before[0..<8]))
         for row in 0..<3 {
@@ -193,5 +197,35 @@ import Testing
                 #expect(abs(a - b) < 1e-5)
             }
         }
+    }
+
+    /// The token-by-token rotation gives exactly the floats of transformers' formula applied
+    /// pair by pair (the loop order it replaced), for Q and K of different head counts and strides.
+    @Test func rotaryMatchesPairByPairReferenceBitForBit() {
+        let headSize = 64, half = 32, rows = 37, base: Float = 100_000
+        let queryStride = 9 * headSize + 3 * headSize, keyStride = queryStride
+        var kept: [Float] = Self.weights(rows * queryStride, seed: 7)
+        var reference = kept
+        for (offset, heads) in [(0, 9), (9 * headSize, 3)] {
+            for i in 0..<half {
+                let inverseFrequency = 1 / powf(base, Float(2 * i) / Float(headSize))
+                for t in 0..<rows {
+                    let angle = Float(t) * inverseFrequency
+                    let c = cosf(angle), s = sinf(angle)
+                    for head in 0..<heads {
+                        let at = t * queryStride + offset + head * headSize
+                        let x1 = reference[at + i], x2 = reference[at + i + half]
+                        reference[at + i] = x1 * c - x2 * s
+                        reference[at + i + half] = x2 * c + x1 * s
+                    }
+                }
+            }
+        }
+        kept.withUnsafeMutableBufferPointer { p in
+            RotaryPositions(base: base, headSize: headSize).rotate(
+                queries: p.baseAddress!, queryStride: queryStride, queryHeads: 9,
+                keys: p.baseAddress! + 9 * headSize, keyStride: keyStride, keyHeads: 3, rows: rows)
+        }
+        #expect(kept.map(\.bitPattern) == reference.map(\.bitPattern))
     }
 }

@@ -143,9 +143,8 @@ public struct TransformerLayer: Sendable {
         guard case .rotary(let base) = description.positions else { return }
         let a = description.attention
         RotaryPositions(base: base, headSize: a.headSize)
-            .rotate(queries, rows: rows, stride: queryStride, heads: a.headCount)
-        RotaryPositions(base: base, headSize: a.headSize)
-            .rotate(keys, rows: rows, stride: keyStride, heads: a.keyValueHeadCount)
+            .rotate(queries: queries, queryStride: queryStride, queryHeads: a.headCount,
+                    keys: keys, keyStride: keyStride, keyHeads: a.keyValueHeadCount, rows: rows)
     }
 
     /// This layer's attention probabilities alone, from its queries and keys: what the last
