@@ -35,6 +35,46 @@ struct BertWeightsTests {
 
     // MARK: - Fixtures and MiniLM
 
+    /// Float32 layer matrices are not copied at load: they stay in the mapped file, read the
+    /// same values, and a model packed from them computes the same attention.
+    @Test func float32LayerMatricesStayInTheMappedFile() throws {
+        let (_, weights) = try BertWeights.load(folder: Fixtures.url("tiny-bert"))
+        let file = try SafeTensorsFile(url: Fixtures.url("tiny-bert/model.safetensors"))
+        let query = weights.layers[0].query
+        #expect(query.isInPlace)
+        #expect(weights.layers.allSatisfy { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.intermediate, $0.output].allSatisfy(\.isInPlace) })
+        #expect(query.weight.values == (try file.floats("bert.encoder.layer.0.attention.self.query.weight")))
+        var copied = query
+        copied.weight = query.weight
+        #expect(!copied.isInPlace && copied == query)
+        let x = Matrix(rows: 3, columns: query.weight.columns, values: (0..<(3 * query.weight.columns)).map { Float($0 % 7) / 7 - 0.4 })
+        #expect(query.linear().apply(x) == copied.linear().apply(x))
+        // F16 weights are converted, as before.
+        let (_, halves) = try BertWeights.load(folder: Fixtures.url("tiny-bert-f16"))
+        #expect(!halves.layers[0].query.isInPlace)
+    }
+
+    /// A NaN in a matrix read in place is refused as one read by copy is, with its index.
+    @Test func nonFiniteValueInAMappedMatrixIsNamed() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let source = try SafeTensorsFile(url: Fixtures.url("tiny-bert/model.safetensors"))
+        let poisoned = "bert.encoder.layer.1.intermediate.dense.weight"
+        var tensors: [(name: String, shape: [Int], values: [Float])] = []
+        for name in source.tensorNames {
+            guard let info = source.info(name) else { continue }
+            var values = try source.floats(name)
+            if name == poisoned { values[37] = .nan }
+            tensors.append((name, info.shape, values))
+        }
+        _ = try folder.write(SafeTensorsBuilder.f32File(tensors), to: "model.safetensors")
+        _ = try folder.write(try String(contentsOf: Fixtures.url("tiny-bert/config.json"), encoding: .utf8), to: "config.json")
+        guard case .nonFiniteWeight(_, poisoned, 37, let value)? = loadError(folder.url) as? ModelLoadError else {
+            Issue.record("no nonFiniteWeight for \(poisoned)"); return
+        }
+        #expect(value.isNaN)
+    }
+
     @Test func loadsTinyBertF32WithPrefixAndTiedHead() throws {
         let (config, weights) = try BertWeights.load(folder: Fixtures.url("tiny-bert"))
         #expect(weights.tensorPrefix == "bert.")

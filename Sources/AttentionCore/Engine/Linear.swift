@@ -33,6 +33,17 @@ public struct Linear: Sendable {
         }
     }
 
+    /// As `init(weight:bias:)` for a weight `[outputs][inputs]` read in place (e.g. from a
+    /// mapped checkpoint): packed without copying it into a `Matrix` first.
+    public init(weight: UnsafePointer<Float>, outputs: Int, inputs: Int, bias: [Float], kernel: MatrixKernel = .best) {
+        precondition(bias.count == outputs, "Linear: bias has \(bias.count) values for \(outputs) outputs")
+        inputSize = inputs
+        outputSize = outputs
+        packed = bias.withUnsafeBufferPointer { b in
+            PackedWeights(weight: weight, outputs: outputs, inputs: inputs, bias: b.baseAddress, kernel: kernel)
+        }
+    }
+
     /// A layer whose weight stays quantized in the mapped file (`QuantizedMatrix`) and is
     /// dequantized tile by tile inside the multiply; the products are bit-identical to
     /// `init(weight:bias:)` on the dequantized weight.

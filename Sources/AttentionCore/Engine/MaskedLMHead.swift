@@ -34,7 +34,7 @@ public struct MaskedLMHead: Sendable {
     ///   - epsilon: the config's `layer_norm_eps`.
     ///   - vocabulary: token text by id; shorter than the decoder is allowed (ids past it are named `[id N]`).
     public init(weights: BertWeights.MaskedLMHead, epsilon: Float, vocabulary: [String], maskToken: String = "[MASK]") {
-        transform = Linear(weight: weights.transform.weight, bias: weights.transform.bias)
+        transform = weights.transform.linear()
         transformNorm = LayerNorm(gamma: weights.transformLayerNorm.weight, beta: weights.transformLayerNorm.bias,
                                   epsilon: epsilon)
         decoder = weights.decoder

@@ -51,6 +51,10 @@ public protocol TensorSource: Sendable {
     /// - Throws: a format error naming the file and the tensor when the name is absent or its
     ///   type cannot be turned into `Float`.
     func floats(_ name: String) throws -> [Float]
+    /// The tensor in place when the source can lend it without converting it (`MappedFloats`):
+    /// a little-endian float32 tensor, 4-byte aligned, in a mapped file. Nil otherwise, or for
+    /// an unknown name; `floats(_:)` then reads it.
+    func mappedFloats(_ name: String) -> MappedFloats?
 }
 
 extension SafeTensorsFile: TensorSource {

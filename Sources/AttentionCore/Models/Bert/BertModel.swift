@@ -37,7 +37,7 @@ public enum BertModel {
         let epsilon = Float(config.layerNormEps)
         let maxPositions = maxPositions ?? config.maxPositionEmbeddings
         let description = description(config: config, hasMaskedLMHead: weights.maskedLMHead != nil, maxPositions: maxPositions)
-        func linear(_ dense: BertWeights.Dense) -> Linear { Linear(weight: dense.weight, bias: dense.bias) }
+        func linear(_ dense: BertWeights.Dense) -> Linear { dense.linear() }
         func norm(_ n: BertWeights.LayerNorm) -> LayerNorm { LayerNorm(gamma: n.weight, beta: n.bias, epsilon: epsilon) }
         let layers = weights.layers.map { layer in
             TransformerLayer(

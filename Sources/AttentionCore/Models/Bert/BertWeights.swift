@@ -14,9 +14,59 @@ public struct BertWeights: Equatable, Sendable {
     }
 
     /// An `nn.Linear`: `weight` is `[out][in]`, `bias` is `[out]`.
+    ///
+    /// A float32 weight is kept in the mapped checkpoint (`MappedFloats`) until `linear()`
+    /// packs it, so loading copies no layer matrix; `weight` reads it into a `Matrix` on demand.
     public struct Dense: Equatable, Sendable {
-        public var weight: Matrix
+        private enum Storage: Sendable {
+            case values(Matrix)
+            case mapped(MappedFloats, rows: Int, columns: Int)
+        }
+
+        private var storage: Storage
         public var bias: [Float]
+
+        public init(weight: Matrix, bias: [Float]) {
+            storage = .values(weight)
+            self.bias = bias
+        }
+
+        /// `weight` is `rows × columns` floats in place, `[out][in]`.
+        init(mapped weight: MappedFloats, rows: Int, columns: Int, bias: [Float]) {
+            storage = .mapped(weight, rows: rows, columns: columns)
+            self.bias = bias
+        }
+
+        /// `[out][in]`; a copy when the weight is still in the mapped file.
+        public var weight: Matrix {
+            get {
+                switch storage {
+                case .values(let matrix): matrix
+                case .mapped(let floats, let rows, let columns): Matrix(rows: rows, columns: columns, values: floats.array())
+                }
+            }
+            set { storage = .values(newValue) }
+        }
+
+        /// Whether the weight is still in the mapped file (it was float32 there).
+        var isInPlace: Bool {
+            if case .mapped = storage { return true }
+            return false
+        }
+
+        /// The layer packed for the matrix multiply, straight from the mapped file when it is there.
+        func linear() -> Linear {
+            switch storage {
+            case .values(let matrix):
+                return Linear(weight: matrix, bias: bias)
+            case .mapped(let floats, let rows, let columns):
+                return Linear(weight: floats.base, outputs: rows, inputs: columns, bias: bias)
+            }
+        }
+
+        public static func == (lhs: Dense, rhs: Dense) -> Bool {
+            lhs.bias == rhs.bias && lhs.weight == rhs.weight
+        }
     }
 
     /// The three embedding tables summed per token, then normalised.
@@ -205,9 +255,7 @@ private struct TensorReader {
             throw ModelLoadError.tensorShapeMismatch(file: file.sourceURL, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
         }
         let values = try file.floats(name)
-        if let index = values.firstIndex(where: { !$0.isFinite }) {
-            throw ModelLoadError.nonFiniteWeight(file: file.sourceURL, tensor: name, index: index, value: values[index])
-        }
+        try checkFinite(values, tensor: name)
         return values
     }
 
@@ -238,10 +286,26 @@ private struct TensorReader {
         }
     }
 
+    /// A float32 weight stays in the mapped file (checked for non-finite values in place);
+    /// any other type is converted.
     func dense(_ name: String, out: Width, in inputs: Width) throws -> BertWeights.Dense {
-        BertWeights.Dense(
-            weight: try matrix(name + ".weight", [size(out), size(inputs)], "[\(key(out)), \(key(inputs))], PyTorch's [out, in]"),
-            bias: try vector([name + ".bias"], size(out), "[\(key(out))]"))
+        let shape = [size(out), size(inputs)]
+        let meaning = "[\(key(out)), \(key(inputs))], PyTorch's [out, in]"
+        let biasMeaning = "[\(key(out))]"
+        let weightName = prefix + name + ".weight"
+        if let info = file.descriptor(weightName), info.shape == shape, let mapped = file.mappedFloats(weightName) {
+            try checkFinite(mapped.buffer, tensor: weightName)
+            return BertWeights.Dense(mapped: mapped, rows: shape[0], columns: shape[1],
+                                     bias: try vector([name + ".bias"], size(out), biasMeaning))
+        }
+        let weight = try matrix(name + ".weight", shape, meaning)
+        return BertWeights.Dense(weight: weight, bias: try vector([name + ".bias"], size(out), biasMeaning))
+    }
+
+    func checkFinite<Values: Collection<Float>>(_ values: Values, tensor: String) throws where Values.Index == Int {
+        if let index = values.firstIndex(where: { !$0.isFinite }) {
+            throw ModelLoadError.nonFiniteWeight(file: file.sourceURL, tensor: tensor, index: index, value: values[index])
+        }
     }
 
     /// Accepts the `gamma`/`beta` names of checkpoints from the original TensorFlow BERT.

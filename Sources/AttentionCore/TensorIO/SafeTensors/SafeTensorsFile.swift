@@ -29,6 +29,19 @@ public final class SafeTensorsFile: Sendable {
             .map(\.name)
     }
 
+    /// An F32 tensor in place, when the host is little-endian and its bytes are 4-byte aligned
+    /// (Hugging Face's writer aligns the data section to 8 bytes; another writer might not).
+    public func mappedFloats(_ name: String) -> MappedFloats? {
+        #if _endian(little)
+        guard let tensor = tensors[name], tensor.dtype == .f32, let start = mapping.bytes.baseAddress else { return nil }
+        let address = start + tensor.byteRange.lowerBound
+        guard Int(bitPattern: address) % MemoryLayout<Float>.alignment == 0 else { return nil }
+        return MappedFloats(owner: mapping, base: address.assumingMemoryBound(to: Float.self), count: tensor.elementCount)
+        #else
+        return nil
+        #endif
+    }
+
     /// Size of the file in bytes.
     public var byteCount: Int { mapping.bytes.count }
 

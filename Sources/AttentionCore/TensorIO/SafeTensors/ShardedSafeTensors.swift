@@ -85,4 +85,8 @@ public final class ShardedSafeTensors: TensorSource {
         guard let shard = shardOfTensor[name] else { throw SafeTensorsError.noSuchTensor(file: indexURL, tensor: name) }
         return try shards[shard].floats(name)
     }
+
+    public func mappedFloats(_ name: String) -> MappedFloats? {
+        shardOfTensor[name].flatMap { shards[$0].mappedFloats(name) }
+    }
 }
