@@ -51,7 +51,8 @@ extension PanelMultiply {
 
     /// Fills `panel` (`depth.count × width`, row `k` holding `B[k0 + k][n0 ..< n0 + width]`,
     /// zeros past the real outputs) from weight rows `outputs`, going through `rows`
-    /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run.
+    /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run, then
+    /// transposed in 8 × 8 register tiles (`PanelTranspose`).
     @inline(__always)
     private func dequantizePanelBlock(
         _ weight: QuantizedMatrix, outputs: Range<Int>, depth: Range<Int>, width: Int,
@@ -61,25 +62,6 @@ extension PanelMultiply {
         for j in 0..<valid {
             weight.dequantize(row: outputs.lowerBound + j, columns: depth, into: rows + j * kc, scratch: scratch)
         }
-        if valid == width && width % 16 == 0 {
-            // 16 columns of B at a time: each lane reads one weight row, stored as one vector.
-            for k in 0..<kc {
-                let out = panel + k * width
-                var j0 = 0
-                while j0 < width {
-                    var v = SIMD16<Float>()
-                    let source = rows + j0 * kc + k
-                    for lane in 0..<16 { v[lane] = source[lane * kc] }
-                    storeVector(v, out + j0)
-                    j0 += 16
-                }
-            }
-            return
-        }
-        for k in 0..<kc {
-            let out = panel + k * width
-            for j in 0..<valid { out[j] = rows[j * kc + k] }
-            for j in valid..<width { out[j] = 0 }
-        }
+        PanelTranspose.rowsToPanel(rows, valid: valid, depth: kc, into: panel, width: width)
     }
 }
