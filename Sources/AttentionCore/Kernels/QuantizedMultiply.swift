@@ -33,6 +33,7 @@ extension PanelMultiply {
                     let depth = layout.blockDepth(block)
                     dequantizePanelBlock(weight, outputs: n0..<(n0 + columnCount), depth: k0..<(k0 + depth),
                                          width: width, rows: rows, panel: panel, scratch: blockScratch)
+                    prefetchBlock(after: (panelIndex, block), of: weight, panels: panelRange, width: width)
                     let panelBias = block == 0 ? bias.map { $0 + n0 } : nil
                     var row = rowRange.lowerBound
                     while row < rowRange.upperBound {
@@ -47,6 +48,18 @@ extension PanelMultiply {
                 }
             }
         }
+    }
+
+    /// Prefetches the weight bytes of the panel block that follows `(panel, block)` in this
+    /// share's order, so they arrive while the register tiles work on the current one.
+    @inline(__always)
+    private func prefetchBlock(after current: (panel: Int, block: Int), of weight: QuantizedMatrix,
+                               panels: Range<Int>, width: Int) {
+        let (panel, block) = current.block + 1 < layout.blockCount
+            ? (current.panel, current.block + 1) : (current.panel + 1, 0)
+        guard panel < panels.upperBound else { return }
+        let n0 = panel * width, k0 = layout.blockStart(block)
+        weight.prefetch(rows: n0..<min(n0 + width, layout.columns), columns: k0..<(k0 + layout.blockDepth(block)))
     }
 
     /// Fills `panel` (`depth.count × width`, row `k` holding `B[k0 + k][n0 ..< n0 + width]`,
