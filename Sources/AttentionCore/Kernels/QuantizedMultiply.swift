@@ -72,9 +72,7 @@ extension PanelMultiply {
         rows: UnsafeMutablePointer<Float>, panel: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
         let kc = depth.count, valid = outputs.count
-        for j in 0..<valid {
-            weight.dequantize(row: outputs.lowerBound + j, columns: depth, into: rows + j * kc, scratch: scratch)
-        }
+        weight.dequantize(rows: outputs, columns: depth, into: rows, scratch: scratch)
         PanelTranspose.rowsToPanel(rows, valid: valid, depth: kc, into: panel, width: width)
     }
 }
