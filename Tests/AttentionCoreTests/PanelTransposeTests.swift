@@ -3,7 +3,7 @@ import Testing
 
 /// `PanelTranspose.rowsToPanel` against the plain definition: every float moved to its panel
 /// place, the padding columns zero, nothing else written, for every tile width, partial panels
-/// and depths that are and are not multiples of the 8 × 8 register tile.
+/// and depths that are and are not multiples of the 4 × 4 register tile.
 @Suite("Panel transpose")
 struct PanelTransposeTests {
     @Test(arguments: [8, 16, 32])

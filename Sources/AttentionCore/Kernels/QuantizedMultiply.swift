@@ -65,7 +65,7 @@ extension PanelMultiply {
     /// Fills `panel` (`depth.count × width`, row `k` holding `B[k0 + k][n0 ..< n0 + width]`,
     /// zeros past the real outputs) from weight rows `outputs`, going through `rows`
     /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run, then
-    /// transposed in 8 × 8 register tiles (`PanelTranspose`).
+    /// transposed in 4 × 4 register tiles (`PanelTranspose`).
     @inline(__always)
     private func dequantizePanelBlock(
         _ weight: QuantizedMatrix, outputs: Range<Int>, depth: Range<Int>, width: Int,
