@@ -63,23 +63,11 @@ struct PanelLayout: Sendable, Equatable {
                     }
                     continue
                 }
-                if depthStride == 1 && valid == panelWidth && panelWidth % 8 == 0 {
-                    // A weight `[n][k]`: each output row of the panel gathers one float from
-                    // each of `panelWidth` weight rows, which all advance one float per row,
-                    // so every cache line read is used 16 times in a row and writes are whole
-                    // vectors (a column walk wrote each panel line 16 times, 64 bytes apart).
-                    let first = source + k0 + n0 * columnStride
-                    for k in 0..<kc {
-                        let target = out + k * panelWidth
-                        var j0 = 0
-                        while j0 < panelWidth {
-                            var lanes = SIMD8<Float>()
-                            let column = first + k + j0 * columnStride
-                            for lane in 0..<8 { lanes[lane] = column[lane * columnStride] }
-                            storeVector(lanes, target + j0)
-                            j0 += 8
-                        }
-                    }
+                if depthStride == 1 {
+                    // A weight `[n][k]`: its rows become the panel's columns, 4 × 4 at a time
+                    // through registers (a column walk wrote each panel line 16 times).
+                    PanelTranspose.rowsToPanel(source + k0 + n0 * columnStride, valid: valid, depth: kc,
+                                               rowStride: columnStride, into: out, width: panelWidth)
                     continue
                 }
                 for j in 0..<valid {

@@ -34,6 +34,7 @@ extension PanelMultiply {
                     let k0 = layout.blockStart(block)
                     dequantizePanelBlock(weight, outputs: n0..<(n0 + columnCount), depth: k0..<(k0 + layout.blockDepth(block)),
                                          width: width, rows: rows, panel: panel, scratch: blockScratch)
+                    prefetchBlock(after: (panelIndex, block), of: weight, panels: panelRange, width: width)
                     // All the share's rows at once: each block is dequantized once per call.
                     multiplyRowTiles(Tile.self, rows: rowRange, block: block, panel: panelIndex, b: panel,
                                      a: a, aStride: aStride, c: c, cStride: cStride)
@@ -42,37 +43,29 @@ extension PanelMultiply {
         }
     }
 
+    /// Prefetches the weight bytes of the panel block that follows `(panel, block)` in this
+    /// share's order, so they arrive while the register tiles work on the current one.
+    @inline(__always)
+    private func prefetchBlock(after current: (panel: Int, block: Int), of weight: QuantizedMatrix,
+                               panels: Range<Int>, width: Int) {
+        let (panel, block) = current.block + 1 < layout.blockCount
+            ? (current.panel, current.block + 1) : (current.panel + 1, 0)
+        guard panel < panels.upperBound else { return }
+        let n0 = panel * width, k0 = layout.blockStart(block)
+        weight.prefetch(rows: n0..<min(n0 + width, layout.columns), columns: k0..<(k0 + layout.blockDepth(block)))
+    }
+
     /// Fills `panel` (`depth.count × width`, row `k` holding `B[k0 + k][n0 ..< n0 + width]`,
     /// zeros past the real outputs) from weight rows `outputs`, going through `rows`
-    /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run.
+    /// (`outputs.count × depth.count`) so each weight row dequantizes as one contiguous run, then
+    /// transposed in 4 × 4 register tiles (`PanelTranspose`).
     @inline(__always)
     private func dequantizePanelBlock(
         _ weight: QuantizedMatrix, outputs: Range<Int>, depth: Range<Int>, width: Int,
         rows: UnsafeMutablePointer<Float>, panel: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>
     ) {
         let kc = depth.count, valid = outputs.count
-        for j in 0..<valid {
-            weight.dequantize(row: outputs.lowerBound + j, columns: depth, into: rows + j * kc, scratch: scratch)
-        }
-        if valid == width && width % 16 == 0 {
-            // 16 columns of B at a time: each lane reads one weight row, stored as one vector.
-            for k in 0..<kc {
-                let out = panel + k * width
-                var j0 = 0
-                while j0 < width {
-                    var v = SIMD16<Float>()
-                    let source = rows + j0 * kc + k
-                    for lane in 0..<16 { v[lane] = source[lane * kc] }
-                    storeVector(v, out + j0)
-                    j0 += 16
-                }
-            }
-            return
-        }
-        for k in 0..<kc {
-            let out = panel + k * width
-            for j in 0..<valid { out[j] = rows[j * kc + k] }
-            for j in valid..<width { out[j] = 0 }
-        }
+        weight.dequantize(rows: outputs, columns: depth, into: rows, scratch: scratch)
+        PanelTranspose.rowsToPanel(rows, valid: valid, depth: kc, into: panel, width: width)
     }
 }

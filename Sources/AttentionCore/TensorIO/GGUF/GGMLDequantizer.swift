@@ -19,6 +19,17 @@ public enum GGMLDequantizer {
         let blockCount = blocks.count / type.blockByteCount
         precondition(blockCount * type.blockByteCount == blocks.count && blockCount * type.blockSize == output.count)
         guard blockCount > 0, let source = blocks.baseAddress, let target = output.baseAddress else { return }
+        dequantize(type, blocks: source, count: blockCount, into: target)
+    }
+
+    /// Dequantizes `blockCount` blocks of `type` at `source` into `blockCount × blockSize` floats
+    /// at `target`, without the size checks (and their divisions): for `QuantizedMatrix`, which
+    /// calls this for every row of every depth block of a multiply.
+    ///
+    /// - Precondition: `type.isDequantizable`; the bytes and floats are there (checked by callers).
+    @inline(__always)
+    static func dequantize(_ type: GGMLType, blocks source: UnsafeRawPointer, count blockCount: Int,
+                           into target: UnsafeMutablePointer<Float>) {
         switch type {
         case .f32: copyF32(source, target, blockCount)
         case .f16: widenF16(source, target, blockCount)
