@@ -35,8 +35,8 @@ struct BertWeightsTests {
 
     // MARK: - Fixtures and MiniLM
 
-    /// Float32 layer matrices are not copied at load: they stay in the mapped file, read the
-    /// same values, and a model packed from them computes the same attention.
+    /// Float32 layer matrices and word tables are not copied at load: they stay in the mapped
+    /// file, read the same values, and a model packed from them computes the same attention.
     @Test func float32LayerMatricesStayInTheMappedFile() throws {
         let (_, weights) = try BertWeights.load(folder: Fixtures.url("tiny-bert"))
         let file = try SafeTensorsFile(url: Fixtures.url("tiny-bert/model.safetensors"))
@@ -44,6 +44,12 @@ struct BertWeightsTests {
         #expect(query.isInPlace)
         #expect(weights.layers.allSatisfy { [$0.query, $0.key, $0.value, $0.attentionOutput, $0.intermediate, $0.output].allSatisfy(\.isInPlace) })
         #expect(query.weight.values == (try file.floats("bert.encoder.layer.0.attention.self.query.weight")))
+        // The word table too, read a row at a time.
+        #expect(weights.embeddings.wordSource.isInPlace)
+        let table = weights.embeddings.wordTable
+        var row = [Float](repeating: 0, count: table.columns)
+        row.withUnsafeMutableBufferPointer { table.copyRow(7, into: $0.baseAddress!) }
+        #expect(table.rows == 312 && row == weights.embeddings.word.row(7))
         var copied = query
         copied.weight = query.weight
         #expect(!copied.isInPlace && copied == query)

@@ -38,6 +38,8 @@ public struct CausalLMHead: Sendable {
                         guard let w = w.baseAddress else { return }
                         Self.dot(rows: w, count: weight.rows, width: width, hidden: h, into: out)
                     }
+                case .mapped(let floats, _):
+                    Self.dot(rows: floats.base, count: table.rows, width: width, hidden: h, into: out)
                 case .quantized(let rows):
                     let chunk = UnsafeMutablePointer<Float>.allocate(capacity: Self.chunkRows * width)   // [64][H]
                     defer { chunk.deallocate() }

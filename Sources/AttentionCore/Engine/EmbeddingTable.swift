@@ -10,11 +10,15 @@ public enum EmbeddingTable: Sendable {
     /// `[vocabulary][hidden]` in GGUF blocks inside the mapping, dequantized per row to exactly
     /// the floats `GGUFFile.floats` gives.
     case quantized(QuantizedMatrix)
+    /// `[vocabulary][columns]` float32 read in place from a mapped checkpoint (safetensors):
+    /// loading copies nothing, and only the text's rows are read.
+    case mapped(MappedFloats, columns: Int)
 
     public var rows: Int {
         switch self {
         case .dense(let matrix): matrix.rows
         case .quantized(let table): table.rows
+        case .mapped(let floats, let columns): columns > 0 ? floats.count / columns : 0
         }
     }
 
@@ -22,6 +26,7 @@ public enum EmbeddingTable: Sendable {
         switch self {
         case .dense(let matrix): matrix.columns
         case .quantized(let table): table.rowLength
+        case .mapped(_, let columns): columns
         }
     }
 
@@ -35,6 +40,8 @@ public enum EmbeddingTable: Sendable {
             }
         case .quantized(let table):
             table.dequantizeRow(row, into: output)
+        case .mapped(let floats, let columns):
+            output.update(from: floats.base + row * columns, count: columns)
         }
     }
 }

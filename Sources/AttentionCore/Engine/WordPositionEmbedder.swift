@@ -8,7 +8,7 @@ import Tokenizers
 /// between them, as in transformers); GPT-2 does not (each block norms first).
 struct WordPositionEmbedder: TokenEmbedder {
     /// `[vocabulary][hidden]`.
-    let word: Matrix
+    let word: EmbeddingTable
     /// `[max positions][hidden]`.
     let position: Matrix
     /// Applied to the sum; nil for pre-norm models.
@@ -25,8 +25,10 @@ struct WordPositionEmbedder: TokenEmbedder {
             guard id >= 0, id < word.rows else {
                 throw EmbeddingError.idOutOfRange(token: encoding.tokens[t], id: id, vocabularySize: word.rows)
             }
-            for i in 0..<width {
-                x.values[t * width + i] = word.values[id * width + i] + position.values[t * width + i]
+            x.values.withUnsafeMutableBufferPointer { row in
+                guard let row = row.baseAddress.map({ $0 + t * width }) else { return }
+                word.copyRow(id, into: row)
+                for i in 0..<width { row[i] = row[i] + position.values[t * width + i] }
             }
         }
         norm?.apply(&x)

@@ -3,7 +3,7 @@ import Tokenizers
 /// BERT's input layer: word + token-type + position embeddings, then LayerNorm.
 struct BertEmbedder: TokenEmbedder {
     /// `[vocabulary][hidden]`.
-    let word: Matrix
+    let word: EmbeddingTable
     /// `[max positions][hidden]`.
     let position: Matrix
     /// `[type vocabulary][hidden]`.
@@ -24,9 +24,12 @@ struct BertEmbedder: TokenEmbedder {
             guard t < position.rows else {
                 throw ModelInputError.tooLong(tokens: encoding.count, limit: position.rows, model: "the model")
             }
-            for i in 0..<width {
-                x.values[t * width + i] = (word.values[id * width + i] + tokenType.values[type * width + i])
-                    + position.values[t * width + i]
+            x.values.withUnsafeMutableBufferPointer { row in
+                guard let row = row.baseAddress.map({ $0 + t * width }) else { return }
+                word.copyRow(id, into: row)
+                for i in 0..<width {
+                    row[i] = (row[i] + tokenType.values[type * width + i]) + position.values[t * width + i]
+                }
             }
         }
         norm.apply(&x)

@@ -48,7 +48,7 @@ public enum BertModel {
                 outputNorm: .layer(norm(layer.outputLayerNorm)))
         }
         let embedder = embedder ?? BertEmbedder(
-            word: weights.embeddings.word, position: weights.embeddings.position,
+            word: weights.embeddings.wordTable, position: weights.embeddings.position,
             tokenType: weights.embeddings.tokenType, norm: norm(weights.embeddings.layerNorm))
         var info = ModelInfo(
             name: name, source: source, layerCount: config.numHiddenLayers, headCount: config.numAttentionHeads,

@@ -15,64 +15,45 @@ public struct BertWeights: Equatable, Sendable {
 
     /// An `nn.Linear`: `weight` is `[out][in]`, `bias` is `[out]`.
     ///
-    /// A float32 weight is kept in the mapped checkpoint (`MappedFloats`) until `linear()`
+    /// A float32 weight is kept in the mapped checkpoint (`LoadedMatrix`) until `linear()`
     /// packs it, so loading copies no layer matrix; `weight` reads it into a `Matrix` on demand.
     public struct Dense: Equatable, Sendable {
-        private enum Storage: Sendable {
-            case values(Matrix)
-            case mapped(MappedFloats, rows: Int, columns: Int)
-        }
-
-        private var storage: Storage
+        private var source: LoadedMatrix
         public var bias: [Float]
 
         public init(weight: Matrix, bias: [Float]) {
-            storage = .values(weight)
+            source = LoadedMatrix(weight)
             self.bias = bias
         }
 
-        /// `weight` is `rows × columns` floats in place, `[out][in]`.
-        init(mapped weight: MappedFloats, rows: Int, columns: Int, bias: [Float]) {
-            storage = .mapped(weight, rows: rows, columns: columns)
+        init(source: LoadedMatrix, bias: [Float]) {
+            self.source = source
             self.bias = bias
         }
 
         /// `[out][in]`; a copy when the weight is still in the mapped file.
         public var weight: Matrix {
-            get {
-                switch storage {
-                case .values(let matrix): matrix
-                case .mapped(let floats, let rows, let columns): Matrix(rows: rows, columns: columns, values: floats.array())
-                }
-            }
-            set { storage = .values(newValue) }
+            get { source.matrix }
+            set { source = LoadedMatrix(newValue) }
         }
 
         /// Whether the weight is still in the mapped file (it was float32 there).
-        var isInPlace: Bool {
-            if case .mapped = storage { return true }
-            return false
-        }
+        var isInPlace: Bool { source.isInPlace }
 
         /// The layer packed for the matrix multiply, straight from the mapped file when it is there.
-        func linear() -> Linear {
-            switch storage {
-            case .values(let matrix):
-                return Linear(weight: matrix, bias: bias)
-            case .mapped(let floats, let rows, let columns):
-                return Linear(weight: floats.base, outputs: rows, inputs: columns, bias: bias)
-            }
-        }
-
-        public static func == (lhs: Dense, rhs: Dense) -> Bool {
-            lhs.bias == rhs.bias && lhs.weight == rhs.weight
-        }
+        func linear() -> Linear { source.linear(bias: bias) }
     }
 
     /// The three embedding tables summed per token, then normalised.
     public struct Embeddings: Equatable, Sendable {
-        /// `[V][H]`, one row per word-piece id.
-        public var word: Matrix
+        /// `[V][H]`, one row per word-piece id; a copy when the table is still in the mapped file.
+        public var word: Matrix {
+            get { wordSource.matrix }
+            set { wordSource = LoadedMatrix(newValue) }
+        }
+        /// The word table for an embedder: read in place when it is float32 in the file.
+        var wordTable: EmbeddingTable { wordSource.embeddingTable }
+        var wordSource: LoadedMatrix
         /// `[P][H]`, one row per position 0..<P.
         public var position: Matrix
         /// `[T][H]`, one row per segment id.
@@ -135,7 +116,7 @@ public struct BertWeights: Equatable, Sendable {
         let hKey = naming.hiddenSizeKey
 
         embeddings = Embeddings(
-            word: try reader.matrix("embeddings.word_embeddings.weight", [config.vocabSize, h], "[vocab_size, \(hKey)]"),
+            wordSource: try reader.loadedMatrix("embeddings.word_embeddings.weight", [config.vocabSize, h], "[vocab_size, \(hKey)]"),
             position: try reader.matrix("embeddings.position_embeddings.weight", [config.maxPositionEmbeddings, h], "[max_position_embeddings, \(hKey)]"),
             tokenType: naming.hasTokenTypes
                 ? try reader.matrix("embeddings.token_type_embeddings.weight", [config.typeVocabSize, h], "[type_vocab_size, \(hKey)]")
@@ -286,20 +267,24 @@ private struct TensorReader {
         }
     }
 
-    /// A float32 weight stays in the mapped file (checked for non-finite values in place);
-    /// any other type is converted.
+    /// A float32 weight stays in the mapped file (`loadedMatrix`); any other type is converted.
     func dense(_ name: String, out: Width, in inputs: Width) throws -> BertWeights.Dense {
         let shape = [size(out), size(inputs)]
         let meaning = "[\(key(out)), \(key(inputs))], PyTorch's [out, in]"
         let biasMeaning = "[\(key(out))]"
-        let weightName = prefix + name + ".weight"
-        if let info = file.descriptor(weightName), info.shape == shape, let mapped = file.mappedFloats(weightName) {
-            try checkFinite(mapped.buffer, tensor: weightName)
-            return BertWeights.Dense(mapped: mapped, rows: shape[0], columns: shape[1],
-                                     bias: try vector([name + ".bias"], size(out), biasMeaning))
+        let weight = try loadedMatrix(name + ".weight", shape, meaning)
+        return BertWeights.Dense(source: weight, bias: try vector([name + ".bias"], size(out), biasMeaning))
+    }
+
+    /// A matrix left in the mapped file when it is float32 there (checked for non-finite values
+    /// in place), else converted; errors as `matrix`.
+    func loadedMatrix(_ name: String, _ expected: [Int], _ meaning: String) throws -> LoadedMatrix {
+        let fullName = prefix + name
+        if let info = file.descriptor(fullName), info.shape == expected, let mapped = file.mappedFloats(fullName) {
+            try checkFinite(mapped.buffer, tensor: fullName)
+            return LoadedMatrix(mapped: mapped, rows: expected[0], columns: expected[1])
         }
-        let weight = try matrix(name + ".weight", shape, meaning)
-        return BertWeights.Dense(weight: weight, bias: try vector([name + ".bias"], size(out), biasMeaning))
+        return LoadedMatrix(try matrix(name, expected, meaning))
     }
 
     func checkFinite<Values: Collection<Float>>(_ values: Values, tensor: String) throws where Values.Index == Int {

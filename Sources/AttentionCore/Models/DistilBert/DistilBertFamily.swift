@@ -24,7 +24,7 @@ public struct DistilBertFamily: ModelFamily {
         let tokenizer = try WordPieceTokenizer.load(folder: folder)
         let epsilon = Float(config.layerNormEps)
         let embedder = WordPositionEmbedder(
-            word: weights.embeddings.word, position: weights.embeddings.position,
+            word: weights.embeddings.wordTable, position: weights.embeddings.position,
             norm: LayerNorm(gamma: weights.embeddings.layerNorm.weight, beta: weights.embeddings.layerNorm.bias, epsilon: epsilon))
         return BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name, source: folder.path,
                               embedder: embedder, architecture: name,

@@ -156,7 +156,7 @@ enum GPT2Model {
         var info = ModelInfo(name: name, source: sourceDescription, layerCount: config.layerCount,
                              headCount: config.headCount, hiddenSize: hidden, maxPositions: config.maxPositions)
         info.architecture = "gpt2"
-        return EncoderModel(info: info, tokenizer: tokenizer, embedder: WordPositionEmbedder(word: word, position: position, norm: nil),
+        return EncoderModel(info: info, tokenizer: tokenizer, embedder: WordPositionEmbedder(word: .dense(word), position: position, norm: nil),
                             layers: layers, finalNorm: try layerNorm(names.finalNorm),
                             causalLMHead: CausalLMHead(weight: outputWeight, vocabulary: vocabulary))
     }

@@ -8,7 +8,7 @@ import Tokenizers
 /// (`type_vocab_size` is 1; RoBERTa's tokenizer does not hand them to the model).
 struct RobertaEmbedder: TokenEmbedder {
     /// `[vocabulary][hidden]`.
-    let word: Matrix
+    let word: EmbeddingTable
     /// `[max_position_embeddings][hidden]`; rows `0...paddingIndex` are never used by real tokens.
     let position: Matrix
     /// `[type vocabulary][hidden]`; only row 0 is read.
@@ -39,8 +39,10 @@ struct RobertaEmbedder: TokenEmbedder {
             guard id >= 0, id < word.rows else {
                 throw EmbeddingError.idOutOfRange(token: encoding.tokens[t], id: id, vocabularySize: word.rows)
             }
-            for i in 0..<width {
-                x.values[t * width + i] = (word.values[id * width + i] + tokenType.values[i]) + position.values[p * width + i]
+            x.values.withUnsafeMutableBufferPointer { row in
+                guard let row = row.baseAddress.map({ $0 + t * width }) else { return }
+                word.copyRow(id, into: row)
+                for i in 0..<width { row[i] = (row[i] + tokenType.values[i]) + position.values[p * width + i] }
             }
         }
         norm.apply(&x)

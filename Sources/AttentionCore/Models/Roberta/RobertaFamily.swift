@@ -42,7 +42,7 @@ public struct RobertaFamily: ModelFamily {
         let tokenizer = try Self.tokenizer(folder: folder)
         let epsilon = Float(config.layerNormEps)
         let embedder = RobertaEmbedder(
-            word: weights.embeddings.word, position: weights.embeddings.position, tokenType: weights.embeddings.tokenType,
+            word: weights.embeddings.wordTable, position: weights.embeddings.position, tokenType: weights.embeddings.tokenType,
             norm: LayerNorm(gamma: weights.embeddings.layerNorm.weight, beta: weights.embeddings.layerNorm.bias, epsilon: epsilon),
             paddingIndex: paddingIndex)
         return BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name, source: folder.path,
