@@ -23,7 +23,7 @@ struct DequantizerSIMDParityTests {
     }
 
     /// A finite f16 bit pattern: random in most draws, else one of the edge values.
-    static func finiteHalf(_ generator: inout BlockRandom) -> UInt16 {
+    static func finiteHalf(_ generator: inout SplitMix64) -> UInt16 {
         let edges: [UInt16] = [0x0000, 0x8000, 0x0001, 0x8001, 0x03FF, 0x0400, 0x7BFF, 0xFBFF, 0x3C00]
         let draw = generator.next()
         if draw % 8 == 0 { return edges[Int(draw >> 8) % edges.count] }
@@ -32,7 +32,7 @@ struct DequantizerSIMDParityTests {
     }
 
     static func randomBlocks(_ type: GGMLType, count: Int, seed: UInt64) -> [UInt8] {
-        var generator = BlockRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var bytes = (0..<count * type.blockByteCount).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
         for block in 0..<count {
             for field in halfFields(type) {

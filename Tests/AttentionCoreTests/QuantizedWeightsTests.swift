@@ -10,7 +10,7 @@ struct QuantizedWeightsTests {
     static let types: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q2_K, .q3_K, .q4_K, .q5_K, .q6_K]
 
     /// Random valid blocks: random codes and sub-scales, small finite f16 scales (sign random).
-    static func randomBlocks(_ type: GGMLType, count: Int, generator: inout BlockRandom) -> [UInt8] {
+    static func randomBlocks(_ type: GGMLType, count: Int, generator: inout SplitMix64) -> [UInt8] {
         let scaleFields: [Int] = switch type {
         case .q4_1, .q5_1, .q4_K, .q5_K: [0, 2]
         case .q2_K: [80, 82]
@@ -33,14 +33,14 @@ struct QuantizedWeightsTests {
         return bytes
     }
 
-    static func randomFloats(_ count: Int, generator: inout BlockRandom) -> [Float] {
+    static func randomFloats(_ count: Int, generator: inout SplitMix64) -> [Float] {
         (0..<count).map { _ in Float(Int(generator.next() % 2001) - 1000) / 1000 }
     }
 
     /// A `rows × columns` weight of `type` as a one-tensor GGUF, the `QuantizedMatrix` of it and
     /// the same weight dequantized whole.
     static func weight(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) throws -> (GGUFFile, QuantizedMatrix, Matrix) {
-        var generator = BlockRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         var builder = GGUFBuilder()
         builder.tensors = [GGUFBuilder.Tensor(
             name: "w", dimensions: [UInt64(columns), UInt64(rows)], type: type.rawValue, offset: nil,
@@ -58,7 +58,7 @@ struct QuantizedWeightsTests {
         let rows = 45 // a partial last panel for every tile width
         let (_, quantized, dequantized) = try Self.weight(type, rows: rows, columns: columns, seed: 7 + UInt64(type.rawValue))
         #expect(dequantized.values.allSatisfy { $0.isFinite })
-        var generator = BlockRandom(seed: 99)
+        var generator = SplitMix64(seed: 99)
         let bias = Self.randomFloats(rows, generator: &generator)
         let pool = WorkerPool(threads: 2)
         for kernel in MatrixKernel.allCases {
@@ -79,7 +79,7 @@ struct QuantizedWeightsTests {
         let order = RotaryRowOrder.rotateHalfOrder(rows: 128, heads: 2)
         let reference = Linear(weight: RotaryRowOrder.rotateHalf(dequantized, heads: 2), bias: [Float](repeating: 0, count: 128))
         let tiled = Linear(quantized: quantized.reordered(order), bias: [Float](repeating: 0, count: 128))
-        var generator = BlockRandom(seed: 5)
+        var generator = SplitMix64(seed: 5)
         let x = Matrix(rows: 10, columns: 256, values: Self.randomFloats(2560, generator: &generator))
         #expect(tiled.apply(x).values == reference.apply(x).values)
     }
@@ -98,7 +98,7 @@ struct QuantizedWeightsTests {
     /// vocabulary, Q8_0 embeddings tied to the output; each of the 14 matrices in one of the 10
     /// quantized types.
     static func tinyQuantizedLlama() throws -> [UInt8] {
-        var generator = BlockRandom(seed: 2026)
+        var generator = SplitMix64(seed: 2026)
         let hidden = 256, inner = 512, kv = 128
         let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
         let tokens = ["<unk>", "<s>", "</s>", "Ġ"] + letters + ["ab", "Ġab"]
@@ -213,18 +213,5 @@ struct QuantizedWeightsTests {
         let quantized = try LlamaWeightPlan(config: config, source: file, names: .gguf, storage: .automatic,
                                             modelName: "tiny", availableBytes: 3_000_000)
         #expect(quantized.keepsQuantized)
-    }
-}
-
-/// A small deterministic generator (BlockRandom64) so the random blocks are the same on every run.
-struct BlockRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,6 +1,6 @@
 /// `9012` → `"9,012"`: byte counts and offsets in error messages, grouped so a reader can
 /// compare them at a glance. Locale-independent on purpose, so messages are the same everywhere.
-func thousandsSeparated<N: BinaryInteger>(_ value: N) -> String {
+public func thousandsSeparated<N: BinaryInteger>(_ value: N) -> String {
     let digits = String(value.magnitude)
     var grouped = ""
     for (index, digit) in digits.enumerated() {

@@ -6,6 +6,17 @@ func mainArea(_ layout: Layout) -> CellRect {
     CellRect(x: 0, y: layout.columnLabelTop, width: layout.width, height: max(0, layout.legendRow - layout.columnLabelTop))
 }
 
+/// Clears the main area for a view drawn over all of it, and gives the result it shows, or nil
+/// with "computing attention…" in its place until one for these tokens is in.
+func clearMainArea(_ canvas: inout Canvas, _ layout: Layout) -> ForwardResult? {
+    canvas.grid.fill(mainArea(layout), with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
+    guard let result = canvas.state.result, result.attention.length == canvas.state.tokenCount else {
+        note(&canvas, "computing attention…", layout)
+        return nil
+    }
+    return result
+}
+
 func note(_ canvas: inout Canvas, _ text: String, _ layout: Layout) {
     canvas.text(text, x: 2, y: layout.columnLabelTop + 1, fg: canvas.color(canvas.theme.accents.dim), maxWidth: layout.width - 4)
 }
@@ -78,11 +89,7 @@ func renderDiffLegend(_ canvas: inout Canvas, layout: Layout) {
 func renderMath(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let area = mainArea(layout)
-    canvas.grid.fill(area, with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
-    guard let result = state.result, result.attention.length == state.tokenCount else {
-        note(&canvas, "computing attention…", layout)
-        return
-    }
+    guard let result = clearMainArea(&canvas, layout) else { return }
     guard !state.meanOfHeads else {
         note(&canvas, "the math view follows one head: press a to leave the mean of heads", layout)
         return
@@ -128,11 +135,7 @@ func number(_ value: Float) -> String {
 func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     let state = canvas.state
     let area = mainArea(layout)
-    canvas.grid.fill(area, with: Cell(glyph: " ", foreground: canvas.foreground, background: canvas.background))
-    guard let result = state.result, result.attention.length == state.tokenCount else {
-        note(&canvas, "computing attention…", layout)
-        return
-    }
+    guard let result = clearMainArea(&canvas, layout) else { return }
     let maps = result.attention
     let label = canvas.color(canvas.theme.accents.label)
     let accent = canvas.color(canvas.theme.accents.selection)

@@ -77,13 +77,7 @@ struct ExploreCommand: ParsableCommand {
                                  message: notice ?? (loaded.isDefaultChoice ? .info(loaded.headline) : nil))
             return (state, loaded.location.argument)
         }
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal()
-        } catch {
-            printToStandardError("Error: \(error)")
-            throw ExitCode.failure
-        }
+        let terminal = try NCursesTerminal.openForCommand()
         let final = ExplorerLoop().run(zoom ? state.zoomed(true) : state, on: terminal)
         terminal.shutdown()
         if let sessionURL {

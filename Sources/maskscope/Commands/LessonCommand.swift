@@ -143,13 +143,7 @@ struct LessonCommand: ParsableCommand {
         // plays when no private folder can be had for it, with a warning.
         let presenter = PresenterBroadcast(lessonPath: url.path)
         if let problem = presenter.problem { printToStandardError("warning: \(problem); --notes cannot follow this lesson") }
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal()
-        } catch {
-            printToStandardError("Error: \(error)")
-            throw ExitCode.failure
-        }
+        let terminal = try NCursesTerminal.openForCommand()
         ExplorerLoop(lessonStepObserver: { index, count in presenter.show(step: index, of: count) }).run(state, on: terminal)
         terminal.shutdown()
         presenter.end()

@@ -7,21 +7,21 @@ extension InspectReport {
     func table(check: TensorSourceCheck?) -> [String] {
         var lines = ["model: \(name) (\(reason))"]
         func field(_ label: String, _ value: String) { lines.append(DisplayWidth.pad(label, toWidth: 15, alignment: .left) + value) }
-        if let path { field("path", path + (byteCount.map { " (\(thousandsGrouped($0)) bytes)" } ?? "")) }
+        if let path { field("path", path + (byteCount.map { " (\(thousandsSeparated($0)) bytes)" } ?? "")) }
         field("format", format)
         field("architecture", (architecture ?? "(not stated)") + (displayName.map { " — \($0)" } ?? ""))
         if let tokenizer {
-            let size = tokenizer.vocabularySize.map { ", \(thousandsGrouped($0)) tokens" } ?? ""
+            let size = tokenizer.vocabularySize.map { ", \(thousandsSeparated($0)) tokens" } ?? ""
             field("tokenizer", TokenLabel.printable(tokenizer.kind + size + (tokenizer.details.isEmpty ? "" : ", " + tokenizer.details.joined(separator: ", "))))
         } else {
             field("tokenizer", "none found")
         }
-        if let chatTemplate { field("chat template", "\(thousandsGrouped(chatTemplate.count)) characters") }
+        if let chatTemplate { field("chat template", "\(thousandsSeparated(chatTemplate.count)) characters") }
         field("maskscope", support.explanation)
         if let check {
-            let finite = check.nonFinite.isEmpty ? "all finite" : check.nonFinite.map { "\($0.name): \(thousandsGrouped($0.count)) non-finite" }.joined(separator: ", ")
+            let finite = check.nonFinite.isEmpty ? "all finite" : check.nonFinite.map { "\($0.name): \(thousandsSeparated($0.count)) non-finite" }.joined(separator: ", ")
             let unreadable = check.unreadable.isEmpty ? "" : "; \(check.unreadable.count) not readable as floats"
-            field("check", "\(check.tensorCount) tensors, \(thousandsGrouped(check.elementCount)) values read as floats in \(String(format: "%.3f", check.seconds)) s; \(finite)\(unreadable)")
+            field("check", "\(check.tensorCount) tensors, \(thousandsSeparated(check.elementCount)) values read as floats in \(String(format: "%.3f", check.seconds)) s; \(finite)\(unreadable)")
         }
         if !hyperparameters.isEmpty {
             lines.append("")
@@ -32,13 +32,13 @@ extension InspectReport {
         }
         lines.append("")
         let types = typeSummary.map { "\($0.type) × \($0.count)" }.joined(separator: ", ")
-        lines.append("tensors: \(tensors.count)" + (types.isEmpty ? "" : " (\(types))") + ", \(thousandsGrouped(tensors.reduce(0) { $0 + $1.byteCount })) bytes")
+        lines.append("tensors: \(tensors.count)" + (types.isEmpty ? "" : " (\(types))") + ", \(thousandsSeparated(tensors.reduce(0) { $0 + $1.byteCount })) bytes")
         if !tensors.isEmpty {
             var table = TextTable([.init(title: "  name", alignment: .left), .init(title: "shape", alignment: .left),
                                    .init(title: "type", alignment: .left), .init(title: "bytes", alignment: .right)])
             for tensor in tensors {
                 let type = tensor.typeName + (tensor.isReadableAsFloat ? "" : " (unreadable)")
-                table.add(["  " + TokenLabel.printable(tensor.name), tensor.shape.map(String.init).joined(separator: " × "), type, thousandsGrouped(tensor.byteCount)])
+                table.add(["  " + TokenLabel.printable(tensor.name), tensor.shape.map(String.init).joined(separator: " × "), type, thousandsSeparated(tensor.byteCount)])
             }
             lines += table.render()
         }

@@ -9,7 +9,7 @@ struct InspectReport {
 
         var text: String {
             switch self {
-            case .int(let v): thousandsGrouped(v)
+            case .int(let v): thousandsSeparated(v)
             case .number(let v): Float(exactly: v).map { String($0) } ?? String(v)
             case .bool(let v): String(v)
             case .text(let v): v
@@ -90,7 +90,7 @@ extension InspectReport {
         report.hyperparameters = metadata.hyperparameterEntries.map { ($0.key, Value($0.value)) }
         if let tokenizer = metadata.tokenizer {
             var details: [String] = []
-            if !tokenizer.merges.isEmpty { details.append("\(thousandsGrouped(tokenizer.merges.count)) merges") }
+            if !tokenizer.merges.isEmpty { details.append("\(thousandsSeparated(tokenizer.merges.count)) merges") }
             if let pre = tokenizer.preTokenizer { details.append("pre-tokenizer \(pre)") }
             for (label, id) in [("bos", tokenizer.bosTokenID), ("eos", tokenizer.eosTokenID), ("unk", tokenizer.unknownTokenID), ("pad", tokenizer.paddingTokenID)] {
                 if let id { details.append("\(label) \(id)" + (tokenizer.tokens.indices.contains(id) ? " \(tokenizer.tokens[id])" : "")) }
@@ -138,7 +138,7 @@ extension InspectReport {
             let kind = model["type"] as? String ?? "unknown (tokenizer.json)"
             let vocabulary = (model["vocab"] as? [String: Any])?.count ?? (model["vocab"] as? [Any])?.count
             var details: [String] = ["tokenizer.json"]
-            if let merges = model["merges"] as? [Any] { details.append("\(thousandsGrouped(merges.count)) merges") }
+            if let merges = model["merges"] as? [Any] { details.append("\(thousandsSeparated(merges.count)) merges") }
             return Tokenizer(kind: kind, vocabularySize: vocabulary, details: details)
         }
         if let text = try? String(contentsOf: folder.appendingPathComponent("vocab.txt"), encoding: .utf8) {
@@ -165,13 +165,3 @@ extension InspectReport {
     }
 }
 
-/// `49152` → `49,152`, as tables print counts.
-func thousandsGrouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var grouped = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0, (digits.count - index) % 3 == 0 { grouped.append(",") }
-        grouped.append(digit)
-    }
-    return value < 0 ? "-" + grouped : grouped
-}
