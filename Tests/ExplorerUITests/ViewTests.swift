@@ -4,6 +4,13 @@ import Testing
 @testable import ExplorerUI
 
 @Suite struct ViewTests {
+    /// hf4's bias (1 − m)·lowest is −0 for an open key; the math view prints it as 0, not "-0.0000".
+    @Test func mathNumbersReadZeroWithoutASign() {
+        #expect(number(-0.0) == "0.0000" && number(0) == "0.0000")
+        #expect(number(-0.79501) == "-0.7950" && number(-.infinity) == "−∞")
+        #expect(number(-Float.greatestFiniteMagnitude / 2) == "-1.70e+38")
+    }
+
     /// The blog post's mask, layer 1 head 3 of the built-in model.
     func blogState(width: Int = 100, height: Int = 30) throws -> AppState {
         press(try makeState(width: width, height: height), .right, .right, .right, .right, .character("5"),

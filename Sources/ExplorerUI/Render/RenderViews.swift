@@ -123,9 +123,12 @@ func renderMath(_ canvas: inout Canvas, layout: Layout) {
     canvas.text(footer, x: 1, y: area.y + area.height - 1, fg: canvas.color(canvas.theme.accents.dim), maxWidth: area.width - 2)
 }
 
-/// Numbers for the math view: −∞ and float32's lowest spelled out, others to 4 decimals.
+/// Numbers for the math view: −∞ and float32's lowest spelled out, others to 4 decimals. A zero
+/// bias is +0 or −0 depending on the semantics' formula (hf4's (1 − m)·lowest gives −0 for m = 1);
+/// both read "0.0000".
 func number(_ value: Float) -> String {
     if value == -.infinity { return "−∞" }
+    if value == 0 { return "0.0000" }
     if abs(value) >= 1e30 { return String(format: "%.2e", Double(value)) }
     return String(format: "%.4f", Double(value))
 }
