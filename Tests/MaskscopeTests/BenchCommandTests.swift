@@ -63,6 +63,11 @@ struct BenchCommandTests {
         #expect(formula.contains("L(L+1)/2") && formula.contains("6·L·"), "\(formula)")
         let results = try #require(json["results"] as? [[String: Any]])
         #expect(results.count == 1 && ((results.first?["gflops"] as? NSNumber)?.doubleValue ?? 0) > 0)
+        // A decoder's engine latency is timed on the middle token and on the first (the worst
+        // case, when nothing before the edit can be reused), for each shown layer.
+        let latencies = try #require(json["explorer_latency"] as? [[String: Any]])
+        #expect(latencies.map { $0["edited_token"] as? Int } == [4, 0, 4, 0], "\(latencies)")
+        #expect(latencies.map { $0["layer"] as? Int } == [0, 0, 1, 1], "\(latencies)")
     }
 
     @Test("table output has a row per length and thread count")

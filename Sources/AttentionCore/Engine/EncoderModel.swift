@@ -114,11 +114,11 @@ public final class EncoderModel: Sendable {
     /// Runs every layer with the given bias (for a causal model, keys after each query are
     /// masked on top of it).
     ///
-    /// Allocates only the result (the attention maps, the kept query/key projections and,
-    /// when asked for, the last hidden state): activations live in a workspace reused across
-    /// calls, and matrix products, heads and row-wise steps are split across a persistent pool
-    /// of `threads` threads. Overlapping calls from several threads are safe; each gets its
-    /// own workspace.
+    /// Allocates only the result (the attention maps, the kept projections and, when asked
+    /// for, the last hidden state): activations live in a workspace reused across calls, and
+    /// matrix products, heads and row-wise steps are split across a persistent pool of
+    /// `threads` threads. Overlapping calls from several threads are safe; each gets its own
+    /// workspace.
     ///
     /// - Parameters:
     ///   - input: made by this model's `prepare` (another model's is a programming error).
@@ -130,10 +130,15 @@ public final class EncoderModel: Sendable {
     ///   - earlyLayers: when set, the attention of layers `0...earlyLayers.throughLayer` is
     ///     handed to `earlyLayers.publish` as soon as it is computed (see `EarlyLayers`),
     ///     before the pass goes on.
+    ///   - previous: a complete earlier result of the same input. On a causal model a token
+    ///     sees only itself and earlier tokens, so every row before the first query whose bias
+    ///     row changed is the same at every layer: those rows are copied from `previous` and
+    ///     only the rest is run (see `reusableRows`). The result is bit-identical to a full pass.
     ///   - shouldContinue: asked before each layer; returning false abandons the pass (a newer
     ///     mask edit superseded it) and the function returns nil.
     public func forward(_ input: PreparedInput, bias: AttentionBias, threads: Int? = nil,
                         needs: ForwardNeeds = .attentionAndHidden, earlyLayers: EarlyLayers? = nil,
+                        reusing previous: ForwardResult? = nil,
                         shouldContinue: () -> Bool = { true }) -> ForwardResult? {
         let length = input.encoding.count
         precondition(bias.length == length, "forward: bias for \(bias.length) tokens, input has \(length)")
@@ -141,19 +146,23 @@ public final class EncoderModel: Sendable {
         // A causal model's own mask, unless the caller already applied it (a widened what-if, see `Explorer.bias`).
         let bias = description.isCausal && !bias.isCausal ? bias.limitedToEarlierKeys(slidingWindow: description.slidingWindow) : bias
         let workers = pools.pool(threads: threads ?? defaultThreads)
-        let shape = KeptShape(attention: description.attention)
+        let shape = KeptShape(attention: description.attention, keepsValues: description.isCausal)
         let hiddenWidth = input.embeddings.columns
         let keptCount = (layers.count - 1) * length * shape.rowWidth
+        let reuse = previous.flatMap { previous in
+            reusableRows(of: previous, input: input, bias: bias, shape: shape, needs: needs).map { (previous, $0) }
+        }
         var finished = false
         var hidden: [Float]?
-        let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
+        let laterProjections = ResultBuffer.uninitialized(count: keptCount)
         // The pass writes through `.base`; keep the buffer alive (not recycled) until it is done.
-        let maps = withExtendedLifetime(laterQueriesAndKeys) {
+        let maps = withExtendedLifetime(laterProjections) {
             AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
                 workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
-                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: laterQueriesAndKeys.base,
+                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: laterProjections.base,
                                            workspace: workspace, workers: workers)
-                    finished = run(pass, needs: needs, shouldContinue: shouldContinue) { completed in
+                    let reused = reuse.map { ReusedRows(previous: $0.0, count: $0.1) }
+                    finished = run(pass, reusing: reused, needs: needs, shouldContinue: shouldContinue) { completed in
                         guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
                         if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
                                                         headCount: info.headCount, shape: shape,
@@ -162,10 +171,23 @@ public final class EncoderModel: Sendable {
                         }
                     }
                     if finished, needs == .attentionAndHidden {
-                        if let finalNorm {
-                            finalNorm.addAndNormalize(workspace.hidden, residual: nil, rows: 0..<length)   // [L][H]
+                        let firstRow = reused?.count ?? 0
+                        if let finalNorm, firstRow < length {
+                            finalNorm.addAndNormalize(workspace.hidden + firstRow * hiddenWidth, residual: nil,
+                                                      rows: 0..<(length - firstRow))                        // [R][H]
                         }
-                        hidden = Array(UnsafeBufferPointer(start: workspace.hidden, count: length * hiddenWidth))
+                        var last = [Float](repeating: 0, count: length * hiddenWidth)                        // [L][H]
+                        last.withUnsafeMutableBufferPointer { last in
+                            guard let target = last.baseAddress else { return }
+                            if let reused, let old = reused.previous.hidden {
+                                old.values.withUnsafeBufferPointer { old in
+                                    if let source = old.baseAddress { target.update(from: source, count: firstRow * hiddenWidth) }
+                                }
+                            }
+                            (target + firstRow * hiddenWidth).update(from: workspace.hidden + firstRow * hiddenWidth,
+                                                                     count: (length - firstRow) * hiddenWidth)
+                        }
+                        hidden = last
                     }
                 }
             }
@@ -173,20 +195,43 @@ public final class EncoderModel: Sendable {
         guard finished else { return nil }
         return ForwardResult(
             attention: maps, hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
-            firstLayer: input.firstLayerProjections, laterQueriesAndKeys: laterQueriesAndKeys,
+            firstLayer: input.firstLayerProjections, laterProjections: laterProjections, input: input,
             shape: shape, completedLayers: layers.count)
     }
 
+    /// How many leading rows a pass over `input` with `bias` can copy from `previous`: the
+    /// queries before the first one whose attention the bias can change
+    /// (`AttentionBias.firstChangedQuery`), on a causal model, where no token sees a later
+    /// one. Before a widened prefix's end (`prefix:N`, whose tokens see each other) nothing is
+    /// reused. Nil when `previous` cannot serve: not this model's causal pass over the same
+    /// input, incomplete, of another shape, or lacking the hidden state `needs` asks for.
+    func reusableRows(of previous: ForwardResult, input: PreparedInput, bias: AttentionBias, shape: KeptShape,
+                      needs: ForwardNeeds) -> Int? {
+        let length = input.encoding.count
+        guard description.isCausal, bias.isCausal, previous.input === input, previous.isComplete,
+              previous.shape == shape, previous.attention.length == length,
+              previous.attention.layerCount == layers.count, previous.attention.headCount == info.headCount,
+              previous.laterProjections.count == (layers.count - 1) * length * shape.rowWidth,
+              needs == .attention || previous.hidden != nil else { return nil }
+        let unchanged = bias.firstChangedQuery(comparedWith: previous.bias)
+        guard unchanged > 0, unchanged >= bias.widenedPrefix else { return nil }
+        return unchanged
+    }
+
     /// The layers of `forward` on `pass.workspace`, leaving the last hidden state in
-    /// `workspace.hidden` when `needs` asks for it. Calls `layerDone(n)` as soon as the attention
-    /// of the first `n` layers is complete (before layer `n − 1`'s output projection and MLP),
-    /// for every layer but the last. Returns false when `shouldContinue` stopped the pass.
-    private func run(_ pass: ForwardPass, needs: ForwardNeeds, shouldContinue: () -> Bool,
+    /// `workspace.hidden` when `needs` asks for it (rows from `reused.count` on). Calls
+    /// `layerDone(n)` as soon as the attention of the first `n` layers is complete (before
+    /// layer `n − 1`'s output projection and MLP), for every layer but the last. Returns false
+    /// when `shouldContinue` stopped the pass.
+    private func run(_ pass: ForwardPass, reusing reused: ReusedRows?, needs: ForwardNeeds, shouldContinue: () -> Bool,
                      layerDone: (_ completedLayers: Int) -> Void) -> Bool {
         let input = pass.input, workspace = pass.workspace, workers = pass.workers
         let length = input.encoding.count
         let hiddenCount = length * input.embeddings.columns
-        let shape = KeptShape(attention: description.attention)
+        let hiddenWidth = input.embeddings.columns
+        let shape = KeptShape(attention: description.attention, keepsValues: description.isCausal)
+        let firstRow = reused?.count ?? 0                          // rows 0..<firstRow come from `reused`
+        let rows = length - firstRow                               // R = rows computed
         // A causal bias masks every later key with float32's lowest value: the kernel stops there.
         let visibleKeys: GroupedAttention.VisibleKeys = pass.bias.isCausal
             ? .causal(widenedPrefix: pass.bias.widenedPrefix) : .all
@@ -204,36 +249,46 @@ public final class EncoderModel: Sendable {
                             guard shouldContinue() else { return false }
                             let layerWeights = pass.weights + index * layer.headCount * length * length   // [heads][L][L]
                             let weightsOnly = needs == .attention && index == layers.count - 1
-                            // Layer 0's Q [L][heads·d] and K [L][kvHeads·d] were projected by `prepare`.
+                            reused?.copyWeights(layer: index, into: layerWeights, heads: layer.headCount, length: length)
+                            // Layer 0's Q [L][heads·d], K and V [L][kvHeads·d] were projected by `prepare`.
                             var queries = UnsafePointer(q0), queryStride = shape.queryWidth
                             var keys = UnsafePointer(k0), keyStride = shape.keyWidth
+                            var values = UnsafePointer(v0), valueStride = shape.keyWidth
                             if index > 0 {
-                                // Kept rows [L][heads·d | kvHeads·d]: Q then K of each token.
+                                // Kept rows [L][heads·d | kvHeads·d (| kvHeads·d)]: Q, K (and V) of each token.
                                 let kept = pass.kept + (index - 1) * length * shape.rowWidth
-                                let source = layer.projectionInput(workspace.hidden, rows: length,
+                                reused?.copyProjections(layer: index, into: kept, length: length, shape: shape)
+                                let keptRows = kept + firstRow * shape.rowWidth                       // [R][rowWidth]
+                                // V [L][kvHeads·d]: kept beside Q and K when a later pass may reuse it.
+                                let keptValues = shape.valueWidth > 0
+                                let valueBase = keptValues ? kept + shape.valueColumn : workspace.values
+                                valueStride = keptValues ? shape.rowWidth : shape.keyWidth
+                                let source = layer.projectionInput(workspace.hidden + firstRow * hiddenWidth, rows: rows,
                                                                    scratch: workspace.normed, workers: workers)
                                 layer.project(
-                                    source, rows: length, queries: kept, queryStride: shape.rowWidth,
-                                    keys: kept + shape.queryWidth, keyStride: shape.rowWidth,
-                                    values: weightsOnly ? nil : workspace.values, valueStride: shape.keyWidth,
+                                    source, rows: rows, queries: keptRows, queryStride: shape.rowWidth,
+                                    keys: keptRows + shape.queryWidth, keyStride: shape.rowWidth,
+                                    values: weightsOnly ? nil : valueBase + firstRow * valueStride, valueStride: valueStride,
                                     workers: workers)
-                                layer.applyPositions(rows: length, queries: kept, queryStride: shape.rowWidth,
-                                                     keys: kept + shape.queryWidth, keyStride: shape.rowWidth)
+                                layer.applyPositions(rows: rows, queries: keptRows, queryStride: shape.rowWidth,
+                                                     keys: keptRows + shape.queryWidth, keyStride: shape.rowWidth,
+                                                     firstPosition: firstRow)
                                 queries = UnsafePointer(kept)
                                 keys = UnsafePointer(kept + shape.queryWidth)
                                 queryStride = shape.rowWidth
                                 keyStride = shape.rowWidth
+                                values = UnsafePointer(valueBase)
                             }
                             if weightsOnly {
                                 layer.attentionWeights(
-                                    length: length, queries: queries, queryStride: queryStride, keys: keys,
-                                    keyStride: keyStride, bias: biasBase, visibleKeys: visibleKeys, weights: layerWeights,
-                                    workspace: workspace, workers: workers)
+                                    length: length, firstRow: firstRow, queries: queries, queryStride: queryStride,
+                                    keys: keys, keyStride: keyStride, bias: biasBase, visibleKeys: visibleKeys,
+                                    weights: layerWeights, workspace: workspace, workers: workers)
                                 continue
                             }
                             layer.forward(
-                                length: length, queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
-                                values: index == 0 ? v0 : UnsafePointer(workspace.values), valueStride: shape.keyWidth,
+                                length: length, firstRow: firstRow, queries: queries, queryStride: queryStride,
+                                keys: keys, keyStride: keyStride, values: values, valueStride: valueStride,
                                 bias: biasBase, visibleKeys: visibleKeys, weights: layerWeights,
                                 workspace: workspace, workers: workers,
                                 attentionDone: { if index < layers.count - 1 { layerDone(index + 1) } })

@@ -184,9 +184,13 @@ public struct Explorer: Sendable {
     ///   - needs: `.attention` when nothing reads `hidden` (the explorer's maps): a sixth
     ///     faster on a 6-layer model, same maps.
     ///   - earlyLayers: hand over the attention up to the shown layer before the pass ends.
+    ///   - previous: an earlier complete result; on a decoder, the rows before the first edited
+    ///     one are copied from it when it was made for this text (see `EncoderModel.forward`).
     public func recompute(needs: ForwardNeeds = .attentionAndHidden, earlyLayers: EarlyLayers? = nil,
+                          reusing previous: ForwardResult? = nil,
                           shouldContinue: () -> Bool = { true }) -> ForwardResult? {
-        model.forward(prepared, bias: bias, needs: needs, earlyLayers: earlyLayers, shouldContinue: shouldContinue)
+        model.forward(prepared, bias: bias, needs: needs, earlyLayers: earlyLayers, reusing: previous,
+                      shouldContinue: shouldContinue)
     }
 }
 

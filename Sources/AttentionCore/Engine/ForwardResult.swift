@@ -13,10 +13,13 @@ public struct ForwardResult: Sendable {
     public let bias: AttentionBias
     /// The first layer's projections, shared with the `PreparedInput` (a mask cannot change them).
     let firstLayer: QueryKeyValue
-    /// Query and key projections of layers 1…, `[layer − 1][token][queryWidth + keyWidth]`
-    /// with the queries in columns `0..<queryWidth` and the keys after them (see `KeptShape`):
-    /// kept so raw scores can be shown on demand without storing `layers × heads × L²` of them.
-    let laterQueriesAndKeys: ResultBuffer
+    /// Query and key projections of layers 1…, `[layer − 1][token][shape.rowWidth]` with the
+    /// queries in columns `0..<queryWidth` and the keys after them, then (causal models) the
+    /// values (see `KeptShape`): kept so raw scores can be shown on demand without storing
+    /// `layers × heads × L²` of them, and so the next pass can reuse an unchanged prefix.
+    let laterProjections: ResultBuffer
+    /// The input this pass ran on: a later pass reuses this one's rows only for the same input.
+    let input: PreparedInput
     /// How those rows (and the first layer's projections) are laid out.
     let shape: KeptShape
     /// Layers `0..<completedLayers` are this pass's; the rest (in an early result, see
@@ -51,8 +54,8 @@ public struct ForwardResult: Sendable {
                 }
             }
         }
-        return withExtendedLifetime(laterQueriesAndKeys) {
-            let layerStart = laterQueriesAndKeys.base + (layer - 1) * length * shape.rowWidth   // [L][qW + kW]
+        return withExtendedLifetime(laterProjections) {
+            let layerStart = laterProjections.base + (layer - 1) * length * shape.rowWidth   // [L][qW + kW]
             return scores(layerStart, queryStride: shape.rowWidth, layerStart + shape.queryWidth, keyStride: shape.rowWidth)
         }
     }
@@ -90,7 +93,8 @@ struct ForwardPass {
     let bias: AttentionBias
     /// `layers × heads × L × L` floats being filled, layer by layer.
     let weights: UnsafeMutablePointer<Float>
-    /// `(layers − 1) × L × shape.rowWidth` floats: the queries and keys of layers 1….
+    /// `(layers − 1) × L × shape.rowWidth` floats: the queries and keys (and a causal model's
+    /// values) of layers 1….
     let kept: UnsafeMutablePointer<Float>
     let workspace: ForwardWorkspace
     let workers: WorkerPool
@@ -103,7 +107,7 @@ struct ForwardPass {
         let length = input.encoding.count
         guard let previous, previous.attention.layerCount == layerCount, previous.attention.headCount == headCount,
               previous.attention.length == length, previous.shape == shape,
-              previous.laterQueriesAndKeys.count == (layerCount - 1) * length * shape.rowWidth,
+              previous.laterProjections.count == (layerCount - 1) * length * shape.rowWidth,
               (1..<layerCount).contains(completedLayers) else { return nil }
         let layerWeights = headCount * length * length
         let maps = AttentionMaps(layerCount: layerCount, headCount: headCount, length: length) { target in
@@ -117,33 +121,40 @@ struct ForwardPass {
         let layerKept = length * shape.rowWidth
         let keptCount = (layerCount - 1) * layerKept
         let ownKept = (completedLayers - 1) * layerKept
-        let laterQueriesAndKeys = ResultBuffer.uninitialized(count: keptCount)
-        let target = laterQueriesAndKeys.base
+        let laterProjections = ResultBuffer.uninitialized(count: keptCount)
+        let target = laterProjections.base
         target.update(from: kept, count: ownKept)
-        withExtendedLifetime(previous.laterQueriesAndKeys) {
-            (target + ownKept).update(from: previous.laterQueriesAndKeys.base + ownKept, count: keptCount - ownKept)
+        withExtendedLifetime(previous.laterProjections) {
+            (target + ownKept).update(from: previous.laterProjections.base + ownKept, count: keptCount - ownKept)
         }
         return ForwardResult(
             attention: maps, hidden: nil, bias: bias, firstLayer: input.firstLayerProjections,
-            laterQueriesAndKeys: laterQueriesAndKeys, shape: shape, completedLayers: completedLayers)
+            laterProjections: laterProjections, input: input, shape: shape, completedLayers: completedLayers)
     }
 }
 
-/// How a result keeps queries and keys: the first layer's as separate matrices
-/// (`[L][queryWidth]`, `[L][keyWidth]`), later layers' side by side in rows of `rowWidth`.
+/// How a result keeps projections: the first layer's as separate matrices (`[L][queryWidth]`,
+/// `[L][keyWidth]`, `[L][keyWidth]`, from `PreparedInput`), later layers' side by side in rows
+/// of `rowWidth`: queries, keys, then a causal model's values.
 struct KeptShape: Equatable, Sendable {
     let queryWidth: Int
     let keyWidth: Int
+    /// `keyWidth` for a causal model, whose next pass may reuse an unchanged prefix's values;
+    /// 0 for an encoder, whose every token changes with any mask edit.
+    let valueWidth: Int
     let headSize: Int
     /// Query heads per key/value head.
     let groupSize: Int
 
-    init(attention: TransformerDescription.Attention) {
+    init(attention: TransformerDescription.Attention, keepsValues: Bool) {
         queryWidth = attention.queryWidth
         keyWidth = attention.keyValueWidth
+        valueWidth = keepsValues ? attention.keyValueWidth : 0
         headSize = attention.headSize
         groupSize = attention.groupSize
     }
 
-    var rowWidth: Int { queryWidth + keyWidth }
+    var rowWidth: Int { queryWidth + keyWidth + valueWidth }
+    /// Column of a row's first value.
+    var valueColumn: Int { queryWidth + keyWidth }
 }

@@ -135,16 +135,17 @@ public struct TransformerLayer: Sendable {
     }
 
     /// The positional transform between projection and attention, in place on Q
-    /// (`rows × heads·d` at `queryStride`) and K (`rows × kvHeads·d` at `keyStride`); token `t`
-    /// is position `t`. Nothing for `.none` and `.learnedAbsolute` (those positions, if any,
-    /// came with the embeddings).
+    /// (`rows × heads·d` at `queryStride`) and K (`rows × kvHeads·d` at `keyStride`); row `t`
+    /// is position `firstPosition + t`. Nothing for `.none` and `.learnedAbsolute` (those
+    /// positions, if any, came with the embeddings).
     func applyPositions(rows: Int, queries: UnsafeMutablePointer<Float>, queryStride: Int,
-                        keys: UnsafeMutablePointer<Float>, keyStride: Int) {
+                        keys: UnsafeMutablePointer<Float>, keyStride: Int, firstPosition: Int = 0) {
         guard case .rotary(let base) = description.positions else { return }
         let a = description.attention
         RotaryPositions(base: base, headSize: a.headSize)
             .rotate(queries: queries, queryStride: queryStride, queryHeads: a.headCount,
-                    keys: keys, keyStride: keyStride, keyHeads: a.keyValueHeadCount, rows: rows)
+                    keys: keys, keyStride: keyStride, keyHeads: a.keyValueHeadCount, rows: rows,
+                    firstPosition: firstPosition)
     }
 
     /// This layer's attention probabilities alone, from its queries and keys: what the last
@@ -153,16 +154,17 @@ public struct TransformerLayer: Sendable {
     ///
     /// - Parameters:
     ///   - bias: `[query][key]`, `length × length`.
-    ///   - weights: receives `[head][query][key]`, `headCount × length × length` floats.
+    ///   - weights: receives `[head][query][key]`, `headCount × length × length` floats; the
+    ///     rows of queries before `firstRow` are left as they are.
     func attentionWeights(
-        length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
-        bias: UnsafePointer<Float>, visibleKeys: GroupedAttention.VisibleKeys = .all,
+        length: Int, firstRow: Int = 0, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>,
+        keyStride: Int, bias: UnsafePointer<Float>, visibleKeys: GroupedAttention.VisibleKeys = .all,
         weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool
     ) {
         let heads = HeadsJob(operands: GroupedAttention.Operands(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
             values: nil, valueStride: 0, context: nil, contextStride: 0, bias: bias, weights: weights,
-            length: length, attention: description.attention, visible: visibleKeys),
+            length: length, attention: description.attention, visible: visibleKeys, firstQuery: firstRow),
             workspace: workspace, parts: workers.threads)
         workers.dispatch(heads, parts: workers.threads)
     }
@@ -171,6 +173,11 @@ public struct TransformerLayer: Sendable {
     /// query, key and value projections are already computed (positions applied), and leaves
     /// its output there. Allocation-free: every parallel step is a `PoolJob`.
     ///
+    /// With `firstRow` above 0 only the tokens from `firstRow` on are run (a causal pass
+    /// reusing an unchanged prefix): their queries attend to every key and value, the earlier
+    /// rows of `x`, `weights` and the workspace are neither read nor written, and each computed
+    /// row gets the same operations as in a full pass.
+    ///
     /// - Parameters:
     ///   - bias: `[query][key]`, `length × length`.
     ///   - weights: receives this layer's attention probabilities, `[head][query][key]`,
@@ -178,8 +185,8 @@ public struct TransformerLayer: Sendable {
     ///   - attentionDone: called once `weights` is complete, before the output projection and
     ///     the MLP, so the explorer can draw this layer's map while the rest of the layer runs.
     func forward(
-        length: Int, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>, keyStride: Int,
-        values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
+        length: Int, firstRow: Int = 0, queries: UnsafePointer<Float>, queryStride: Int, keys: UnsafePointer<Float>,
+        keyStride: Int, values: UnsafePointer<Float>, valueStride: Int, bias: UnsafePointer<Float>,
         visibleKeys: GroupedAttention.VisibleKeys = .all,
         weights: UnsafeMutablePointer<Float>, workspace: ForwardWorkspace, workers: WorkerPool,
         attentionDone: () -> Void = {}
@@ -189,55 +196,58 @@ public struct TransformerLayer: Sendable {
         let heads = HeadsJob(operands: GroupedAttention.Operands(
             queries: queries, queryStride: queryStride, keys: keys, keyStride: keyStride,
             values: values, valueStride: valueStride, context: workspace.context, contextStride: a.queryWidth,
-            bias: bias, weights: weights, length: length, attention: a, visible: visibleKeys),
+            bias: bias, weights: weights, length: length, attention: a, visible: visibleKeys, firstQuery: firstRow),
             workspace: workspace, parts: workers.threads)
         workers.dispatch(heads, parts: workers.threads)
         attentionDone()
 
-        let x = workspace.hidden                                   // [L][H] the layer's input
-        let attended = workspace.attended                          // [L][H]
         let hiddenWidth = description.hiddenSize
-        let rowParts = length * hiddenWidth >= 1 << 14 ? workers.threads : 1
+        let rows = length - firstRow                               // R = rows computed
+        guard rows > 0 else { return }
+        let x = workspace.hidden + firstRow * hiddenWidth          // [R][H] the layer's input
+        let attended = workspace.attended + firstRow * hiddenWidth // [R][H]
+        let context = workspace.context + firstRow * a.queryWidth  // [R][heads·d]
+        let rowParts = rows * hiddenWidth >= 1 << 14 ? workers.threads : 1
         let preNorm = isPreNorm
-        // attended = context·Oᵀ + b                                  [L][H]
-        multiply(attentionOutput, workspace.context, rows: length, into: attended, workers: workers)
-        // post: attended = norm₁(attended + x); pre: attended += x   [L][H]
+        // attended = context·Oᵀ + b                                  [R][H]
+        multiply(attentionOutput, context, rows: rows, into: attended, workers: workers)
+        // post: attended = norm₁(attended + x); pre: attended += x   [R][H]
         workers.dispatch(NormJob(norm: preNorm ? nil : attentionNorm, x: attended, residual: x, width: hiddenWidth,
-                                 rows: length, parts: rowParts), parts: rowParts)
+                                 rows: rows, parts: rowParts), parts: rowParts)
         guard let feedForward else {
-            x.update(from: attended, count: length * hiddenWidth)  // [L][H]
+            x.update(from: attended, count: rows * hiddenWidth)   // [R][H]
             return
         }
-        var mlpInput = UnsafePointer(attended)                     // [L][H]
+        var mlpInput = UnsafePointer(attended)                     // [R][H]
         if preNorm, let outputNorm {
-            workspace.normed.update(from: attended, count: length * hiddenWidth)
+            workspace.normed.update(from: attended, count: rows * hiddenWidth)
             workers.dispatch(NormJob(norm: outputNorm, x: workspace.normed, residual: nil, width: hiddenWidth,
-                                     rows: length, parts: rowParts), parts: rowParts)
-            mlpInput = UnsafePointer(workspace.normed)             // [L][H] norm₂(attended)
+                                     rows: rows, parts: rowParts), parts: rowParts)
+            mlpInput = UnsafePointer(workspace.normed)             // [R][H] norm₂(attended)
         }
         switch feedForward.kind {
         case .gelu, .tanhGELU:
-            // inner = act(mlpInput·W₁ᵀ + b₁)                         [L][I]
-            multiply(feedForward.intermediate, mlpInput, rows: length, into: workspace.inner,
+            // inner = act(mlpInput·W₁ᵀ + b₁)                         [R][I]
+            multiply(feedForward.intermediate, mlpInput, rows: rows, into: workspace.inner,
                      activation: feedForward.kind == .gelu ? .gelu : .tanhGELU, workers: workers)
         case .gatedSiLU:
             guard let gate = feedForward.gate else { return }
             // One job, panel by panel: inner = mlpInput·Upᵀ, gate = mlpInput·Gateᵀ on the same
-            // columns, then inner = SiLU(gate) ⊙ inner on that strip while it is in cache  [L][I]
-            let work = length * gate.inputSize * 2 * gate.outputSize
+            // columns, then inner = SiLU(gate) ⊙ inner on that strip while it is in cache  [R][I]
+            let work = rows * gate.inputSize * 2 * gate.outputSize
             let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
             workers.dispatch(GatedUpJob(
-                up: LinearShareJob(linear: feedForward.intermediate, input: mlpInput, rows: length, output: workspace.inner,
+                up: LinearShareJob(linear: feedForward.intermediate, input: mlpInput, rows: rows, output: workspace.inner,
                                    outputStride: feedForward.intermediate.outputSize, parts: parts),
-                gate: LinearShareJob(linear: gate, input: mlpInput, rows: length, output: workspace.gate,
+                gate: LinearShareJob(linear: gate, input: mlpInput, rows: rows, output: workspace.gate,
                                      outputStride: gate.outputSize, parts: parts)),
                 parts: parts)
         }
-        // x = inner·W₂ᵀ + b₂                                         [L][H]
-        multiply(feedForward.output, workspace.inner, rows: length, into: x, workers: workers)
-        // post: x = norm₂(x + attended); pre: x += attended          [L][H]
+        // x = inner·W₂ᵀ + b₂                                         [R][H]
+        multiply(feedForward.output, workspace.inner, rows: rows, into: x, workers: workers)
+        // post: x = norm₂(x + attended); pre: x += attended          [R][H]
         workers.dispatch(NormJob(norm: preNorm ? nil : outputNorm, x: x, residual: attended, width: hiddenWidth,
-                                 rows: length, parts: rowParts), parts: rowParts)
+                                 rows: rows, parts: rowParts), parts: rowParts)
     }
 
     /// `output = input · Wᵀ + b` (then the activation when asked), split by column panels

@@ -55,6 +55,14 @@ enum GroupedAttention {
         let length: Int
         let attention: TransformerDescription.Attention
         let visible: VisibleKeys
+        /// Queries before it are left as they are (a pass that reuses an unchanged prefix, see
+        /// `EncoderModel.forward(reusing:)`): their weights and context are neither read nor written.
+        var firstQuery = 0
+
+        /// The rows of the block `block` this pass computes: those from `firstQuery` on.
+        func computedRows(of block: Range<Int>) -> Range<Int> {
+            max(block.lowerBound, min(firstQuery, block.upperBound))..<block.upperBound
+        }
     }
 
     /// Logits kept per row of a block: the keys the block may see, rounded up to 16 (the
@@ -78,7 +86,8 @@ enum GroupedAttention {
         var start = 0
         while start < o.length {
             let rows = start..<min(o.length, start + queryBlock)
-            total += rows.count * visibleCount(keyEnd: o.visible.keyEnd(rows: rows, length: o.length), length: o.length)
+            total += o.computedRows(of: rows).count
+                * visibleCount(keyEnd: o.visible.keyEnd(rows: rows, length: o.length), length: o.length)
             start = rows.upperBound
         }
         return total * o.attention.headCount
@@ -107,9 +116,13 @@ enum GroupedAttention {
         for kvHead in 0..<o.attention.keyValueHeadCount {
             var start = 0
             while start < length {
-                let rows = start..<min(length, start + queryBlock)
-                start = rows.upperBound
-                let count = visibleCount(keyEnd: o.visible.keyEnd(rows: rows, length: length), length: length)
+                let block = start..<min(length, start + queryBlock)
+                start = block.upperBound
+                // Blocks keep their place and their visible keys when a prefix is reused, so a
+                // computed row gets the same operations as in a full pass.
+                let rows = o.computedRows(of: block)
+                guard !rows.isEmpty else { continue }
+                let count = visibleCount(keyEnd: o.visible.keyEnd(rows: block, length: length), length: length)
                 for member in 0..<group {
                     let weight = rows.count * count
                     // The unit belongs to the part whose share holds its middle.

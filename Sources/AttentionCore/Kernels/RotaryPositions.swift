@@ -11,8 +11,8 @@ struct RotaryPositions {
     let base: Float
     let headSize: Int
 
-    /// Rotates `rows` tokens (token `t` at position `t`) of the queries and keys of one layer
-    /// in place: `rows × queryHeads·headSize` floats at `queryStride`, `rows ×
+    /// Rotates `rows` tokens (row `t` at position `firstPosition + t`) of the queries and keys
+    /// of one layer in place: `rows × queryHeads·headSize` floats at `queryStride`, `rows ×
     /// keyHeads·headSize` at `keyStride`.
     ///
     /// Token by token: the angles of a position are computed once for Q and K together, and
@@ -20,7 +20,7 @@ struct RotaryPositions {
     /// token, it made 32 strided passes over Q and K and twice the `cosf`/`sinf` calls.) Each
     /// element gets the same float operations either way.
     func rotate(queries: UnsafeMutablePointer<Float>, queryStride: Int, queryHeads: Int,
-                keys: UnsafeMutablePointer<Float>, keyStride: Int, keyHeads: Int, rows: Int) {
+                keys: UnsafeMutablePointer<Float>, keyStride: Int, keyHeads: Int, rows: Int, firstPosition: Int = 0) {
         let half = headSize / 2
         guard half > 0 else { return }
         // transformers computes inv_freq in float32: 1 / base^(2i/d).
@@ -30,7 +30,7 @@ struct RotaryPositions {
             let sines = cosines + half
             for t in 0..<rows {
                 for i in 0..<half {
-                    let angle = Float(t) * inverseFrequencies[i]
+                    let angle = Float(firstPosition + t) * inverseFrequencies[i]
                     cosines[i] = cosf(angle)
                     sines[i] = sinf(angle)
                 }

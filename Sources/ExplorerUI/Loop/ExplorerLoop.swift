@@ -14,6 +14,10 @@ public final class ExplorerLoop: Sendable {
     private let latestTextRequest = Atomic<Int>(0)
     private let finished = Mutex<[AppEvent]>([])
     private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
+    /// The last recompute that ran to its end, written and read only on `queue`: a decoder's
+    /// next recompute copies the rows before the edited token from it (`state.result` may be an
+    /// early result, which cannot serve). Dropped when the text changes.
+    private let lastComplete = Mutex<ForwardResult?>(nil)
 
     /// Where `w` writes its files: the working folder.
     private let exportFolder: URL
@@ -112,6 +116,7 @@ public final class ExplorerLoop: Sendable {
                 latestTextRequest.store(request, ordering: .releasing)
                 queue.async { [self] in
                     guard latestTextRequest.load(ordering: .acquiring) == request else { return }
+                    lastComplete.withLock { $0 = nil }
                     let prepared = TextPreparation.prepare(explorer, text: text, request: request)
                     finished.withLock { $0.append(.textPrepared(prepared)) }
                     wake?()
@@ -149,10 +154,12 @@ public final class ExplorerLoop: Sendable {
                     self.finished.withLock { $0.append(event) }
                     wake?()
                 }
-                let result = explorer.recompute(needs: needs, earlyLayers: early) {
+                let result = explorer.recompute(needs: needs, earlyLayers: early,
+                                                reusing: lastComplete.withLock { $0 }) {
                     self.latestGeneration.load(ordering: .acquiring) == generation
                 }
                 guard let result else { return }
+                lastComplete.withLock { $0 = result }
                 let event = AppEvent.recomputed(generation: generation, result: result, milliseconds: milliseconds())
                 finished.withLock { $0.append(event) }
                 wake?()
@@ -196,7 +203,7 @@ public final class ExplorerLoop: Sendable {
         for effect in effects {
             switch effect {
             case let .recompute(explorer, generation):
-                guard let result = explorer.recompute(needs: needs(state)) else { continue }
+                guard let result = explorer.recompute(needs: needs(state), reusing: state.result) else { continue }
                 state = reduce(state, .recomputed(generation: generation, result: result, milliseconds: 0)).0
             case let .compare(explorer, generation, unmasked):
                 guard let comparison = Comparison.compute(for: explorer, unmasked: unmasked, position: state.effectQuery) else { continue }

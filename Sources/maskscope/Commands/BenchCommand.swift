@@ -35,15 +35,20 @@ struct BenchCommand: ParsableCommand {
         time from a mask change to the attention of the layer on screen being ready, as the \
         explorer's background recompute publishes it: layer 0 comes early (its maps, with \
         the deeper layers copied from the previous result), the last layer with the full \
-        result. Median and 95th percentile over --latency-repeats changes. Not included: the \
-        explorer loop's wake-up for the result and drawing (the next measurement has them).
+        result. Median and 95th percentile over --latency-repeats changes of the middle \
+        token. On a decoder, where no token sees a later one, a recompute copies the rows \
+        before the edited token from the previous result and runs only the rest, so an edit \
+        costs less the later its token: the first token, the worst case, is timed too. Not \
+        included: the explorer loop's wake-up for the result and drawing (the next \
+        measurement has them).
 
         Explorer key to screen, the same layers and length with the model's default thread \
         count: the explorer's own loop runs on a 120×40 truecolor terminal that types 0 and 1 \
         alternately on a token, and times each key from being read to the first frame that \
         shows the shown layer's new attention, through the reducer, the background recompute, \
         the loop's wake-up and rendering; only the write to a real terminal is left out. Each \
-        key is typed once the previous edit has settled.
+        key is typed once the previous edit has settled. The token is the explorer's first \
+        selection, token 1: on a decoder nearly the worst case.
 
         FLOP count (printed with the report): per layer 2·L·H·(2·Q + 2·KV) for the projections \
         (Q = heads·d; KV = kvHeads·d, narrower under grouped-query attention), 4·L·H·I or, \
@@ -60,7 +65,8 @@ struct BenchCommand: ParsableCommand {
         [{"length", "threads", "repeats", "median_ms", "p90_ms", "gflops", "peak_gflops", \
         "percent_of_peak", "percent_of_fma_peak", "hidden_median_ms", "hidden_p90_ms"}], \
         "explorer_latency" and "explorer_screen_latency": [{"length", "threads", "layer", \
-        "repeats", "median_ms", "p95_ms"}; the screen's entries add "first_edit_ms"]}.
+        "edited_token", "repeats", "median_ms", "p95_ms"}; the screen's entries add \
+        "first_edit_ms"]}.
 
         Compare with transformers: python3 Tests/Reference/bench_torch.py (same options).
         """
@@ -149,11 +155,18 @@ struct BenchCommand: ParsableCommand {
                         hiddenP90Ms: BenchStatistics.percentile(withHidden, 0.9)))
                 }
                 let prepared = try model.prepare(Self.encoding(repeated, cutTo: latencyTokens))
+                // A decoder recomputes only from the edited token on: the middle token is a
+                // typical edit, the first the worst case. An encoder's every edit costs the same.
+                let editedTokens = model.description.isCausal ? [latencyTokens / 2, 0] : [latencyTokens / 2]
                 for layer in Set([0, model.info.layerCount - 1]).sorted() {
-                    let times = Self.latencyTimes(model, prepared, threads: threadCount, shownLayer: layer, repeats: latencyRepeats)
-                    latencies.append(LatencyResult(
-                        length: latencyTokens, threads: threadCount, layer: layer, repeats: latencyRepeats,
-                        medianMs: BenchStatistics.percentile(times, 0.5), p95Ms: BenchStatistics.percentile(times, 0.95)))
+                    for edited in editedTokens {
+                        let times = Self.latencyTimes(model, prepared, threads: threadCount, shownLayer: layer,
+                                                      editedToken: edited, repeats: latencyRepeats)
+                        latencies.append(LatencyResult(
+                            length: latencyTokens, threads: threadCount, layer: layer, editedToken: edited,
+                            repeats: latencyRepeats, medianMs: BenchStatistics.percentile(times, 0.5),
+                            p95Ms: BenchStatistics.percentile(times, 0.95)))
+                    }
                 }
             }
             var screenLatencies: [LatencyResult] = []
@@ -164,7 +177,8 @@ struct BenchCommand: ParsableCommand {
                     let all = ScreenLatency.times(explorer: explorer, shownLayer: layer, repeats: latencyRepeats)
                     let times = Array(all.dropFirst(2))
                     screenLatencies.append(LatencyResult(
-                        length: latencyTokens, threads: model.defaultThreads, layer: layer, repeats: times.count,
+                        length: latencyTokens, threads: model.defaultThreads, layer: layer,
+                        editedToken: explorer.tokens.count > 1 ? 1 : 0, repeats: times.count,
                         medianMs: BenchStatistics.percentile(times, 0.5), p95Ms: BenchStatistics.percentile(times, 0.95),
                         firstEditMs: all.first))
                 }
@@ -200,7 +214,7 @@ struct BenchCommand: ParsableCommand {
     /// each from building the bias to the result.
     static func recomputeTimes(_ model: EncoderModel, _ prepared: PreparedInput, threads: Int, needs: ForwardNeeds,
                                repeats: Int) -> [Double] {
-        let masks = alternatingMasks(length: prepared.encoding.count)
+        let masks = alternatingMasks(length: prepared.encoding.count, editedToken: prepared.encoding.count / 2)
         var times: [Double] = []
         for run in -2..<repeats {
             let begin = BenchClock.now()
@@ -212,12 +226,13 @@ struct BenchCommand: ParsableCommand {
         return times
     }
 
-    /// Milliseconds from a mask change to the attention of `shownLayer` being published, as
-    /// the explorer's recompute does it: early (over the previous result) for a layer before
-    /// the last, with the full attention-only result for the last.
+    /// Milliseconds from a mask change on `editedToken` to the attention of `shownLayer` being
+    /// published, as the explorer's recompute does it: early (over the previous result) for a
+    /// layer before the last, with the full attention-only result for the last, reusing the
+    /// previous result's rows before the edited token on a decoder.
     static func latencyTimes(_ model: EncoderModel, _ prepared: PreparedInput, threads: Int, shownLayer: Int,
-                             repeats: Int) -> [Double] {
-        let masks = alternatingMasks(length: prepared.encoding.count)
+                             editedToken: Int, repeats: Int) -> [Double] {
+        let masks = alternatingMasks(length: prepared.encoding.count, editedToken: editedToken)
         var previous = model.forward(prepared, bias: AttentionBias(keyMask: masks[1], semantics: .hf),
                                      threads: threads, needs: .attention)
         var times: [Double] = []
@@ -226,7 +241,8 @@ struct BenchCommand: ParsableCommand {
             let begin = BenchClock.now()
             let bias = AttentionBias(keyMask: masks[(run + 2) % 2], semantics: .hf)
             let early = EarlyLayers(throughLayer: shownLayer, previous: previous) { _ in published = BenchClock.now() }
-            guard let result = model.forward(prepared, bias: bias, threads: threads, needs: .attention, earlyLayers: early)
+            guard let result = model.forward(prepared, bias: bias, threads: threads, needs: .attention, earlyLayers: early,
+                                             reusing: previous)
             else { continue }
             let end = published ?? BenchClock.now()
             previous = result
@@ -252,11 +268,11 @@ struct BenchCommand: ParsableCommand {
             isSpecial: keep.map { encoding.isSpecial[$0] }, isPadding: keep.map { encoding.isPadding[$0] })
     }
 
-    /// All ones, and all ones but the middle token masked: two masks that differ, so each
+    /// All ones, and all ones but `editedToken` masked: two masks that differ, so each
     /// recompute follows a real mask change.
-    static func alternatingMasks(length: Int) -> [[Float]] {
+    static func alternatingMasks(length: Int, editedToken: Int) -> [[Float]] {
         var masked = [Float](repeating: 1, count: length)
-        masked[length / 2] = 0
+        masked[min(max(0, editedToken), length - 1)] = 0
         return [[Float](repeating: 1, count: length), masked]
     }
 

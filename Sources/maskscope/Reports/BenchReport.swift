@@ -32,6 +32,8 @@ struct LatencyResult {
     let threads: Int
     /// The layer on screen, 0-based.
     let layer: Int
+    /// The token whose mask value the timed edits change, 0-based.
+    let editedToken: Int
     let repeats: Int
     let medianMs: Double
     let p95Ms: Double
@@ -111,6 +113,7 @@ struct BenchReport {
                 try json.key("length"); try json.int(latency.length)
                 try json.key("threads"); try json.int(latency.threads)
                 try json.key("layer"); try json.int(latency.layer)
+                try json.key("edited_token"); try json.int(latency.editedToken)
                 try json.key("repeats"); try json.int(latency.repeats)
                 try json.key("median_ms"); try json.float(Float(latency.medianMs))
                 try json.key("p95_ms"); try json.float(Float(latency.p95Ms))
@@ -165,12 +168,13 @@ struct BenchReport {
             let withFirst = list.contains { $0.firstEditMs != nil }
             var latencyTable = TextTable([
                 .init(title: "tokens", alignment: .right), .init(title: "threads", alignment: .right),
-                .init(title: "layer", alignment: .right), .init(title: "median ms", alignment: .right),
+                .init(title: "layer", alignment: .right), .init(title: "edited token", alignment: .right),
+                .init(title: "median ms", alignment: .right),
                 .init(title: "p95 ms", alignment: .right),
             ] + (withFirst ? [.init(title: "first edit ms", alignment: .right), .init(title: "first / p95", alignment: .right)] : []))
             for latency in list {
                 var row = [
-                    String(latency.length), String(latency.threads), String(latency.layer),
+                    String(latency.length), String(latency.threads), String(latency.layer), String(latency.editedToken),
                     fixed(latency.medianMs, 2), fixed(latency.p95Ms, 2),
                 ]
                 if withFirst {
