@@ -7,9 +7,9 @@ public enum BertModel {
     /// Loads and validates the checkpoint; the weights are converted to F32 and laid out for
     /// the kernels once, here.
     public static func load(folder: URL, name: String) throws -> EncoderModel {
+        let tokenizer = BackgroundLoad { try WordPieceTokenizer.load(folder: folder) as any TextTokenizer }
         let (config, weights) = try BertWeights.load(folder: folder)
-        let tokenizer = try WordPieceTokenizer.load(folder: folder)
-        return make(config: config, weights: weights, tokenizer: tokenizer, name: name, source: folder.path)
+        return try make(config: config, weights: weights, tokenizer: tokenizer, name: name, source: folder.path)
     }
 
     /// BERT as data: post-norm LayerNorm, learned absolute positions added by the embedder,
@@ -29,11 +29,12 @@ public enum BertModel {
 
     /// The model from BERT-shaped weights. DistilBERT and RoBERTa pass their own `embedder`
     /// (no token types; RoBERTa's padding-aware positions), `architecture` name, the longest
-    /// input and the tokenizer's mask token.
-    static func make(config: BertConfig, weights: BertWeights, tokenizer: any TextTokenizer,
+    /// input, and the mask token to name when the tokenizer has no mask role. The tokenizer,
+    /// still loading on another core, is waited for only once the layers are packed.
+    static func make(config: BertConfig, weights: BertWeights, tokenizer loading: BackgroundLoad<any TextTokenizer>,
                      name: String, source: String, embedder: (any TokenEmbedder)? = nil,
                      architecture: String = "bert", maxPositions: Int? = nil,
-                     maskToken: String = "[MASK]") -> EncoderModel {
+                     fallbackMaskToken: String = "[MASK]") throws -> EncoderModel {
         let epsilon = Float(config.layerNormEps)
         let maxPositions = maxPositions ?? config.maxPositionEmbeddings
         let description = description(config: config, hasMaskedLMHead: weights.maskedLMHead != nil, maxPositions: maxPositions)
@@ -54,9 +55,10 @@ public enum BertModel {
             name: name, source: source, layerCount: config.numHiddenLayers, headCount: config.numAttentionHeads,
             hiddenSize: config.hiddenSize, maxPositions: maxPositions)
         info.architecture = architecture
+        let tokenizer = try loading.value()
         let maskedLMHead = weights.maskedLMHead.map { head in
             MaskedLMHead(weights: head, epsilon: epsilon, vocabulary: vocabulary(of: tokenizer, size: config.vocabSize),
-                         maskToken: maskToken)
+                         maskToken: tokenizer.specialTokenRoles[.mask]?.token ?? fallbackMaskToken)
         }
         return EncoderModel(info: info, tokenizer: tokenizer, embedder: embedder, layers: layers,
                             maskedLMHead: maskedLMHead)

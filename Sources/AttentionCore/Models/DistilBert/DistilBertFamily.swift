@@ -18,16 +18,15 @@ public struct DistilBertFamily: ModelFamily {
         guard let folder = location.folder else {
             throw ModelLoadError.folderMissing(folder: URL(fileURLWithPath: location.name))
         }
+        let tokenizer = BackgroundLoad { try WordPieceTokenizer.load(folder: folder) as any TextTokenizer }
         let (config, weights) = try BertWeights.load(folder: folder, naming: .distilBert) { url in
             try DistilBertConfig.load(url: url).bert
         }
-        let tokenizer = try WordPieceTokenizer.load(folder: folder)
         let epsilon = Float(config.layerNormEps)
         let embedder = WordPositionEmbedder(
             word: weights.embeddings.wordTable, position: weights.embeddings.position,
             norm: LayerNorm(gamma: weights.embeddings.layerNorm.weight, beta: weights.embeddings.layerNorm.bias, epsilon: epsilon))
-        return BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name, source: folder.path,
-                              embedder: embedder, architecture: name,
-                              maskToken: tokenizer.specialTokenRoles[.mask]?.token ?? "[MASK]")
+        return try BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name,
+                                  source: folder.path, embedder: embedder, architecture: name)
     }
 }

@@ -26,6 +26,7 @@ public struct RobertaFamily: ModelFamily {
         guard let folder = location.folder else {
             throw ModelLoadError.folderMissing(folder: URL(fileURLWithPath: location.name))
         }
+        let tokenizer = BackgroundLoad { try Self.tokenizer(folder: folder) as any TextTokenizer }
         let (config, weights) = try BertWeights.load(folder: folder, naming: .roberta) { url in
             try ConfigFile.decode(BertConfig.self, from: url, userInfo: [BertConfig.acceptedModelTypes: ["roberta", "xlm-roberta"]])
         }
@@ -39,15 +40,14 @@ public struct RobertaFamily: ModelFamily {
         guard maxPositions >= 1 else {
             throw RobertaLoadError.tooFewPositions(file: configURL, maxPositions: config.maxPositionEmbeddings, paddingIndex: paddingIndex)
         }
-        let tokenizer = try Self.tokenizer(folder: folder)
         let epsilon = Float(config.layerNormEps)
         let embedder = RobertaEmbedder(
             word: weights.embeddings.wordTable, position: weights.embeddings.position, tokenType: weights.embeddings.tokenType,
             norm: LayerNorm(gamma: weights.embeddings.layerNorm.weight, beta: weights.embeddings.layerNorm.bias, epsilon: epsilon),
             paddingIndex: paddingIndex)
-        return BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name, source: folder.path,
-                              embedder: embedder, architecture: config.modelType, maxPositions: maxPositions,
-                              maskToken: tokenizer.specialTokenRoles[.mask]?.token ?? "<mask>")
+        return try BertModel.make(config: config, weights: weights, tokenizer: tokenizer, name: location.name,
+                                  source: folder.path, embedder: embedder, architecture: config.modelType,
+                                  maxPositions: maxPositions, fallbackMaskToken: "<mask>")
     }
 
     /// The byte-level BPE of tokenizer.json. An XLM-RoBERTa folder (Unigram tokenizer.json,
