@@ -1,5 +1,6 @@
-/// Attention probabilities of every layer and head, `[layer][head][query][key]`, stored
-/// flat. Row `query` of a head sums to 1 (or is all zeros when no key is left to attend to).
+/// Attention probabilities of every layer and head, `[layer][head][query][key]`, one buffer
+/// per layer (see `AttentionWeights`). Row `query` of a head sums to 1 (or is all zeros when
+/// no key is left to attend to).
 public struct AttentionMaps: Equatable, Sendable {
     public let layerCount: Int
     public let headCount: Int
@@ -8,46 +9,63 @@ public struct AttentionMaps: Equatable, Sendable {
     /// `layerCount × headCount × L × L` floats.
     public let weights: AttentionWeights
 
-    /// Maps whose weights `fill` writes completely before anyone reads them (the memory may
-    /// be a recycled result's, so it starts out stale, not zeroed).
-    init(layerCount: Int, headCount: Int, length: Int, filling fill: (UnsafeMutablePointer<Float>) -> Void) {
-        self.layerCount = layerCount
+    /// Maps made of `layers`, each `headCount × length × length` floats already written.
+    init(headCount: Int, length: Int, layers: [ResultBuffer]) {
+        layerCount = layers.count
         self.headCount = headCount
         self.length = length
-        let storage = ResultBuffer.uninitialized(count: layerCount * headCount * length * length)
-        fill(storage.base)
-        weights = AttentionWeights(storage: storage)
+        weights = AttentionWeights(layers: layers, layerSize: headCount * length * length)
     }
 
-    /// Offset of `[layer][head][0][0]` in `weights`.
-    func offset(layer: Int, head: Int) -> Int {
-        (layer * headCount + head) * length * length
+    /// Memory for the maps of one pass, one buffer per layer, with stale contents (recycled
+    /// results' memory): the pass fills each completely before anyone reads it.
+    static func uninitializedLayers(layerCount: Int, headCount: Int, length: Int) -> [ResultBuffer] {
+        let layerSize = headCount * length * length
+        return (0..<layerCount).map { _ in ResultBuffer.uninitialized(count: layerSize, spares: layerCount) }
     }
+
+    /// Offset of `[head][0][0]` in a layer's floats.
+    func offset(head: Int) -> Int { head * length * length }
 
     /// The weight query `query` gives key `key`.
     public func weight(layer: Int, head: Int, query: Int, key: Int) -> Float {
-        weights[offset(layer: layer, head: head) + query * length + key]
+        weights.withLayer(layer) { $0[offset(head: head) + query * length + key] }
+    }
+
+    /// Calls `body` with one query's row over all keys, in place.
+    public func withQueryRow<Result>(layer: Int, head: Int, query: Int,
+                                     _ body: (UnsafeBufferPointer<Float>) throws -> Result) rethrows -> Result {
+        try weights.withLayer(layer) { floats in
+            let start = offset(head: head) + query * length
+            return try body(UnsafeBufferPointer(rebasing: floats[start ..< start + length]))
+        }
     }
 
     /// One query's row over all keys.
     public func queryRow(layer: Int, head: Int, query: Int) -> [Float] {
-        let start = offset(layer: layer, head: head) + query * length
-        return Array(weights[start ..< start + length])
+        withQueryRow(layer: layer, head: head, query: query) { Array($0) }
     }
 
     /// One head's map, `[query][key]`.
     public func headWeights(layer: Int, head: Int) -> [[Float]] {
-        (0..<length).map { queryRow(layer: layer, head: head, query: $0) }
+        weights.withLayer(layer) { floats in
+            (0..<length).map { query in
+                let start = offset(head: head) + query * length
+                return Array(floats[start ..< start + length])
+            }
+        }
     }
 
     /// The mean over heads of one layer, `[query][key]`, for the "mean of heads" view.
     public func meanWeights(layer: Int) -> [[Float]] {
         var mean = [[Float]](repeating: [Float](repeating: 0, count: length), count: length)
         let share = 1 / Float(headCount)
-        for head in 0..<headCount {
-            let base = offset(layer: layer, head: head)
-            for q in 0..<length {
-                for k in 0..<length { mean[q][k] += weights[base + q * length + k] * share }
+        weights.withLayer(layer) { floats in
+            for head in 0..<headCount {
+                let base = offset(head: head)
+                for q in 0..<length {
+                    for k in 0..<length { mean[q][k] += floats[base + q * length + k] * share }
+                }
             }
         }
         return mean

@@ -154,12 +154,12 @@ public final class EncoderModel: Sendable {
         }
         var finished = false
         var hidden: [Float]?
-        let laterProjections = ResultBuffer.uninitialized(count: keptCount)
-        // The pass writes through `.base`; keep the buffer alive (not recycled) until it is done.
-        let maps = withExtendedLifetime(laterProjections) {
-            AttentionMaps(layerCount: layers.count, headCount: info.headCount, length: length) { weights in
+        let laterProjections = ResultBuffer.uninitialized(count: keptCount, recycler: .keptProjections)
+        let layerMaps = AttentionMaps.uninitializedLayers(layerCount: layers.count, headCount: info.headCount, length: length)
+        // The pass writes through `.base`; keep the buffers alive (not recycled) until it is done.
+        withExtendedLifetime((laterProjections, layerMaps)) {
                 workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
-                    let pass = ForwardPass(input: input, bias: bias, weights: weights, kept: laterProjections.base,
+                    let pass = ForwardPass(input: input, bias: bias, layerMaps: layerMaps, kept: laterProjections.base,
                                            workspace: workspace, workers: workers)
                     let reused = reuse.map { ReusedRows(previous: $0.0, count: $0.1) }
                     finished = run(pass, reusing: reused, needs: needs, shouldContinue: shouldContinue) { completed in
@@ -190,11 +190,10 @@ public final class EncoderModel: Sendable {
                         hidden = last
                     }
                 }
-            }
         }
         guard finished else { return nil }
         return ForwardResult(
-            attention: maps, hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
+            attention: AttentionMaps(headCount: info.headCount, length: length, layers: layerMaps), hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
             firstLayer: input.firstLayerProjections, laterProjections: laterProjections, input: input,
             shape: shape, completedLayers: layers.count)
     }
@@ -247,9 +246,9 @@ public final class EncoderModel: Sendable {
                               let k0 = firstKeys.baseAddress, let v0 = firstValues.baseAddress else { return false }
                         for (index, layer) in layers.enumerated() {
                             guard shouldContinue() else { return false }
-                            let layerWeights = pass.weights + index * layer.headCount * length * length   // [heads][L][L]
+                            let layerWeights = pass.layerMaps[index].base                      // [heads][L][L]
                             let weightsOnly = needs == .attention && index == layers.count - 1
-                            reused?.copyWeights(layer: index, into: layerWeights, heads: layer.headCount, length: length)
+                            reused?.copyWeights(layer: index, into: layerWeights, length: length)
                             // Layer 0's Q [L][heads·d], K and V [L][kvHeads·d] were projected by `prepare`.
                             var queries = UnsafePointer(q0), queryStride = shape.queryWidth
                             var keys = UnsafePointer(k0), keyStride = shape.keyWidth

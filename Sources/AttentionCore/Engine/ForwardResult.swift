@@ -66,19 +66,17 @@ public struct ForwardResult: Sendable {
     public var firstNonFiniteWeight: (layer: Int, head: Int, query: Int)? {
         let length = attention.length
         guard length > 0 else { return nil }
-        return attention.weights.withUnsafeBufferPointer { weights in
-            let count = min(weights.count, completedLayers * attention.headCount * length * length)
-            var index = 0
-            while index < count {
+        for layer in 0..<min(completedLayers, attention.layerCount) {
+            let found: Int? = attention.weights.withLayer(layer) { weights in
                 // NaN and ±∞ are the only values for which x − x is not 0.
-                if weights[index] - weights[index] != 0 {
-                    let row = index / length
-                    return (row / (attention.headCount * length), row / length % attention.headCount, row % length)
-                }
-                index += 1
+                weights.firstIndex { $0 - $0 != 0 }
             }
-            return nil
+            if let index = found {
+                let row = index / length                                       // of [heads][L]
+                return (layer, row / length, row % length)
+            }
         }
+        return nil
     }
 
     /// Queries left with no key to attend to (every key's bias −∞); their rows are zeros.
@@ -91,17 +89,18 @@ public struct ForwardResult: Sendable {
 struct ForwardPass {
     let input: PreparedInput
     let bias: AttentionBias
-    /// `layers × heads × L × L` floats being filled, layer by layer.
-    let weights: UnsafeMutablePointer<Float>
+    /// One buffer per layer, `heads × L × L` floats each, filled layer by layer.
+    let layerMaps: [ResultBuffer]
     /// `(layers − 1) × L × shape.rowWidth` floats: the queries and keys (and a causal model's
     /// values) of layers 1….
     let kept: UnsafeMutablePointer<Float>
     let workspace: ForwardWorkspace
     let workers: WorkerPool
 
-    /// The early result once layers `0..<completedLayers` are done: those layers copied from
-    /// this pass, the rest from `previous` (see `EarlyLayers`); nil when `previous` does not
-    /// have this pass's shape.
+    /// The early result once layers `0..<completedLayers` are done: those layers' maps shared
+    /// with this pass (they are final), the rest shared with `previous`, and the kept
+    /// projections copied likewise (see `EarlyLayers`); nil when `previous` does not have
+    /// this pass's shape.
     func earlyResult(completedLayers: Int, layerCount: Int, headCount: Int, shape: KeptShape,
                      previous: ForwardResult?) -> ForwardResult? {
         let length = input.encoding.count
@@ -109,19 +108,12 @@ struct ForwardPass {
               previous.attention.length == length, previous.shape == shape,
               previous.laterProjections.count == (layerCount - 1) * length * shape.rowWidth,
               (1..<layerCount).contains(completedLayers) else { return nil }
-        let layerWeights = headCount * length * length
-        let maps = AttentionMaps(layerCount: layerCount, headCount: headCount, length: length) { target in
-            target.update(from: weights, count: completedLayers * layerWeights)
-            previous.attention.weights.withUnsafeBufferPointer { old in
-                guard let old = old.baseAddress else { return }
-                (target + completedLayers * layerWeights).update(
-                    from: old + completedLayers * layerWeights, count: (layerCount - completedLayers) * layerWeights)
-            }
-        }
+        let maps = AttentionMaps(headCount: headCount, length: length,
+                                 layers: Array(layerMaps[..<completedLayers] + previous.attention.weights.layers[completedLayers...]))
         let layerKept = length * shape.rowWidth
         let keptCount = (layerCount - 1) * layerKept
         let ownKept = (completedLayers - 1) * layerKept
-        let laterProjections = ResultBuffer.uninitialized(count: keptCount)
+        let laterProjections = ResultBuffer.uninitialized(count: keptCount, recycler: .keptProjections)
         let target = laterProjections.base
         target.update(from: kept, count: ownKept)
         withExtendedLifetime(previous.laterProjections) {

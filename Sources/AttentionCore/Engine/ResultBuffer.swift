@@ -31,8 +31,9 @@ final class ResultBuffer: @unchecked Sendable {
     }
 
     /// A buffer of `count` floats with unspecified contents, from `recycler` when it holds one
-    /// that fits.
-    static func uninitialized(count: Int, recycler: ResultBufferRecycler? = .shared) -> ResultBuffer {
+    /// that fits. When none does, `spares` more of that size (nil: the recycler's own count)
+    /// are made ready in the background for the passes to come (see `prepareWarmSpares`).
+    static func uninitialized(count: Int, recycler: ResultBufferRecycler? = .shared, spares: Int? = nil) -> ResultBuffer {
         if let recycler, let (base, capacity) = recycler.take(count: count) {
             return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
         }
@@ -40,7 +41,7 @@ final class ResultBuffer: @unchecked Sendable {
         let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
             .bindMemory(to: Float.self, capacity: capacity)
         adviseHugePages(base, count: capacity)
-        recycler?.prepareWarmSpares(capacity: capacity)
+        recycler?.prepareWarmSpares(capacity: capacity, count: spares)
         return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
     }
 
@@ -54,11 +55,16 @@ final class ResultBuffer: @unchecked Sendable {
 
 /// Idle `ResultBuffer` memory of the process, kept for the next pass of the same size.
 ///
-/// Holds at most `limitBytes` (two 512-token MiniLM results); a buffer is reused only for a
-/// request at least half its size, and a request nothing fits frees every idle buffer, since
-/// the text's length has changed and those sizes will not come back soon.
+/// Holds at most `limitBytes`; a buffer is reused only for a request at least half its size,
+/// and a request nothing fits frees every idle buffer, since the text's length has changed and
+/// those sizes will not come back soon. So each recycler serves one kind of buffer, whose size
+/// changes only with the text: `shared` the attention maps (one buffer per layer),
+/// `keptProjections` the queries, keys and values a result keeps.
 final class ResultBufferRecycler: Sendable {
+    /// Attention maps, one buffer per layer: two 512-token MiniLM results.
     static let shared = ResultBufferRecycler(limitBytes: 192 << 20, warmSpares: 2)
+    /// Kept projections: a pass's own and its early result's copy.
+    static let keptProjections = ResultBufferRecycler(limitBytes: 96 << 20, warmSpares: 2)
 
     /// One idle allocation. `@unchecked Sendable`: the memory is owned by whoever holds the
     /// entry (the recycler's lists, or the buffer it was handed to), never by two at once.
@@ -71,17 +77,18 @@ final class ResultBufferRecycler: Sendable {
     /// size of the same pass) does not free them, and the sizes they were made for.
     private struct Warm: Sendable {
         var spares: [Idle] = []
-        /// The last two sizes spares were made for: a pass's attention maps and its kept
-        /// queries and keys. Spares of other sizes are freed.
+        /// The last two sizes spares were made for (this text's, and the one before). Spares of
+        /// other sizes are freed.
         var sizes: [Int] = []
     }
 
     private let idle = Mutex<[Idle]>([])
     private let warm = Mutex(Warm())
     private let limitFloats: Int
-    /// Spares made per new size (see `prepareWarmSpares`); 0 makes none.
+    /// Spares made per new size when the request does not say (see `prepareWarmSpares`); 0
+    /// makes none, whatever the request says.
     private let warmSpares: Int
-    /// Buffers below this many floats (1 MiB) fault in too fast to be worth a spare.
+    /// Spares totalling fewer floats (1 MiB) fault in too fast to be worth making.
     static let warmSpareMinimum = 1 << 18
 
     init(limitBytes: Int, warmSpares: Int = 0) {
@@ -90,12 +97,15 @@ final class ResultBufferRecycler: Sendable {
     }
 
     /// After a pass had to map fresh memory of `capacity` floats (a new text length), makes
-    /// `warmSpares` buffers of that size in the background with every page already touched.
-    /// The first mask edit then finds memory for its result and for its early copy faulted
-    /// in, and costs no more than the later ones; it used to pay ~20,000 first-touch page
-    /// faults (and the kernel's zeroing) at 500 tokens, several times a later edit's time.
-    func prepareWarmSpares(capacity: Int) {
-        guard warmSpares > 0, capacity >= Self.warmSpareMinimum, capacity <= limitFloats else { return }
+    /// `count` (nil: `warmSpares`) buffers of that size in the background with every page
+    /// already touched, as many as the limit holds. The first mask edit then finds memory for
+    /// its result (every layer's maps; its kept projections and their early copy) faulted in,
+    /// and costs no more than the later ones; it used to pay ~20,000 first-touch page faults
+    /// (and the kernel's zeroing) at 500 tokens, several times a later edit's time.
+    func prepareWarmSpares(capacity: Int, count wanted: Int? = nil) {
+        guard warmSpares > 0, capacity > 0 else { return }
+        let count = min(wanted ?? warmSpares, limitFloats / capacity)
+        guard count > 0, capacity * count >= Self.warmSpareMinimum else { return }
         let stale: [Idle]? = warm.withLock { warm in
             guard !warm.sizes.contains(capacity) else { return nil }
             warm.sizes.append(capacity)
@@ -107,7 +117,6 @@ final class ResultBufferRecycler: Sendable {
         }
         guard let stale else { return }
         for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
-        let count = warmSpares
         DispatchQueue.global(qos: .utility).async { [self] in
             for _ in 0..<count {
                 let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)

@@ -9,12 +9,12 @@ struct ReusedRows {
 
     /// Copies rows `0..<count` of every head of `layer` from `previous` into `target`
     /// (`[head][L][L]` of the pass in flight).
-    func copyWeights(layer: Int, into target: UnsafeMutablePointer<Float>, heads: Int, length: Int) {
-        previous.attention.weights.withUnsafeBufferPointer { old in
+    func copyWeights(layer: Int, into target: UnsafeMutablePointer<Float>, length: Int) {
+        previous.attention.weights.withLayer(layer) { old in
             guard let old = old.baseAddress else { return }
-            for head in 0..<heads {
-                let start = (layer * heads + head) * length * length                 // [L][L] of this head
-                (target + head * length * length).update(from: old + start, count: count * length)
+            for head in 0..<previous.attention.headCount {
+                let start = head * length * length                                   // [L][L] of this head
+                (target + start).update(from: old + start, count: count * length)
             }
         }
     }

@@ -7,17 +7,16 @@ extension AttentionReport {
         var stream = OutputStream.standardOutput
         try stream.append("layer,head,query,query_token,key,key_token,weight\n")
         let quotedTokens = tokens.map(CSVField.quoted)
-        try attention.weights.withUnsafeBufferPointer { weights in
-            for layer in selection.layers {
-                for head in selection.heads {
-                    let prefix = "\(layer),\(head),"
-                    for query in 0..<length {
-                        let queryCells = prefix + "\(query),\(quotedTokens[query]),"
-                        let row = rowRange(layer: layer, head: head, query: query)
+        for layer in selection.layers {
+            for head in selection.heads {
+                let prefix = "\(layer),\(head),"
+                for query in 0..<length {
+                    let queryCells = prefix + "\(query),\(quotedTokens[query]),"
+                    try attention.withQueryRow(layer: layer, head: head, query: query) { row in
                         for key in 0..<length {
                             try stream.append(queryCells)
                             try stream.append("\(key),\(quotedTokens[key]),")
-                            let weight = weights[row.lowerBound + key]
+                            let weight = row[key]
                             if weight.isFinite { try JSONOutput.appendNumber(weight, to: &stream) }
                             try stream.append(UInt8(ascii: "\n"))
                         }

@@ -61,8 +61,7 @@ extension AttentionReport {
 
         var lines = [line("", keyLabels), line("mask", mask.map(MaskValueFormat.short))]
         for query in 0..<length {
-            let row = rowRange(layer: layer, head: head, query: query)
-            let cells = attention.weights[row].map(Self.weightCell)
+            let cells = attention.queryRow(layer: layer, head: head, query: query).map(Self.weightCell)
             lines.append(line(queryLabels[query], cells))
         }
         return lines

@@ -43,12 +43,6 @@ struct AttentionReport {
 
     var length: Int { attention.length }
 
-    /// `[start, end)` of one query's row in `attention.weights`.
-    func rowRange(layer: Int, head: Int, query: Int) -> Range<Int> {
-        let start = ((layer * attention.headCount + head) * length + query) * length
-        return start ..< start + length
-    }
-
     var noKeysWarning: String {
         let consequence = queriesWithNoKeys.count == length
             ? "no query has a key to attend to and every attention row is all zeros"
@@ -94,21 +88,19 @@ struct AttentionReport {
             if let patternWarning { try json.key("pattern_warning"); try json.string(patternWarning) }
         }
         try json.key("attention")
-        try attention.weights.withUnsafeBufferPointer { weights in
+        try json.beginArray()
+        for layer in selection.layers {
             try json.beginArray()
-            for layer in selection.layers {
+            for head in selection.heads {
                 try json.beginArray()
-                for head in selection.heads {
-                    try json.beginArray()
-                    for query in 0..<length {
-                        try json.floats(weights[rowRange(layer: layer, head: head, query: query)])
-                    }
-                    try json.endArray()
+                for query in 0..<length {
+                    try attention.withQueryRow(layer: layer, head: head, query: query) { try json.floats($0) }
                 }
                 try json.endArray()
             }
             try json.endArray()
         }
+        try json.endArray()
         if let hidden {
             try json.key("hidden")
             try json.beginArray()
