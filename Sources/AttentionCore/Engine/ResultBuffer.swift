@@ -38,8 +38,7 @@ final class ResultBuffer: @unchecked Sendable {
             return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
         }
         let capacity = max(16, count)
-        let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
-            .bindMemory(to: Float.self, capacity: capacity)
+        let base = ResultMemory.allocate(floats: capacity)
         adviseHugePages(base, count: capacity)
         recycler?.prepareWarmSpares(capacity: capacity, count: spares)
         return ResultBuffer(base: base, count: count, capacity: capacity, recycler: recycler)
@@ -47,7 +46,7 @@ final class ResultBuffer: @unchecked Sendable {
 
     deinit {
         if let recycler, recycler.keep(base, capacity: capacity) { return }
-        UnsafeMutableRawPointer(base).deallocate()
+        ResultMemory.free(base, floats: capacity)
     }
 
     var buffer: UnsafeBufferPointer<Float> { UnsafeBufferPointer(start: base, count: count) }
@@ -73,13 +72,11 @@ final class ResultBufferRecycler: Sendable {
         let capacity: Int
     }
 
-    /// Pre-faulted spares, apart from `idle` so that a request nothing idle fits (the other
-    /// size of the same pass) does not free them, and the sizes they were made for.
+    /// Pre-faulted spares, apart from `idle`, and the size they were made for.
     private struct Warm: Sendable {
         var spares: [Idle] = []
-        /// The last two sizes spares were made for (this text's, and the one before). Spares of
-        /// other sizes are freed.
-        var sizes: [Int] = []
+        /// The size of the latest text's buffers; spares of another size are freed.
+        var size: Int?
     }
 
     private let idle = Mutex<[Idle]>([])
@@ -104,23 +101,21 @@ final class ResultBufferRecycler: Sendable {
     /// (and the kernel's zeroing) at 500 tokens, several times a later edit's time.
     func prepareWarmSpares(capacity: Int, count wanted: Int? = nil) {
         guard warmSpares > 0, capacity > 0 else { return }
-        let count = min(wanted ?? warmSpares, limitFloats / capacity)
-        guard count > 0, capacity * count >= Self.warmSpareMinimum else { return }
         let stale: [Idle]? = warm.withLock { warm in
-            guard !warm.sizes.contains(capacity) else { return nil }
-            warm.sizes.append(capacity)
-            if warm.sizes.count > 2 { warm.sizes.removeFirst() }
-            let sizes = warm.sizes
-            let stale = warm.spares.filter { !sizes.contains($0.capacity) }
-            warm.spares.removeAll { !sizes.contains($0.capacity) }
-            return stale
+            guard warm.size != capacity else { return nil }
+            warm.size = capacity
+            defer { warm.spares.removeAll() }
+            return warm.spares
         }
         guard let stale else { return }
-        for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
+        for entry in stale { ResultMemory.free(entry.base, floats: entry.capacity) }
+        // Spares and idle buffers share the limit.
+        let room = max(0, limitFloats - idle.withLock { $0.reduce(0) { $0 + $1.capacity } })
+        let count = min(wanted ?? warmSpares, room / capacity)
+        guard count > 0, capacity * count >= Self.warmSpareMinimum else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
             for _ in 0..<count {
-                let base = UnsafeMutableRawPointer.allocate(byteCount: capacity * MemoryLayout<Float>.stride, alignment: 64)
-                    .bindMemory(to: Float.self, capacity: capacity)
+                let base = ResultMemory.allocate(floats: capacity)
                 adviseHugePages(base, count: capacity)
                 var index = 0
                 while index < capacity {
@@ -129,21 +124,21 @@ final class ResultBufferRecycler: Sendable {
                 }
                 let entry = Idle(base: base, capacity: capacity)
                 let wanted = warm.withLock { warm in
-                    guard warm.sizes.contains(capacity) else { return false }
+                    guard warm.size == capacity else { return false }
                     warm.spares.append(entry)
                     return true
                 }
-                if !wanted { UnsafeMutableRawPointer(base).deallocate() }
+                if !wanted { ResultMemory.free(base, floats: capacity) }
             }
         }
     }
 
     deinit {
         idle.withLock { idle in
-            for entry in idle { UnsafeMutableRawPointer(entry.base).deallocate() }
+            for entry in idle { ResultMemory.free(entry.base, floats: entry.capacity) }
         }
         warm.withLock { warm in
-            for entry in warm.spares { UnsafeMutableRawPointer(entry.base).deallocate() }
+            for entry in warm.spares { ResultMemory.free(entry.base, floats: entry.capacity) }
         }
     }
 
@@ -171,14 +166,17 @@ final class ResultBufferRecycler: Sendable {
             idle.removeAll(keepingCapacity: true)
             return (nil, stale)
         }
-        for entry in stale { UnsafeMutableRawPointer(entry.base).deallocate() }
+        for entry in stale { ResultMemory.free(entry.base, floats: entry.capacity) }
         return taken.map { ($0.base, $0.capacity) }
     }
 
-    /// Keeps `base` for a later `take`; false when it would exceed the limit (the caller frees it).
+    /// Keeps `base` for a later `take`, evicting the oldest idle buffers to stay within the
+    /// limit, which idle buffers share with the spares; false when it cannot fit (the caller
+    /// frees it).
     fileprivate func keep(_ base: UnsafeMutablePointer<Float>, capacity: Int) -> Bool {
-        guard capacity <= limitFloats else { return false }
-        let limitFloats = limitFloats
+        let spareFloats = warm.withLock { $0.spares.reduce(0) { $0 + $1.capacity } }
+        guard spareFloats + capacity <= limitFloats else { return false }
+        let limitFloats = limitFloats - spareFloats
         let entry = Idle(base: base, capacity: capacity)
         let evicted: [Idle] = idle.withLock { idle in
             var evicted: [Idle] = []
@@ -191,7 +189,7 @@ final class ResultBufferRecycler: Sendable {
             idle.append(entry)
             return evicted
         }
-        for entry in evicted { UnsafeMutableRawPointer(entry.base).deallocate() }
+        for entry in evicted { ResultMemory.free(entry.base, floats: entry.capacity) }
         return true
     }
 }
@@ -208,4 +206,31 @@ func adviseHugePages(_ base: UnsafeMutablePointer<Float>, count: Int) {
     guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
     _ = madvise(pointer, end - start, MADV_HUGEPAGE)
     #endif
+}
+
+/// Result memory straight from the kernel: `mmap` on allocation, `munmap` on release. Through
+/// `malloc`, glibc serves buffers of a few megabytes (one layer's maps) from its heap once a
+/// freed one has raised its mmap threshold, and keeps their pages resident after they are
+/// freed: with one buffer per layer, a SmolLM2 session at 512 tokens grew by half a gigabyte.
+enum ResultMemory {
+    static func allocate(floats: Int) -> UnsafeMutablePointer<Float> {
+        let bytes = max(1, floats) * MemoryLayout<Float>.stride
+        #if os(Linux)
+        // Out of memory traps, as `UnsafeMutableRawPointer.allocate` does.
+        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), mapped != MAP_FAILED else {
+            preconditionFailure("maskscope: no memory for \(bytes) bytes of attention results (mmap failed)")
+        }
+        return mapped.bindMemory(to: Float.self, capacity: floats)
+        #else
+        return UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64).bindMemory(to: Float.self, capacity: floats)
+        #endif
+    }
+
+    static func free(_ base: UnsafeMutablePointer<Float>, floats: Int) {
+        #if os(Linux)
+        munmap(UnsafeMutableRawPointer(base), max(1, floats) * MemoryLayout<Float>.stride)
+        #else
+        UnsafeMutableRawPointer(base).deallocate()
+        #endif
+    }
 }
