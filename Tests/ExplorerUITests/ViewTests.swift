@@ -93,6 +93,28 @@ import Testing
         #expect(state.view == .heatmap && state.layer == 0 && state.head == 1)
     }
 
+    /// A short terminal holds fewer rows of tiles than the model has layers: the window follows
+    /// the selected layer, says which layers it shows, and no tile reaches the "selected:" line.
+    @Test func overviewScrollsToTheSelectedLayerWhenNotAllFit() throws {
+        let height = try #require((10...24).first { height in
+            let lines = render(press(try makeState(height: height), .character("o"))).textLines
+            return lines.contains { $0.contains("(L0–L0 of 2)") }
+        }, "some height shows one of the built-in model's two layers")
+        var state = press(try makeState(height: height), .character("o"))
+        var lines = render(state).textLines
+        #expect(lines.contains { $0.hasPrefix("L0") } && !lines.contains { $0.hasPrefix("L1") })
+        state = press(state, .down)
+        lines = render(state).textLines
+        #expect(state.layer == 1)
+        #expect(lines.contains { $0.hasPrefix("L1") } && !lines.contains { $0.hasPrefix("L0") })
+        let selected = try #require(lines.firstIndex { $0.hasPrefix("selected: layer 1") })
+        #expect(lines[selected].contains("(L1–L1 of 2)"))
+        #expect(!lines[selected].contains("▀"), "the last tile stops above the selected line")
+        // Tall enough for both: no window note.
+        let tall = render(press(try makeState(height: 40), .character("o"))).textLines
+        #expect(tall.contains { $0.hasPrefix("L1") } && !tall.contains { $0.contains(" of 2)") })
+    }
+
     @Test func effectComparesTheOutputWithTheUnmaskedRun() throws {
         let unmasked = press(try makeState(width: 100, height: 30), .character("E"))
         #expect(render(unmasked).textLines.contains { $0.contains("cosine 1.0000") })

@@ -156,9 +156,13 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
         canvas.text("h\(head)" + group, x: labelWidth + head * tileWidth, y: area.y, fg: selected ? accent : label,
                     attributes: selected ? [.bold, .reverse] : [], maxWidth: tileWidth - 1)
     }
-    for layer in 0..<maps.layerCount {
-        let y0 = area.y + 1 + layer * tileHeight
-        guard y0 + inner.height <= area.y + area.height else { break }
+    // Rows of tiles between the head labels and the "selected:" line; when not every layer
+    // fits (30 on SmolLM2 at 40 lines), the window follows the selected layer.
+    let visibleLayers = max(1, min(maps.layerCount, (area.height - 2) / tileHeight))
+    let firstLayer = max(0, min(state.layer - visibleLayers / 2, maps.layerCount - visibleLayers))
+    for layer in firstLayer..<(firstLayer + visibleLayers) {
+        let y0 = area.y + 1 + (layer - firstLayer) * tileHeight
+        guard y0 + inner.height <= area.y + area.height - 1 else { break }
         canvas.text("L\(layer)", x: 0, y: y0, fg: layer == state.layer ? accent : label,
                     attributes: layer == state.layer ? [.bold, .reverse] : [])
         for head in 0..<maps.headCount {
@@ -211,7 +215,9 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     }
     let info = state.explorer.model.info
     let name = info.headNames != nil ? " " + info.headName(layer: state.layer, head: state.head) : ""
-    canvas.text("selected: layer \(state.layer) head \(state.head)\(name) — ←→ head, ↑↓ layer, Enter opens, o or Esc closes",
+    let window = visibleLayers < maps.layerCount
+        ? " (L\(firstLayer)–L\(firstLayer + visibleLayers - 1) of \(maps.layerCount))" : ""
+    canvas.text("selected: layer \(state.layer) head \(state.head)\(name)\(window) — ←→ head, ↑↓ layer, Enter opens, o or Esc closes",
                 x: 0, y: area.y + area.height - 1, fg: label, maxWidth: area.width)
 }
 
