@@ -131,9 +131,10 @@ public final class EncoderModel: Sendable {
     ///     handed to `earlyLayers.publish` as soon as it is computed (see `EarlyLayers`),
     ///     before the pass goes on.
     ///   - previous: a complete earlier result of the same input. On a causal model a token
-    ///     sees only itself and earlier tokens, so every row before the first query whose bias
-    ///     row changed is the same at every layer: those rows are copied from `previous` and
-    ///     only the rest is run (see `reusableRows`). The result is bit-identical to a full pass.
+    ///     sees only itself and earlier tokens, so every row before the first query whose
+    ///     attention the bias can change is the same at every layer: those rows are copied from
+    ///     `previous` and only the rest is run (see `reusableRows`). The result is bit-identical
+    ///     to a full pass.
     ///   - shouldContinue: asked before each layer; returning false abandons the pass (a newer
     ///     mask edit superseded it) and the function returns nil.
     public func forward(_ input: PreparedInput, bias: AttentionBias, threads: Int? = nil,
@@ -149,8 +150,9 @@ public final class EncoderModel: Sendable {
         let shape = KeptShape(attention: description.attention, keepsValues: description.isCausal)
         let hiddenWidth = input.embeddings.columns
         let keptCount = (layers.count - 1) * length * shape.rowWidth
-        let reuse = previous.flatMap { previous in
-            reusableRows(of: previous, input: input, bias: bias, shape: shape, needs: needs).map { (previous, $0) }
+        let reused = previous.flatMap { previous in
+            reusableRows(of: previous, input: input, bias: bias, shape: shape, needs: needs)
+                .map { ReusedRows(previous: previous, count: $0) }
         }
         var finished = false
         var hidden: [Float]?
@@ -158,42 +160,42 @@ public final class EncoderModel: Sendable {
         let layerMaps = AttentionMaps.uninitializedLayers(layerCount: layers.count, headCount: info.headCount, length: length)
         // The pass writes through `.base`; keep the buffers alive (not recycled) until it is done.
         withExtendedLifetime((laterProjections, layerMaps)) {
-                workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
-                    let pass = ForwardPass(input: input, bias: bias, layerMaps: layerMaps, kept: laterProjections.base,
-                                           workspace: workspace, workers: workers)
-                    let reused = reuse.map { ReusedRows(previous: $0.0, count: $0.1) }
-                    finished = run(pass, reusing: reused, needs: needs, shouldContinue: shouldContinue) { completed in
-                        guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
-                        if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
-                                                        headCount: info.headCount, shape: shape,
-                                                        previous: earlyLayers.previous) {
-                            earlyLayers.publish(early)
-                        }
-                    }
-                    if finished, needs == .attentionAndHidden {
-                        let firstRow = reused?.count ?? 0
-                        if let finalNorm, firstRow < length {
-                            finalNorm.addAndNormalize(workspace.hidden + firstRow * hiddenWidth, residual: nil,
-                                                      rows: 0..<(length - firstRow))                        // [R][H]
-                        }
-                        var last = [Float](repeating: 0, count: length * hiddenWidth)                        // [L][H]
-                        last.withUnsafeMutableBufferPointer { last in
-                            guard let target = last.baseAddress else { return }
-                            if let reused, let old = reused.previous.hidden {
-                                old.values.withUnsafeBufferPointer { old in
-                                    if let source = old.baseAddress { target.update(from: source, count: firstRow * hiddenWidth) }
-                                }
-                            }
-                            (target + firstRow * hiddenWidth).update(from: workspace.hidden + firstRow * hiddenWidth,
-                                                                     count: (length - firstRow) * hiddenWidth)
-                        }
-                        hidden = last
+            workspaces.withWorkspace(length: length, parts: workers.threads) { workspace in
+                let pass = ForwardPass(input: input, bias: bias, layerMaps: layerMaps, kept: laterProjections.base,
+                                       workspace: workspace, workers: workers)
+                finished = run(pass, reusing: reused, needs: needs, shouldContinue: shouldContinue) { completed in
+                    guard let earlyLayers, completed == earlyLayers.throughLayer + 1 else { return }
+                    if let early = pass.earlyResult(completedLayers: completed, layerCount: layers.count,
+                                                    headCount: info.headCount, shape: shape,
+                                                    previous: earlyLayers.previous) {
+                        earlyLayers.publish(early)
                     }
                 }
+                if finished, needs == .attentionAndHidden {
+                    let firstRow = reused?.count ?? 0
+                    if let finalNorm, firstRow < length {
+                        finalNorm.addAndNormalize(workspace.hidden + firstRow * hiddenWidth, residual: nil,
+                                                  rows: 0..<(length - firstRow))                        // [R][H]
+                    }
+                    var last = [Float](repeating: 0, count: length * hiddenWidth)                        // [L][H]
+                    last.withUnsafeMutableBufferPointer { last in
+                        guard let target = last.baseAddress else { return }
+                        if let reused, let old = reused.previous.hidden {
+                            old.values.withUnsafeBufferPointer { old in
+                                if let source = old.baseAddress { target.update(from: source, count: firstRow * hiddenWidth) }
+                            }
+                        }
+                        (target + firstRow * hiddenWidth).update(from: workspace.hidden + firstRow * hiddenWidth,
+                                                                 count: (length - firstRow) * hiddenWidth)
+                    }
+                    hidden = last
+                }
+            }
         }
         guard finished else { return nil }
         return ForwardResult(
-            attention: AttentionMaps(headCount: info.headCount, length: length, layers: layerMaps), hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
+            attention: AttentionMaps(headCount: info.headCount, length: length, layers: layerMaps),
+            hidden: hidden.map { Matrix(rows: length, columns: hiddenWidth, values: $0) }, bias: bias,
             firstLayer: input.firstLayerProjections, laterProjections: laterProjections, input: input,
             shape: shape, completedLayers: layers.count)
     }
