@@ -110,7 +110,7 @@ final class ResultBufferRecycler: Sendable {
         guard let stale else { return }
         for entry in stale { ResultMemory.free(entry.base, floats: entry.capacity) }
         // Spares and idle buffers share the limit.
-        let room = max(0, limitFloats - idle.withLock { $0.reduce(0) { $0 + $1.capacity } })
+        let room = max(0, limitFloats - idleBufferFloats)
         let count = min(wanted ?? warmSpares, room / capacity)
         guard count > 0, capacity * count >= Self.warmSpareMinimum else { return }
         DispatchQueue.global(qos: .utility).async { [self] in
@@ -143,9 +143,13 @@ final class ResultBufferRecycler: Sendable {
     }
 
     /// Floats held idle now, spares included.
-    var idleFloats: Int {
-        idle.withLock { $0.reduce(0) { $0 + $1.capacity } } + warm.withLock { $0.spares.reduce(0) { $0 + $1.capacity } }
-    }
+    var idleFloats: Int { idleBufferFloats + spareFloats }
+    /// Floats in released buffers waiting for a `take`.
+    private var idleBufferFloats: Int { idle.withLock { Self.floats(in: $0) } }
+    /// Floats in pre-faulted spares.
+    private var spareFloats: Int { warm.withLock { Self.floats(in: $0.spares) } }
+
+    private static func floats(in entries: [Idle]) -> Int { entries.reduce(0) { $0 + $1.capacity } }
 
     /// A spare or the smallest idle buffer of `count...2·count` floats, or nil.
     fileprivate func take(count: Int) -> (UnsafeMutablePointer<Float>, Int)? {
@@ -174,13 +178,13 @@ final class ResultBufferRecycler: Sendable {
     /// limit, which idle buffers share with the spares; false when it cannot fit (the caller
     /// frees it).
     fileprivate func keep(_ base: UnsafeMutablePointer<Float>, capacity: Int) -> Bool {
-        let spareFloats = warm.withLock { $0.spares.reduce(0) { $0 + $1.capacity } }
+        let spareFloats = spareFloats
         guard spareFloats + capacity <= limitFloats else { return false }
         let limitFloats = limitFloats - spareFloats
         let entry = Idle(base: base, capacity: capacity)
         let evicted: [Idle] = idle.withLock { idle in
             var evicted: [Idle] = []
-            var held = idle.reduce(0) { $0 + $1.capacity }
+            var held = Self.floats(in: idle)
             while held + capacity > limitFloats, !idle.isEmpty {
                 let oldest = idle.removeFirst()
                 held -= oldest.capacity
