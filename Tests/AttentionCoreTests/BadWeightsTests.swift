@@ -57,6 +57,16 @@ import Testing
         let result = try #require(explorer.recompute(needs: .attention))
         #expect(result.firstNonFiniteWeight == nil)
         #expect(throws: Never.self) { try ModelOutputError.check(result, model: "builtin") }
+        // A poisoned row is NaN over every key it was computed for (see
+        // `aPoisonedRowIsNonFiniteAtItsFirstKey`): layer 1, head 2, query 3.
+        let length = result.attention.length
+        result.attention.weights.withLayer(1) { weights in
+            let row = UnsafeMutablePointer(mutating: weights.baseAddress!) + (2 * length + 3) * length
+            row.update(repeating: .nan, count: length)
+        }
+        let place = try #require(result.firstNonFiniteWeight)
+        #expect(place.layer == 1 && place.head == 2 && place.query == 3)
+        #expect(throws: ModelOutputError.self) { try ModelOutputError.check(result, model: "builtin") }
     }
 
     @Test func hf4TakesValuesFromZeroToTwo() {

@@ -236,6 +236,44 @@ private let linearShapes: [(Int, Int, Int)] = [
         return (weights, context)
     }
 
+    /// `GroupedAttention.run` over every part, as a layer runs it: weights `[head][query][key]`
+    /// and context `[query][head · d]`.
+    static func attend(q: [Float], k: [Float], v: [Float], bias: [Float], length: Int, heads: Int, kvHeads: Int,
+                       d: Int, visible: GroupedAttention.VisibleKeys, kernel: MatrixKernel,
+                       parts: Int) -> (weights: [Float], context: [Float]) {
+        var weights = [Float](repeating: .nan, count: heads * length * length)
+        var context = [Float](repeating: .nan, count: length * heads * d)
+        let scratchCount = AttentionKernels.scratchCount(keys: length, headSize: d, kernel: kernel)
+        var scratch = [Float](repeating: .nan, count: parts * scratchCount)
+        q.withUnsafeBufferPointer { qp in
+            k.withUnsafeBufferPointer { kp in
+                v.withUnsafeBufferPointer { vp in
+                    bias.withUnsafeBufferPointer { bp in
+                        weights.withUnsafeMutableBufferPointer { wp in
+                            context.withUnsafeMutableBufferPointer { cp in
+                                scratch.withUnsafeMutableBufferPointer { sp in
+                                    let operands = GroupedAttention.Operands(
+                                        queries: qp.baseAddress!, queryStride: heads * d,
+                                        keys: kp.baseAddress!, keyStride: kvHeads * d,
+                                        values: vp.baseAddress!, valueStride: kvHeads * d,
+                                        context: cp.baseAddress!, contextStride: heads * d,
+                                        bias: bp.baseAddress!, weights: wp.baseAddress!, length: length,
+                                        attention: .init(headCount: heads, keyValueHeadCount: kvHeads, headSize: d),
+                                        visible: visible)
+                                    for part in 0..<parts {
+                                        GroupedAttention.run(operands, part: part, parts: parts,
+                                                             scratch: sp.baseAddress! + part * scratchCount, kernel: kernel)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (weights, context)
+    }
+
     @Test(arguments: MatrixKernel.allCases, [1, 2, 3])
     func matchesFullSoftmaxReference(kernel: MatrixKernel, parts: Int) {
         var random = SplitMix(state: 17)
@@ -251,36 +289,9 @@ private let linearShapes: [(Int, Int, Int)] = [
                 .limitedToEarlierKeys(slidingWindow: nil, widenedPrefix: prefix)
             let want = Self.reference(q: q, k: k, v: v, bias: bias.values, length: length, heads: heads,
                                       kvHeads: kvHeads, d: d)
-            var weights = [Float](repeating: .nan, count: heads * length * length)
-            var context = [Float](repeating: .nan, count: length * heads * d)
-            let scratchCount = AttentionKernels.scratchCount(keys: length, headSize: d, kernel: kernel)
-            var scratch = [Float](repeating: .nan, count: parts * scratchCount)
-            q.withUnsafeBufferPointer { qp in
-                k.withUnsafeBufferPointer { kp in
-                    v.withUnsafeBufferPointer { vp in
-                        bias.values.withUnsafeBufferPointer { bp in
-                            weights.withUnsafeMutableBufferPointer { wp in
-                                context.withUnsafeMutableBufferPointer { cp in
-                                    scratch.withUnsafeMutableBufferPointer { sp in
-                                        let operands = GroupedAttention.Operands(
-                                            queries: qp.baseAddress!, queryStride: heads * d,
-                                            keys: kp.baseAddress!, keyStride: kvHeads * d,
-                                            values: vp.baseAddress!, valueStride: kvHeads * d,
-                                            context: cp.baseAddress!, contextStride: heads * d,
-                                            bias: bp.baseAddress!, weights: wp.baseAddress!, length: length,
-                                            attention: .init(headCount: heads, keyValueHeadCount: kvHeads, headSize: d),
-                                            visible: .causal(widenedPrefix: prefix))
-                                        for part in 0..<parts {
-                                            GroupedAttention.run(operands, part: part, parts: parts,
-                                                                 scratch: sp.baseAddress! + part * scratchCount, kernel: kernel)
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            let (weights, context) = Self.attend(q: q, k: k, v: v, bias: bias.values, length: length, heads: heads,
+                                                 kvHeads: kvHeads, d: d, visible: .causal(widenedPrefix: prefix),
+                                                 kernel: kernel, parts: parts)
             let worstWeight = zip(weights, want.weights).map { abs(Double($0) - $1) }.max() ?? .infinity
             let worstContext = zip(context, want.context).map { abs(Double($0) - $1) }.max() ?? .infinity
             #expect(worstWeight < 1e-5, "L=\(length) prefix=\(prefix) \(kernel) parts=\(parts): weights off by \(worstWeight)")
@@ -293,6 +304,42 @@ private let linearShapes: [(Int, Int, Int)] = [
                 let row = length - 2
                 #expect(row < prefix || weights[row * length + length - 1] == 0)
             }
+        }
+    }
+
+    /// `ForwardResult.firstNonFiniteWeight` reads only each row's first key: that holds only if
+    /// a row with any non-finite weight is non-finite at key 0, on every path (causal blocks
+    /// that stop early, rows with no open key, full rows). A NaN query and an overflowing key
+    /// poison some rows; every row must be all finite or non-finite at key 0.
+    @Test(arguments: MatrixKernel.allCases)
+    func aPoisonedRowIsNonFiniteAtItsFirstKey(kernel: MatrixKernel) {
+        var random = SplitMix(state: 5)
+        let heads = 6, kvHeads = 2, d = 32, length = 70
+        for visible in [GroupedAttention.VisibleKeys.causal(widenedPrefix: 0), .causal(widenedPrefix: 40), .all] {
+            var q = random.values(length * heads * d), k = random.values(length * kvHeads * d)
+            let v = random.values(length * kvHeads * d)
+            q[45 * heads * d + 4 * d + 7] = .nan                             // query 45, head 4
+            k[52 * kvHeads * d + 1 * d + 3] = .infinity                      // key 52 of KV head 1 (heads 3…5)
+            var keyMask = [Float](repeating: 1, count: length)
+            keyMask[0] = 0                                                   // query 0: no open key
+            let keyBias = AttentionBias(keyMask: keyMask, semantics: .hf)
+            let bias = visible == .all ? keyBias : keyBias.limitedToEarlierKeys(slidingWindow: nil, widenedPrefix: {
+                if case .causal(let prefix) = visible { return prefix } else { return 0 }
+            }())
+            let (weights, _) = Self.attend(q: q, k: k, v: v, bias: bias.values, length: length, heads: heads,
+                                           kvHeads: kvHeads, d: d, visible: visible, kernel: kernel, parts: 2)
+            var poisoned: Set<[Int]> = []
+            for head in 0..<heads {
+                for query in 0..<length {
+                    let row = weights[((head * length) + query) * length..<((head * length) + query + 1) * length]
+                    let anyNonFinite = row.contains { !$0.isFinite }
+                    #expect(anyNonFinite == !row.first!.isFinite, "\(visible) \(kernel): head \(head) query \(query)")
+                    if anyNonFinite { poisoned.insert([head, query]) }
+                }
+            }
+            #expect(poisoned.contains([4, 45]), "\(visible) \(kernel): the NaN query's row")
+            #expect(poisoned.contains([3, 60]) && poisoned.contains([5, 69]), "\(visible) \(kernel): rows that see key 52")
+            #expect(!poisoned.contains([0, 10]), "\(visible) \(kernel): an untouched row")
         }
     }
 
