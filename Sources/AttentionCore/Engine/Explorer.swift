@@ -17,7 +17,13 @@ public struct Explorer: Sendable {
     public private(set) var text: String
     public private(set) var pair: String?
     public private(set) var padTo: Int?
-    public private(set) var prepared: PreparedInput
+    public private(set) var prepared: PreparedInput {
+        didSet { displayTokens = Self.displayForms(of: prepared.encoding.tokens, model.tokenizer) }
+    }
+    /// The tokens as a person reads them (`TextTokenizer.displayForm`: byte-level BPE's `Ġfox`
+    /// as `␣fox`), made once per text: every frame labels tokens with them, and making them
+    /// per label cost the explorer milliseconds per frame on long texts.
+    public private(set) var displayTokens: [String]
     /// One mask value per token position, special tokens included.
     public private(set) var mask: [Float]
     public var semantics: MaskSemantics
@@ -39,11 +45,15 @@ public struct Explorer: Sendable {
         self.semantics = semantics
         let encoding = try model.encode(text, pair: pair, padTo: padTo)
         prepared = try model.prepare(encoding)
+        displayTokens = Self.displayForms(of: encoding.tokens, model.tokenizer)
         mask = encoding.defaultMask
         patternValues = try MaskPattern.none.values(for: encoding, documentSeparator: model.tokenizer.documentSeparator)
     }
 
     public var encoding: Encoding { prepared.encoding }
+    private static func displayForms(of tokens: [String], _ tokenizer: any TextTokenizer) -> [String] {
+        tokens.map { tokenizer.displayForm(of: $0) }
+    }
     /// How the tokenizer spells the token that ends a packed document for `block` (`[SEP]`,
     /// `<|endoftext|>`), for messages; nil when it has none.
     public var documentSeparatorName: String? { model.tokenizer.documentSeparator?.token }

@@ -139,10 +139,7 @@ public struct AppState: Sendable {
     public var theme: Theme { themes[themeIndex] }
     /// The tokens as shown on screen: byte-level BPE's `Ġjumps` as `␣jumps`, a newline as ⏎,
     /// a lone byte as `<0xE6>` (the tokenizer's `displayForm`); WordPiece tokens as they are.
-    public var tokens: [String] {
-        let tokenizer = explorer.model.tokenizer
-        return explorer.tokens.map { tokenizer.displayForm(of: $0) }
-    }
+    public var tokens: [String] { explorer.displayTokens }
     public var tokenCount: Int { explorer.tokens.count }
     /// Masked-LM predictions as one line, `␣fox 0.41, ␣dog 0.12`: each token in the tokenizer's
     /// display form (byte-level BPE's `Ġfox` as `␣fox`) and its probability to two decimals.
