@@ -41,6 +41,16 @@ public struct AttentionMaps: Equatable, Sendable {
         }
     }
 
+    /// Calls `body` with one head's map in place, `[query][key]` row-major, `L × L` floats:
+    /// for pictures that read every weight (the overview's tiles) without copying the map.
+    public func withHeadWeights<Result>(layer: Int, head: Int,
+                                        _ body: (UnsafeBufferPointer<Float>) throws -> Result) rethrows -> Result {
+        try weights.withLayer(layer) { floats in
+            let start = offset(head: head)
+            return try body(UnsafeBufferPointer(rebasing: floats[start ..< start + length * length]))
+        }
+    }
+
     /// One query's row over all keys.
     public func queryRow(layer: Int, head: Int, query: Int) -> [Float] {
         withQueryRow(layer: layer, head: head, query: query) { Array($0) }

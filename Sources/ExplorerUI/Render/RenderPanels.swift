@@ -170,9 +170,20 @@ func wrap(_ text: String, width: Int) -> [String] {
 /// short scale caption and, on a one-line legend, the mask's swatch and words.
 func legendEssentialWidth(_ canvas: Canvas, layout: Layout) -> Int {
     let large = canvas.theme.largeLegend
-    let fit = canvas.memo.weightFit
     let maskWords = large ? 0 : 1 + 3 + DisplayWidth.of(legendMaskWords)
-    return 10 + legendRampWidth(large: large, width: layout.width) + DisplayWidth.of(fit.narrowCaption) + 2 + maskWords
+    return 10 + legendRampWidth(large: large, width: layout.width) + DisplayWidth.of(legendCaptions(canvas).narrow) + 2 + maskWords
+}
+
+/// The legend's words for the ramp's right end, long and narrow: the shown map's scale, or in
+/// the overview how its tiles are fitted (`OverviewPixels.means`).
+private func legendCaptions(_ canvas: Canvas) -> (long: String, narrow: String) {
+    let fit = canvas.memo.weightFit
+    guard canvas.state.view == .overview else { return (fit.caption, fit.narrowCaption) }
+    switch canvas.state.scale {
+    case .perHead: return ("tile max (scale 0…each tile's brightest block · f: absolute)", "tile max")
+    case .perRow: return ("row max (scale 0…each pixel row's brightest block · f: per map)", "row max")
+    case .absolute: return ("1 (scale 0…1 absolute, block means · f: per map)", "1 absolute")
+    }
 }
 
 /// What the hatch swatch means, in the legend.
@@ -188,7 +199,7 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     let y = layout.legendRow
     let dim = canvas.color(canvas.theme.accents.dim)
     let large = canvas.theme.largeLegend
-    let fit = canvas.memo.weightFit
+    let captions = legendCaptions(canvas)
     // The `s` note takes the right end of the first line while it shows; the legend fits left of it.
     let noteRoom = semanticsChangeNote(canvas, layout: layout).map { DisplayWidth.of($0) + 1 } ?? 0
     let firstLineWidth = max(0, layout.width - noteRoom)
@@ -208,7 +219,7 @@ func renderLegend(_ canvas: inout Canvas, layout: Layout) {
     // A still picture has no keys: its caption leaves out the "f: …" reminder.
     // The long caption where it leaves room for the mask's swatch and words on this line.
     let maskWords = large ? 0 : 32
-    var caption = 10 + rampWidth + DisplayWidth.of(fit.caption) + 2 + maskWords <= firstLineWidth ? fit.caption : fit.narrowCaption
+    var caption = 10 + rampWidth + DisplayWidth.of(captions.long) + 2 + maskWords <= firstLineWidth ? captions.long : captions.narrow
     if canvas.chrome == .document, let keys = caption.range(of: " · f: ") {
         caption = String(caption[..<keys.lowerBound]) + ")"
     }

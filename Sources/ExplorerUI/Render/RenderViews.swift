@@ -160,6 +160,10 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
     // fits (30 on SmolLM2 at 40 lines), the window follows the selected layer.
     let visibleLayers = max(1, min(maps.layerCount, (area.height - 2) / tileHeight))
     let firstLayer = max(0, min(state.layer - visibleLayers / 2, maps.layerCount - visibleLayers))
+    // Every tile shares one pixel grid: which queries and keys each pixel covers, and whether
+    // the mask closes all of its cells (the same for every layer and head).
+    let pixelRows = canvas.usesColor ? inner.height * 2 : inner.height
+    let pixels = OverviewPixels(length: maps.length, rows: pixelRows, columns: inner.width, closures: closures)
     for layer in firstLayer..<(firstLayer + visibleLayers) {
         let y0 = area.y + 1 + (layer - firstLayer) * tileHeight
         guard y0 + inner.height <= area.y + area.height - 1 else { break }
@@ -168,24 +172,9 @@ func renderOverview(_ canvas: inout Canvas, layout: Layout) {
         for head in 0..<maps.headCount {
             let x0 = labelWidth + head * tileWidth
             let selected = layer == state.layer && head == state.head
-            let headMap = maps.headWeights(layer: layer, head: head)
-            let fit = ScaleFit(state.scale, weights: headMap)
-            // Each tile pixel averages the block of weights it covers (placed on the scale in
-            // use); a pixel whose every cell the mask closes is masked ground. Colors use ▀ for
-            // two pixel rows per line.
-            let pixelRows = canvas.usesColor ? inner.height * 2 : inner.height
+            let means = pixels.means(of: maps, layer: layer, head: head, scale: state.scale)
             func pixel(_ px: Int, _ py: Int) -> (value: Float, closed: Bool) {
-                let q0 = py * maps.length / pixelRows, q1 = max(q0 + 1, (py + 1) * maps.length / pixelRows)
-                let k0 = px * maps.length / inner.width, k1 = max(k0 + 1, (px + 1) * maps.length / inner.width)
-                var sum: Float = 0, n: Float = 0
-                var closed = true
-                for q in q0..<min(q1, maps.length) {
-                    for k in k0..<min(k1, maps.length) {
-                        sum += Float(fit.position(headMap[q][k], query: q)); n += 1
-                        if closed, !closures.closure(query: q, key: k).isClosed { closed = false }
-                    }
-                }
-                return (n > 0 ? sum / n : 0, n > 0 && closed)
+                (means[py * inner.width + px], pixels.closed[py * inner.width + px])
             }
             for line in 0..<inner.height {
                 for px in 0..<inner.width {

@@ -52,7 +52,7 @@ struct ScaleFit {
     }
 
     /// A top of 0 (an all-zero map) or NaN would divide by nothing: fall back to 1.
-    private static func positive(_ value: Float) -> Float {
+    static func positive(_ value: Float) -> Float {
         value.isFinite && value > 0 ? value : 1
     }
 
