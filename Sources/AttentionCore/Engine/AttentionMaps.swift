@@ -71,10 +71,16 @@ public struct AttentionMaps: Equatable, Sendable {
         var mean = [[Float]](repeating: [Float](repeating: 0, count: length), count: length)
         let share = 1 / Float(headCount)
         weights.withLayer(layer) { floats in
-            for head in 0..<headCount {
-                let base = offset(head: head)
-                for q in 0..<length {
-                    for k in 0..<length { mean[q][k] += floats[base + q * length + k] * share }
+            guard let first = floats.baseAddress else { return }
+            // Row by row through raw pointers (the compiler vectorizes the inner loop); each
+            // element still sums its heads in order, so the mean is the same to the bit.
+            for q in 0..<length {
+                mean[q].withUnsafeMutableBufferPointer { row in
+                    guard let out = row.baseAddress else { return }
+                    for head in 0..<headCount {
+                        let source = first + offset(head: head) + q * length      // [L]
+                        for k in 0..<length { out[k] += source[k] * share }
+                    }
                 }
             }
         }
