@@ -86,6 +86,16 @@ struct OverviewPixels {
         }
     }
 
+    /// The legend's words for the ramp's right end under `scale`, long and narrow, as `means`
+    /// fits the tiles.
+    static func captions(_ scale: WeightScale) -> (long: String, narrow: String) {
+        switch scale {
+        case .perHead: ("tile max (scale 0…each tile's brightest block · f: absolute)", "tile max")
+        case .perRow: ("row max (scale 0…each pixel row's brightest block · f: per map)", "row max")
+        case .absolute: ("1 (scale 0…1 absolute, block means · f: per map)", "1 absolute")
+        }
+    }
+
     /// The largest of `count` weights, NaN ignored.
     private static func largest(_ weights: UnsafePointer<Float>, count: Int) -> Float {
         var top = SIMD8<Float>(repeating: 0)

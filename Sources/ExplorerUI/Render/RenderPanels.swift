@@ -179,11 +179,7 @@ func legendEssentialWidth(_ canvas: Canvas, layout: Layout) -> Int {
 private func legendCaptions(_ canvas: Canvas) -> (long: String, narrow: String) {
     let fit = canvas.memo.weightFit
     guard canvas.state.view == .overview else { return (fit.caption, fit.narrowCaption) }
-    switch canvas.state.scale {
-    case .perHead: return ("tile max (scale 0…each tile's brightest block · f: absolute)", "tile max")
-    case .perRow: return ("row max (scale 0…each pixel row's brightest block · f: per map)", "row max")
-    case .absolute: return ("1 (scale 0…1 absolute, block means · f: per map)", "1 absolute")
-    }
+    return OverviewPixels.captions(canvas.state.scale)
 }
 
 /// What the hatch swatch means, in the legend.
