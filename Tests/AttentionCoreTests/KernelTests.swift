@@ -190,6 +190,34 @@ private let linearShapes: [(Int, Int, Int)] = [
         }
     }
 
+    /// A job cut into more parts than threads: every part runs exactly once, whichever thread
+    /// claims it, and a part may do slow work without another part being lost or repeated.
+    @Test(arguments: [1, 2, 3], [1, 2, 7, 48])
+    func workerPoolRunsEveryClaimedPartOnce(threads: Int, parts: Int) {
+        struct CountingJob: PoolJob {
+            let counts: UnsafeMutablePointer<Int>
+            func run(part: Int) {
+                if part % 5 == 0 { usleep(200) }
+                counts[part * 16] += 1
+            }
+        }
+        let pool = WorkerPool(threads: threads)
+        var counts = [Int](repeating: 0, count: parts * 16)
+        counts.withUnsafeMutableBufferPointer { slots in
+            for _ in 0..<200 { pool.run(CountingJob(counts: slots.baseAddress!), parts: parts) }
+        }
+        let runs = (0..<parts).map { counts[$0 * 16] }
+        #expect(runs == Array(repeating: 200, count: parts))
+    }
+
+    @Test func multiplyPartsFollowTheWorkAndThePanels() {
+        let big = PanelMultiply.minimumParallelWork
+        #expect(WorkerPool(threads: 1).multiplyParts(work: big * 100, panels: 96) == 1)
+        #expect(WorkerPool(threads: 2).multiplyParts(work: big - 1, panels: 96) == 1)
+        #expect(WorkerPool(threads: 2).multiplyParts(work: big, panels: 96) == 2 * WorkerPool.partsPerThread)
+        #expect(WorkerPool(threads: 2).multiplyParts(work: big, panels: 4) == 4)
+    }
+
     @Test func kernelChoiceFollowsCPUFlags() {
         let zen = CPUFeatures(cpuinfoFlags: "fpu sse2 avx avx2 fma avx512f avx512bw")
         let haswell = CPUFeatures(cpuinfoFlags: "fpu sse2 avx avx2 fma")

@@ -124,7 +124,7 @@ public struct TransformerLayer: Sendable {
     ) {
         let valueColumns = values == nil ? 0 : value.outputSize
         let work = rows * query.inputSize * (query.outputSize + key.outputSize + valueColumns)
-        let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+        let parts = workers.multiplyParts(work: work, panels: query.packed.layout.panelCount)
         workers.dispatch(ProjectionJob(
             query: LinearShareJob(linear: query, input: x, rows: rows, output: queries, outputStride: queryStride, parts: parts),
             key: LinearShareJob(linear: key, input: x, rows: rows, output: keys, outputStride: keyStride, parts: parts),
@@ -235,7 +235,7 @@ public struct TransformerLayer: Sendable {
             // One job, panel by panel: inner = mlpInput·Upᵀ, gate = mlpInput·Gateᵀ on the same
             // columns, then inner = SiLU(gate) ⊙ inner on that strip while it is in cache  [R][I]
             let work = rows * gate.inputSize * 2 * gate.outputSize
-            let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+            let parts = workers.multiplyParts(work: work, panels: gate.packed.layout.panelCount)
             workers.dispatch(GatedUpJob(
                 up: LinearShareJob(linear: feedForward.intermediate, input: mlpInput, rows: rows, output: workspace.inner,
                                    outputStride: feedForward.intermediate.outputSize, parts: parts),
@@ -257,7 +257,7 @@ public struct TransformerLayer: Sendable {
         activation: LinearShareJob.Activation? = nil, workers: WorkerPool
     ) {
         let work = rows * linear.inputSize * linear.outputSize
-        let parts = work >= PanelMultiply.minimumParallelWork ? workers.threads : 1
+        let parts = workers.multiplyParts(work: work, panels: linear.packed.layout.panelCount)
         workers.dispatch(LinearShareJob(linear: linear, input: input, rows: rows, output: output,
                                         outputStride: linear.outputSize, parts: parts, activation: activation),
                          parts: parts)

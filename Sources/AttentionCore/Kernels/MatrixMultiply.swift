@@ -23,19 +23,20 @@ struct PanelMultiply {
         c: UnsafeMutablePointer<Float>, cStride: Int, workers: WorkerPool?
     ) {
         guard rows > 0, layout.columns > 0 else { return }
-        let parts = workers?.threads ?? 1
         let panelCount = layout.panelCount
         let tileRows = kernel.tileRows
         let rowTiles = (rows + tileRows - 1) / tileRows
-        guard let workers, parts > 1, rows * layout.columns * layout.depth >= Self.minimumParallelWork else {
+        let work = rows * layout.columns * layout.depth
+        let parts = workers?.multiplyParts(work: work, panels: max(panelCount, rowTiles)) ?? 1
+        guard let workers, parts > 1 else {
             runShare(a: a, aStride: aStride, c: c, cStride: cStride, rowRange: 0..<rows, panelRange: 0..<panelCount)
             return
         }
         // Split the dimension whose largest share is smaller; columns on a tie, because then
-        // each thread reads only its own panels of the weight.
+        // each part reads only its own panels of the weight.
         let ceilDiv = { (x: Int, y: Int) in (x + y - 1) / y }
         let splitColumns = ceilDiv(panelCount, parts) * rowTiles <= ceilDiv(rowTiles, parts) * panelCount
-        workers.run { part in
+        workers.run(parts: parts) { part in
             if splitColumns {
                 let range = WorkShare.range(part, of: parts, count: panelCount)
                 guard !range.isEmpty else { return }

@@ -5,8 +5,8 @@ import Darwin
 #endif
 import Foundation
 
-/// One splittable piece of work for `WorkerPool.run(_:)`: `run(part:)` is called once for
-/// every part `0..<threads`, concurrently, and must write only memory no other part touches.
+/// One splittable piece of work for `WorkerPool.run(_:parts:)`: `run(part:)` is called once
+/// for every part of the job, concurrently, and must write only memory no other part touches.
 /// A value type holding pointers, so running it allocates nothing.
 public protocol PoolJob {
     func run(part: Int)
@@ -43,7 +43,7 @@ public final class WorkerPool: @unchecked Sendable {
             state = nil
             return
         }
-        let state = PoolState(helpers: self.threads - 1, spinNanoseconds: UInt64(self.spinMicroseconds) * 1_000)
+        let state = PoolState(spinNanoseconds: UInt64(self.spinMicroseconds) * 1_000)
         self.state = state
         for part in 1..<self.threads {
             let thread = Thread { state.helperLoop() }
@@ -61,24 +61,25 @@ public final class WorkerPool: @unchecked Sendable {
         state?.shutDown()
     }
 
-    /// Runs `body(part)` once for every `part` in `0..<threads`, concurrently, and returns when
-    /// all have finished. The caller's thread runs part 0, and any part no helper has started
-    /// by the time it is done.
+    /// Runs `body(part)` once for every `part` in `0..<parts` (`threads` when omitted),
+    /// concurrently, and returns when all have finished. The caller's thread runs part 0, and
+    /// any part no helper has claimed by the time it is free.
     ///
     /// `body` must only write memory that no other part reads or writes. If the pool is
     /// already running a job (a nested call from inside `body`, or another thread's call),
     /// the parts run one after another on the caller's thread instead of deadlocking.
     ///
     /// May allocate once per call: the optimizer's closure specialization rebuilds `body` as a
-    /// heap closure. Paths that must not allocate use `run(_:)` with a `PoolJob`.
-    public func run(_ body: (_ part: Int) -> Void) {
+    /// heap closure. Paths that must not allocate use `run(_:parts:)` with a `PoolJob`.
+    public func run(parts: Int? = nil, _ body: (_ part: Int) -> Void) {
+        let parts = max(1, parts ?? threads)
         guard let state, state.tryBeginJob() else {
-            for part in 0..<threads { body(part) }
+            for part in 0..<parts { body(part) }
             return
         }
         withoutActuallyEscaping(body) { job in
             withUnsafePointer(to: job) { pointer in
-                state.runAsCaller(context: UnsafeRawPointer(pointer)) { context, part in
+                state.runAsCaller(context: UnsafeRawPointer(pointer), parts: parts) { context, part in
                     context.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
                 }
             }
@@ -88,13 +89,20 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// As `run(_ body:)` for a job value, allocation-free: helpers reach the caller's copy of
     /// `job` through a pointer and call it through a function that captures nothing.
-    public func run<Job: PoolJob>(_ job: Job) {
+    ///
+    /// - Parameter parts: how many parts `0..<parts` the job is cut into (at least 1; `threads`
+    ///   when omitted). Each part runs exactly once, on whichever thread claims it first. More
+    ///   parts than threads lets a thread that finishes early take over work the other has not
+    ///   started, which matters on a shared host where one core can be taken away for a few
+    ///   milliseconds in the middle of a multiply.
+    public func run<Job: PoolJob>(_ job: Job, parts: Int? = nil) {
+        let parts = max(1, parts ?? threads)
         guard let state, state.tryBeginJob() else {
-            for part in 0..<threads { job.run(part: part) }
+            for part in 0..<parts { job.run(part: part) }
             return
         }
         withUnsafePointer(to: job) { pointer in
-            state.runAsCaller(context: UnsafeRawPointer(pointer), invoke: Self.invoker(for: Job.self))
+            state.runAsCaller(context: UnsafeRawPointer(pointer), parts: parts, invoke: Self.invoker(for: Job.self))
         }
         state.endJob()
     }
@@ -112,8 +120,8 @@ public final class WorkerPool: @unchecked Sendable {
 
 /// The mutex-guarded mailbox between a `WorkerPool`'s caller and its helpers.
 ///
-/// Parts `1..<threads` of a job are *claimed*, not assigned: whichever thread gets to an
-/// unclaimed part first runs it. When the machine is busy and a helper is not scheduled in time,
+/// Parts `1..<parts` of a job are *claimed*, not assigned: whichever thread gets to an
+/// unclaimed part first runs it, and a thread that finishes one claims the next. When the machine is busy and a helper is not scheduled in time,
 /// the caller runs that part itself instead of waiting a scheduler time slice for it.
 /// Polling uses `pthread_mutex_trylock` (never sleeps) and `sched_yield` (gives the core away
 /// when something else wants it).
@@ -124,13 +132,14 @@ final class PoolState: @unchecked Sendable {
     private let jobGate = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let jobPosted = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private let helpersDone = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-    private let parts: Int
     private let spinNanoseconds: UInt64
 
     private var generation: UInt64 = 0
     /// The current job: `invoke(context, part)` runs one part.
     private var invoke: ((UnsafeRawPointer, Int) -> Void)?
     private var context: UnsafeRawPointer?
+    /// How many parts the current job has.
+    private var parts = 0
     /// The lowest part nobody has claimed yet; `parts` when all are claimed.
     private var nextPart = 0
     /// Helpers that claimed a part of the current job and have not finished it.
@@ -139,8 +148,7 @@ final class PoolState: @unchecked Sendable {
     private var sleepingHelpers = 0
     private var isShuttingDown = false
 
-    init(helpers: Int, spinNanoseconds: UInt64) {
-        parts = helpers + 1
+    init(spinNanoseconds: UInt64) {
         self.spinNanoseconds = spinNanoseconds
         pthread_mutex_init(mutex, nil)
         pthread_mutex_init(jobGate, nil)
@@ -162,13 +170,15 @@ final class PoolState: @unchecked Sendable {
     func tryBeginJob() -> Bool { pthread_mutex_trylock(jobGate) == 0 }
     func endJob() { pthread_mutex_unlock(jobGate) }
 
-    /// Publishes a job, runs part 0 and every part no helper has claimed on the calling
-    /// thread, and returns once the helpers' parts are done and they hold no copy of it.
-    /// `context` must stay valid until this returns.
-    func runAsCaller(context newContext: UnsafeRawPointer, invoke newInvoke: @escaping (UnsafeRawPointer, Int) -> Void) {
+    /// Publishes a job of `newParts` parts, runs part 0 and every part no helper has claimed
+    /// on the calling thread, and returns once the helpers' parts are done and they hold no
+    /// copy of it. `context` must stay valid until this returns.
+    func runAsCaller(context newContext: UnsafeRawPointer, parts newParts: Int,
+                     invoke newInvoke: @escaping (UnsafeRawPointer, Int) -> Void) {
         lock()
         invoke = newInvoke
         context = newContext
+        parts = newParts
         nextPart = 1
         runningHelpers = 0
         generation &+= 1
