@@ -17,4 +17,17 @@ enum CachePrefetch {
         }
         llvmPrefetch(address + (byteCount &- 1), 0, 3, 1)
     }
+
+    /// As `read`, into L2 and the levels beyond it but not L1 (`prefetcht1`): for data wanted a
+    /// little later, which should not evict what the L1 holds for the work at hand.
+    @inline(__always)
+    static func readIntoL2(_ address: UnsafeRawPointer, byteCount: Int) {
+        guard byteCount > 0 else { return }
+        var offset = 0
+        while offset < byteCount {
+            llvmPrefetch(address + offset, 0, 2, 1)
+            offset &+= 64
+        }
+        llvmPrefetch(address + (byteCount &- 1), 0, 2, 1)
+    }
 }
