@@ -12,7 +12,7 @@ same lengths, thread counts and repeats, so both see the same machine state with
 each other; shared machines drift by tens of percent over minutes, which one run of each would
 mistake for a speed difference. Per length and thread count it prints the median over rounds of
 each side's median, and the ratio Maskscope / PyTorch of each round: median, best and worst;
-with the default model also the ratio a recompute would reach at the machine's FMA peak.
+with MiniLM or SmolLM2 also the ratio a recompute would reach at the machine's FMA peak.
 It ends with a README-ready Markdown table: date, CPU, the bench's FMA peak, the load average
 before and after, each side's median, the ratio against the target of 0.3, and Maskscope's share
 of the FMA peak (the bench's FLOP count: grouped-query attention, SwiGLU and the causal mask's
@@ -28,6 +28,9 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGETS = {32: 0.3, 128: 0.3, 512: 0.3}
+# FLOP per token of the first layer's query/key/value projections, which the bench's count
+# includes but a recompute reuses: 2 · hidden · (query + key + value widths).
+REUSED_FLOP_PER_TOKEN = {"minilm": 2 * 384 * (3 * 384), "smollm2": 2 * 576 * (576 + 2 * 192)}
 
 
 def run_json(command):
@@ -55,7 +58,7 @@ def main():
     torch_command = [sys.executable, os.path.join(HERE, "bench_torch.py")] + common
     if args.model:
         torch_command += ["--model", args.model]
-    minilm = args.model in (None, "minilm")
+    reused_per_token = REUSED_FLOP_PER_TOKEN.get(args.model or "minilm")
 
     load_before = os.getloadavg()
     ours, theirs, ratios, floors, shares = {}, {}, {}, {}, {}
@@ -71,11 +74,11 @@ def main():
             theirs.setdefault(key, []).append(by_key[key])
             ratios.setdefault(key, []).append(result["median_ms"] / by_key[key])
             shares.setdefault(key, []).append(result.get("percent_of_fma_peak", 0))
-            if minilm:
+            if reused_per_token is not None:
                 # The work a recompute does: bench's count less the first layer's Q/K/V
-                # projections (reused), at all-MiniLM-L6-v2's hidden size 384.
+                # projections (reused).
                 length = result["length"]
-                gflop = result["gflops"] * result["median_ms"] * 1e-3 - 6 * length * 384 * 384 / 1e9
+                gflop = result["gflops"] * result["median_ms"] * 1e-3 - reused_per_token * length / 1e9
                 fma_peak = mine["fma_peak_gflops"][str(result["threads"])]
                 floors.setdefault(key, []).append(gflop / fma_peak * 1e3 / by_key[key])
         print(f"round {round_index + 1}/{args.rounds} done", file=sys.stderr)
