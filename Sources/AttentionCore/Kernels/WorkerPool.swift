@@ -121,10 +121,10 @@ public final class WorkerPool: @unchecked Sendable {
 /// The mutex-guarded mailbox between a `WorkerPool`'s caller and its helpers.
 ///
 /// Parts `1..<parts` of a job are *claimed*, not assigned: whichever thread gets to an
-/// unclaimed part first runs it, and a thread that finishes one claims the next. When the machine is busy and a helper is not scheduled in time,
-/// the caller runs that part itself instead of waiting a scheduler time slice for it.
-/// Polling uses `pthread_mutex_trylock` (never sleeps) and `sched_yield` (gives the core away
-/// when something else wants it).
+/// unclaimed part first runs it, and a thread that finishes one claims the next. When the
+/// machine is busy and a helper is not scheduled in time, the caller runs that part itself
+/// instead of waiting a scheduler time slice for it. Polling uses `pthread_mutex_trylock`
+/// (never sleeps) and `sched_yield` (gives the core away when something else wants it).
 final class PoolState: @unchecked Sendable {
     // Sendable: every `var` below is accessed only between `lock()` and `unlock()` of `mutex`;
     // `jobGate` serializes whole jobs; the pthread objects live at stable heap addresses.
