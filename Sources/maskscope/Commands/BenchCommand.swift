@@ -140,29 +140,30 @@ struct BenchCommand: ParsableCommand {
             var results: [BenchResult] = []
             var latencies: [LatencyResult] = []
             for threadCount in threadList {
-                let peak = peaks[threadCount] ?? MatrixMultiplyPeak.measure(threads: threadCount)
-                peaks[threadCount] = peak
-                arithmeticPeaks[threadCount] = arithmeticPeaks[threadCount] ?? ArithmeticPeak.measure(threads: threadCount)
+                let peakBefore = MatrixMultiplyPeak.measure(threads: threadCount)
+                let fmaPeakBefore = ArithmeticPeak.measure(threads: threadCount)
+                var timed: [(length: Int, times: [Double], withHidden: [Double])] = []
                 for length in lengthList {
                     let prepared = try model.prepare(Self.encoding(repeated, cutTo: length))
                     let times = Self.recomputeTimes(model, prepared, threads: threadCount, needs: .attention, repeats: repeats)
                     let withHidden = Self.recomputeTimes(
                         model, prepared, threads: threadCount, needs: .attentionAndHidden, repeats: repeats)
+                    timed.append((length, times, withHidden))
+                }
+                // The same peaks again after the timed runs: the higher of the two counts.
+                let peak = max(peakBefore, MatrixMultiplyPeak.measure(threads: threadCount))
+                let fmaPeak = max(fmaPeakBefore, ArithmeticPeak.measure(threads: threadCount))
+                peaks[threadCount] = peak
+                arithmeticPeaks[threadCount] = fmaPeak
+                for (length, times, withHidden) in timed {
                     let median = BenchStatistics.percentile(times, 0.5)
                     let gflops = model.forwardFLOPs(length: length, needs: .attention) / (median * 1e-3) / 1e9
                     results.append(BenchResult(
                         length: length, threads: threadCount, repeats: repeats, medianMs: median,
                         p90Ms: BenchStatistics.percentile(times, 0.9), gflops: gflops, peakGflops: peak,
-                        fmaPeakGflops: arithmeticPeaks[threadCount] ?? 0,
+                        fmaPeakGflops: fmaPeak,
                         hiddenMedianMs: BenchStatistics.percentile(withHidden, 0.5),
                         hiddenP90Ms: BenchStatistics.percentile(withHidden, 0.9)))
-                }
-                // The same peaks again after the timed runs: the higher of the two counts.
-                peaks[threadCount] = max(peak, MatrixMultiplyPeak.measure(threads: threadCount))
-                arithmeticPeaks[threadCount] = max(arithmeticPeaks[threadCount] ?? 0, ArithmeticPeak.measure(threads: threadCount))
-                for index in results.indices where results[index].threads == threadCount {
-                    results[index].peakGflops = peaks[threadCount] ?? 0
-                    results[index].fmaPeakGflops = arithmeticPeaks[threadCount] ?? 0
                 }
                 let prepared = try model.prepare(Self.encoding(repeated, cutTo: latencyTokens))
                 // A decoder recomputes only from the edited token on: the middle token is a

@@ -16,9 +16,9 @@ struct BenchResult {
     let gflops: Double
     /// The matrix-multiply peak measured with the same thread count (the higher of the
     /// measurements before and after the timed runs).
-    var peakGflops: Double
+    let peakGflops: Double
     /// The register-only FMA ceiling with the same thread count, likewise.
-    var fmaPeakGflops: Double
+    let fmaPeakGflops: Double
     /// The same recompute with the last hidden state too.
     let hiddenMedianMs: Double
     let hiddenP90Ms: Double
