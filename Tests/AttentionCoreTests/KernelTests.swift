@@ -111,63 +111,6 @@ private let linearShapes: [(Int, Int, Int)] = [
         #expect(untouched)
     }
 
-    /// The shipped attention kernel on one head (index 1 of 3) of `[L][3·d]` Q/K/V activations,
-    /// against Double sums: `softmax(scale·Q·Kᵀ + bias)` and `P·V`, with some keys at −∞.
-    @Test(arguments: MatrixKernel.allCases, [32, 64])
-    func attendMatchesDoubleReference(kernel: MatrixKernel, headSize: Int) {
-        var random = SplitMix(state: UInt64(headSize))
-        for length in [1, 13, 37] {
-            let hidden = 3 * headSize
-            let head = 1
-            let q = random.values(length * hidden)
-            let key = random.values(length * hidden)
-            let value = random.values(length * hidden)
-            let scale = 1 / Float(headSize).squareRoot()
-            // Key 0 always open; every third other key closed.
-            let bias = (0..<(length * length)).map { $0 % length > 0 && $0 % length % 3 == 0 ? -Float.infinity : Float(0) }
-            var scratch = [Float](repeating: .nan, count: AttentionKernels.scratchCount(keys: length, headSize: headSize, kernel: kernel))
-            var weights = [Float](repeating: .nan, count: length * length)
-            var context = [Float](repeating: .nan, count: length * hidden)
-            q.withUnsafeBufferPointer { qp in
-                key.withUnsafeBufferPointer { kp in
-                    value.withUnsafeBufferPointer { vp in
-                        context.withUnsafeMutableBufferPointer { cp in
-                            AttentionKernels.attend(
-                                query: qp.baseAddress! + head * headSize, queryStride: hidden,
-                                key: kp.baseAddress! + head * headSize, keyStride: hidden,
-                                values: HeadValues(value: vp.baseAddress! + head * headSize, valueStride: hidden,
-                                                   context: cp.baseAddress! + head * headSize, contextStride: hidden),
-                                length: length, headSize: headSize, scale: scale, bias: bias, weights: &weights,
-                                scratch: &scratch, kernel: kernel)
-                        }
-                    }
-                }
-            }
-            var worstWeight = 0.0, worstContext = 0.0
-            for i in 0..<length {
-                let logits = (0..<length).map { j -> Double in
-                    guard bias[i * length + j] == 0 else { return -.infinity }
-                    return (0..<headSize).reduce(0.0) { $0 + Double(q[i * hidden + head * headSize + $1]) * Double(key[j * hidden + head * headSize + $1]) } * Double(scale)
-                }
-                let top = logits.max()!
-                let exps = logits.map { $0 == -.infinity ? 0 : Foundation.exp($0 - top) }
-                let sum = exps.reduce(0, +)
-                let want = exps.map { $0 / sum }
-                for j in 0..<length { worstWeight = max(worstWeight, abs(Double(weights[i * length + j]) - want[j])) }
-                for c in 0..<headSize {
-                    let expected = (0..<length).reduce(0.0) { $0 + want[$1] * Double(value[$1 * hidden + head * headSize + c]) }
-                    worstContext = max(worstContext, abs(Double(context[i * hidden + head * headSize + c]) - expected))
-                }
-            }
-            #expect(worstWeight < 1e-5, "weights L=\(length) d=\(headSize) \(kernel): \(worstWeight)")
-            #expect(worstContext < 1e-4, "context L=\(length) d=\(headSize) \(kernel): \(worstContext)")
-            let otherHeadsUntouched = (0..<length).allSatisfy { i in
-                (0..<hidden).allSatisfy { c in (c / headSize == head) || context[i * hidden + c].isNaN }
-            }
-            #expect(otherHeadsUntouched, "context wrote outside head \(head)'s columns")
-        }
-    }
-
     @Test(arguments: [1, 2, 3])
     func workerPoolRunsEveryPartOnceEvenWhenNested(threads: Int) {
         let pool = WorkerPool(threads: threads)
@@ -268,10 +211,10 @@ private let linearShapes: [(Int, Int, Int)] = [
     /// and context `[query][head · d]`.
     static func attend(q: [Float], k: [Float], v: [Float], bias: [Float], length: Int, heads: Int, kvHeads: Int,
                        d: Int, visible: GroupedAttention.VisibleKeys, kernel: MatrixKernel,
-                       parts: Int) -> (weights: [Float], context: [Float]) {
+                       parts: Int, withValues: Bool = true) -> (weights: [Float], context: [Float]) {
         var weights = [Float](repeating: .nan, count: heads * length * length)
         var context = [Float](repeating: .nan, count: length * heads * d)
-        let scratchCount = AttentionKernels.scratchCount(keys: length, headSize: d, kernel: kernel)
+        let scratchCount = GroupedAttention.scratchCount(keys: length, headSize: d, kernel: kernel)
         var scratch = [Float](repeating: .nan, count: parts * scratchCount)
         q.withUnsafeBufferPointer { qp in
             k.withUnsafeBufferPointer { kp in
@@ -283,8 +226,8 @@ private let linearShapes: [(Int, Int, Int)] = [
                                     let operands = GroupedAttention.Operands(
                                         queries: qp.baseAddress!, queryStride: heads * d,
                                         keys: kp.baseAddress!, keyStride: kvHeads * d,
-                                        values: vp.baseAddress!, valueStride: kvHeads * d,
-                                        context: cp.baseAddress!, contextStride: heads * d,
+                                        values: withValues ? vp.baseAddress! : nil, valueStride: kvHeads * d,
+                                        context: withValues ? cp.baseAddress! : nil, contextStride: heads * d,
                                         bias: bp.baseAddress!, weights: wp.baseAddress!, length: length,
                                         attention: .init(headCount: heads, keyValueHeadCount: kvHeads, headSize: d),
                                         visible: visible)
@@ -331,6 +274,38 @@ private let linearShapes: [(Int, Int, Int)] = [
                 // Keys after a query beyond the prefix carry exact zeros.
                 let row = length - 2
                 #expect(row < prefix || weights[row * length + length - 1] == 0)
+            }
+        }
+    }
+
+    /// An encoder's path (`.all`: every key visible, long value blocks), with one KV head per
+    /// query head as in BERT and grouped as in a decoder, against the same Double reference; a
+    /// pass without values (a last layer whose output nobody reads) gives bit-identical weights.
+    @Test(arguments: MatrixKernel.allCases, [1, 2, 3])
+    func everyKeyVisibleMatchesFullSoftmaxReference(kernel: MatrixKernel, parts: Int) {
+        var random = SplitMix(state: 29)
+        for (heads, kvHeads, d) in [(4, 4, 64), (6, 2, 32)] {
+            // 300 keys: more than one 256-deep value block.
+            for length in [1, 13, 37, 300] {
+                let q = random.values(length * heads * d), k = random.values(length * kvHeads * d)
+                let v = random.values(length * kvHeads * d)
+                // Key 0 stays open; every third other key is closed, as padding would be.
+                let keyMask = (0..<length).map { $0 > 0 && $0 % 3 == 0 ? Float(0) : Float(1) }
+                let bias = AttentionBias(keyMask: keyMask, semantics: .hf).values
+                let want = Self.reference(q: q, k: k, v: v, bias: bias, length: length, heads: heads,
+                                          kvHeads: kvHeads, d: d)
+                let (weights, context) = Self.attend(q: q, k: k, v: v, bias: bias, length: length, heads: heads,
+                                                     kvHeads: kvHeads, d: d, visible: .all, kernel: kernel, parts: parts)
+                let worstWeight = zip(weights, want.weights).map { abs(Double($0) - $1) }.max() ?? .infinity
+                let worstContext = zip(context, want.context).map { abs(Double($0) - $1) }.max() ?? .infinity
+                let label = "L=\(length) heads=\(heads)/\(kvHeads) d=\(d) \(kernel) parts=\(parts)"
+                #expect(worstWeight < 1e-5, "\(label): weights off by \(worstWeight)")
+                #expect(worstContext < 1e-4, "\(label): context off by \(worstContext)")
+                let (alone, untouched) = Self.attend(q: q, k: k, v: v, bias: bias, length: length, heads: heads,
+                                                     kvHeads: kvHeads, d: d, visible: .all, kernel: kernel,
+                                                     parts: parts, withValues: false)
+                #expect(alone == weights, "\(label): weights without values differ")
+                #expect(untouched.allSatisfy { $0.isNaN }, "\(label): a pass without values wrote a context")
             }
         }
     }

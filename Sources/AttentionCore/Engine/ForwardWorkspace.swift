@@ -37,7 +37,7 @@ final class ForwardWorkspace: @unchecked Sendable {
          gated: Bool = false) {
         self.capacity = capacity
         self.parts = parts
-        headScratchCount = AttentionKernels.scratchCount(keys: capacity, headSize: headSize)
+        headScratchCount = GroupedAttention.scratchCount(keys: capacity, headSize: headSize)
         func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
             let count = max(16, count)
             let pointer = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<Float>.stride, alignment: 64)
@@ -60,9 +60,10 @@ final class ForwardWorkspace: @unchecked Sendable {
         for pointer in allocations { UnsafeMutableRawPointer(pointer).deallocate() }
     }
 
-    /// Thread `part`'s scratch for `AttentionKernels.attend`.
+    /// Part `part`'s scratch for `GroupedAttention.run`, `headScratchCount` floats.
     func scratch(part: Int) -> UnsafeMutablePointer<Float> {
-        headScratch + part * headScratchCount
+        precondition(part >= 0 && part < parts, "attention part \(part) of a workspace made for \(parts)")
+        return headScratch + part * headScratchCount
     }
 }
 

@@ -12,8 +12,9 @@
 /// keys each block sees, and split into `parts` contiguous shares of about equal weight, so
 /// each part packs each KV head at most once and the triangle of a causal map is shared fairly.
 enum GroupedAttention {
-    /// Queries per block: their logits (`block × L` floats) stay in L2 from `Q·Kᵀ` to `P·V`.
-    static let queryBlock = AttentionKernels.queryBlock
+    /// Queries per block: their logits (`block × L` floats, 64 KB at 512 tokens) stay in L2
+    /// from `Q·Kᵀ` through the softmax to `P·V`.
+    static let queryBlock = 32
     /// Depth block of the packed `V`: `P·V` of a causal block runs over whole blocks of this
     /// many keys, so stopping at the visible keys stops at a block boundary.
     static let valueDepthBlock = 64
@@ -65,6 +66,19 @@ enum GroupedAttention {
         }
     }
 
+    /// Floats of scratch `run` needs per part: one KV head's packed `Kᵀ` and `V` side by side.
+    static func scratchCount(keys: Int, headSize: Int, kernel: MatrixKernel = .best) -> Int {
+        2 * packedCount(keys: keys, headSize: headSize, kernel: kernel)
+    }
+
+    /// Floats of one packed operand (`Kᵀ`, `headSize × keys`, or `V`, `keys × headSize`), each
+    /// padded to whole panels of the kernel's tile width.
+    static func packedCount(keys: Int, headSize: Int, kernel: MatrixKernel) -> Int {
+        let width = kernel.tileColumns
+        let roundUp = { (x: Int) in (x + width - 1) / width * width }
+        return max(1, headSize * roundUp(keys), keys * roundUp(headSize))
+    }
+
     /// Logits kept per row of a block: the keys the block may see, rounded up to 16 (the
     /// softmax's vector width, so its lane sums and maximum are those of the full row), or
     /// the whole row.
@@ -95,7 +109,7 @@ enum GroupedAttention {
 
     /// Runs share `part` of `parts` of the layer's attention. Allocation-free.
     ///
-    /// - Parameter scratch: `AttentionKernels.scratchCount(keys: length, headSize: d, kernel:)`
+    /// - Parameter scratch: `scratchCount(keys: length, headSize: d, kernel:)`
     ///   floats of this part's own: one KV head's packed `Kᵀ` and `V`.
     static func run(_ o: Operands, part: Int, parts: Int, scratch: UnsafeMutablePointer<Float>,
                     kernel: MatrixKernel = .best) {
@@ -109,7 +123,7 @@ enum GroupedAttention {
         let valuesLayout = PanelLayout(depth: length, columns: d, panelWidth: kernel.tileColumns,
                                        maximumDepthBlock: o.visible == .all ? PanelLayout.maximumDepthBlock : valueDepthBlock)
         let packedKeys = scratch
-        let packedValues = scratch + AttentionKernels.packedCount(keys: length, headSize: d, kernel: kernel)
+        let packedValues = scratch + packedCount(keys: length, headSize: d, kernel: kernel)
         let group = o.attention.groupSize
         var packedHead = -1
         var done = 0
