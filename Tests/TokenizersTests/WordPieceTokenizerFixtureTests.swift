@@ -78,6 +78,15 @@ import Testing
         let padded = encoding.padded(to: 16, padToken: tokenizer.padToken.token, padID: tokenizer.padToken.id)
         #expect(padded.ids.suffix(4) == [0, 0, 0, 0])
         #expect(padded.defaultMask == Array(repeating: 1, count: 12) + Array(repeating: 0, count: 4))
+        // On the left, as `tokenizer(…, padding_side="left")`: the pads come first, every
+        // other array keeps its order after them.
+        let left = encoding.padded(to: 16, padToken: tokenizer.padToken.token, padID: tokenizer.padToken.id, side: .left)
+        #expect(left.ids == [0, 0, 0, 0] + encoding.ids)
+        #expect(left.tokens == Array(repeating: "[PAD]", count: 4) + encoding.tokens)
+        #expect(left.defaultMask == Array(repeating: 0, count: 4) + Array(repeating: 1, count: 12))
+        #expect(left.isSpecial.prefix(4).allSatisfy { $0 } && left.typeIDs == Array(repeating: 0, count: 16))
+        #expect(left.wordIndices == Array(repeating: nil, count: 4) + encoding.wordIndices)
+        #expect(encoding.padded(to: 12, padToken: "[PAD]", padID: 0, side: .left) == encoding)
     }
 
     func temporaryConfig(_ json: String) throws -> URL {

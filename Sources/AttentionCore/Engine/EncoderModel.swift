@@ -70,13 +70,13 @@ public final class EncoderModel: Sendable {
         }
     }
 
-    /// Tokenizes a text (and optional pair), padding to `padTo` positions if given.
+    /// Tokenizes a text (and optional pair), padding to `padTo` positions if given, on `padSide`.
     ///
     /// `padTo` is checked against the model's position limit before any padding is
     /// allocated, and must be at least 1. Below the text's own length it is refused
     /// (`padShorterThanText`) unless `padShorterAllowed`: the explorer keeps its padding
     /// while the text is edited, and a text that outgrows it is simply not padded.
-    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil,
+    public func encode(_ text: String, pair: String? = nil, padTo: Int? = nil, padSide: PaddingSide = .right,
                        padShorterAllowed: Bool = false) throws -> Encoding {
         if let padTo {
             guard padTo >= 1 else { throw ModelInputError.padNotPositive(padTo: padTo) }
@@ -90,7 +90,7 @@ public final class EncoderModel: Sendable {
         }
         if let padTo {
             let pad = tokenizer.padToken
-            encoding = encoding.padded(to: padTo, padToken: pad.token, padID: pad.id)
+            encoding = encoding.padded(to: padTo, padToken: pad.token, padID: pad.id, side: padSide)
         }
         guard encoding.count <= info.maxPositions else {
             throw ModelInputError.tooLong(tokens: encoding.count, limit: info.maxPositions, model: info.name)

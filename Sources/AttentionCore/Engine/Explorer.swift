@@ -17,6 +17,8 @@ public struct Explorer: Sendable {
     public private(set) var text: String
     public private(set) var pair: String?
     public private(set) var padTo: Int?
+    /// Where `padTo`'s padding goes: after the text, or before it as decoder batches are padded.
+    public private(set) var padSide: PaddingSide
     public private(set) var prepared: PreparedInput {
         didSet { displayTokens = Self.displayForms(of: prepared.encoding.tokens, model.tokenizer) }
     }
@@ -37,13 +39,14 @@ public struct Explorer: Sendable {
 
     /// Tokenizes and prepares `text`; the mask starts at the tokenizer's (1, and 0 for `[PAD]`).
     public init(model: EncoderModel, text: String, pair: String? = nil, padTo: Int? = nil,
-                semantics: MaskSemantics = .hf) throws {
+                padSide: PaddingSide = .right, semantics: MaskSemantics = .hf) throws {
         self.model = model
         self.text = text
         self.pair = pair
         self.padTo = padTo
+        self.padSide = padSide
         self.semantics = semantics
-        let encoding = try model.encode(text, pair: pair, padTo: padTo)
+        let encoding = try model.encode(text, pair: pair, padTo: padTo, padSide: padSide)
         prepared = try model.prepare(encoding)
         displayTokens = Self.displayForms(of: encoding.tokens, model.tokenizer)
         mask = encoding.defaultMask
@@ -74,7 +77,7 @@ public struct Explorer: Sendable {
     /// why; nil means the pattern was kept.
     @discardableResult
     public mutating func setText(_ newText: String, pair newPair: String? = nil) throws -> MaskPatternError? {
-        let encoding = try model.encode(newText, pair: newPair, padTo: padTo, padShorterAllowed: true)
+        let encoding = try model.encode(newText, pair: newPair, padTo: padTo, padSide: padSide, padShorterAllowed: true)
         prepared = try model.prepare(encoding)
         text = newText
         pair = newPair

@@ -19,10 +19,11 @@ import TOMLKit
 /// semantics = "hf4"
 /// ```
 ///
-/// Every key carries over to later steps until a step sets it again. A new `text`, `pair` or
-/// `pad_to` re-tokenizes and resets the mask to the tokenizer's (1, and 0 for `[PAD]`); `mask`
-/// is a SPEC applied on top of the mask the step starts from; `pair = ""` removes the pair and
-/// `pad_to = 0` the padding. The first step must set `text`.
+/// Every key carries over to later steps until a step sets it again. A new `text`, `pair`,
+/// `pad_to` or `pad_side` re-tokenizes and resets the mask to the tokenizer's (1, and 0 for
+/// `[PAD]`); `mask` is a SPEC applied on top of the mask the step starts from; `pair = ""`
+/// removes the pair and `pad_to = 0` the padding; `pad_side = "left"` puts the padding before
+/// the text (`"right"`, the default, after it). The first step must set `text`.
 ///
 /// `model = "smollm2"` (any `--model` value) names the model the captions describe, and
 /// `fallback = "builtin"` a model the lesson, claims included, also holds on, used when the
@@ -41,7 +42,7 @@ public struct Lesson: Equatable, Sendable {
     /// Keys at the top of the file.
     public static let topLevelKeys = ["title", "model", "fallback", "step"]
     /// Keys of a `[[step]]` table.
-    public static let stepKeys = ["caption", "text", "pair", "pad_to", "mask", "pattern", "semantics", "layer", "head", "view", "notes", "expect"]
+    public static let stepKeys = ["caption", "text", "pair", "pad_to", "pad_side", "mask", "pattern", "semantics", "layer", "head", "view", "notes", "expect"]
 
     public init(title: String, source: String, steps: [LessonStep], model: String? = nil, fallback: String? = nil) {
         self.title = title
@@ -148,6 +149,8 @@ public struct LessonStep: Equatable, Sendable {
     public var pair: String?
     /// Pad with `[PAD]` to this many positions; 0 removes the padding.
     public var padTo: Int?
+    /// Where the padding goes: after the text, or before it (`"left"`, as decoder batches are padded).
+    public var padSide: PaddingSide?
     public var mask: MaskSpec?
     public var pattern: MaskPattern?
     public var semantics: MaskSemantics?
@@ -163,13 +166,15 @@ public struct LessonStep: Equatable, Sendable {
     public var line: Int?
     public var keyLines: [String: Int] = [:]
 
-    public init(caption: String, text: String? = nil, pair: String? = nil, padTo: Int? = nil, mask: MaskSpec? = nil,
+    public init(caption: String, text: String? = nil, pair: String? = nil, padTo: Int? = nil,
+                padSide: PaddingSide? = nil, mask: MaskSpec? = nil,
                 pattern: MaskPattern? = nil, semantics: MaskSemantics? = nil, layer: Int? = nil, head: Int? = nil,
                 view: ExplorerView? = nil, notes: String? = nil, line: Int? = nil, keyLines: [String: Int] = [:]) {
         self.caption = caption
         self.text = text
         self.pair = pair
         self.padTo = padTo
+        self.padSide = padSide
         self.mask = mask
         self.pattern = pattern
         self.semantics = semantics
@@ -182,7 +187,7 @@ public struct LessonStep: Equatable, Sendable {
     }
 
     /// Whether the step changes what is tokenized.
-    var changesInput: Bool { text != nil || pair != nil || padTo != nil }
+    var changesInput: Bool { text != nil || pair != nil || padTo != nil || padSide != nil }
 
     /// Where a problem with `key` is: the key's line, else the step's header.
     func line(of key: String?) -> Int? {
@@ -280,6 +285,14 @@ private struct LessonReader {
             if let text = value.string { step.pair = text } else { problem(step, number, key: "pair", "must be a string (\"\" removes the pair), found \(shown(value))") }
         }
         step.padTo = count(table, "pad_to", step, number, meaning: "a number of token positions (0 removes the padding)")
+        let sides = PaddingSide.allCases.map(\.rawValue)
+        if let name = string(table, "pad_side", step, number, expected: "one of \(names(sides))") {
+            if let side = PaddingSide(rawValue: name) {
+                step.padSide = side
+            } else {
+                problem(step, number, key: "pad_side", "unknown side '\(name)'" + hint(for: name, in: sides) + "; use one of \(names(sides))")
+            }
+        }
         if let spec = string(table, "mask", step, number, expected: "a mask SPEC string such as \"quick=1,jumps=0.5,lazy..=0\"") {
             do {
                 step.mask = try MaskSpec(parsing: spec)

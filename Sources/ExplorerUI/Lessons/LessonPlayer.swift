@@ -57,7 +57,8 @@ extension Lesson {
             guard let text = step.text else { return (nil, []) }  // `parse` reports the missing text
             do {
                 state = LessonStepState(explorer: try Explorer(model: model, text: text, pair: step.pair.flatMap { $0.isEmpty ? nil : $0 },
-                                                               padTo: step.padTo.flatMap { $0 == 0 ? nil : $0 }))
+                                                               padTo: step.padTo.flatMap { $0 == 0 ? nil : $0 },
+                                                               padSide: step.padSide ?? .right))
             } catch {
                 problem(step.pair != nil && step.text == nil ? "pair" : "text", "\(error)")
                 return (nil, problems)
@@ -65,12 +66,12 @@ extension Lesson {
         }
         if previous != nil, step.changesInput {
             let old = state.explorer
-            let inputKey = step.text != nil ? "text" : step.pair != nil ? "pair" : "pad_to"
+            let inputKey = step.text != nil ? "text" : step.pair != nil ? "pair" : step.padTo != nil ? "pad_to" : "pad_side"
             do {
                 var explorer = try Explorer(model: model, text: step.text ?? old.text,
                                             pair: step.pair.map { $0.isEmpty ? nil : $0 } ?? old.pair,
                                             padTo: step.padTo.map { $0 == 0 ? nil : $0 } ?? old.padTo,
-                                            semantics: old.semantics)
+                                            padSide: step.padSide ?? old.padSide, semantics: old.semantics)
                 if old.pattern != .none, step.pattern == nil {
                     do {
                         try explorer.setPattern(old.pattern)

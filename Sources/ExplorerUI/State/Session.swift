@@ -10,6 +10,8 @@ public struct Session: Codable, Equatable, Sendable {
     public var text: String
     public var pair: String?
     public var padTo: Int?
+    /// Where the padding goes; absent means after the text (files from before it existed).
+    public var padSide: PaddingSide? = nil
     /// The `--model` value that loaded the model (a name, path or hub id).
     public var model: String
     /// One value per token position.
@@ -30,7 +32,7 @@ public struct Session: Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case version, text, pair, model, mask, semantics, pattern, cells, view, layer, head, theme, dense
-        case padTo = "pad_to", meanOfHeads = "mean_of_heads"
+        case padTo = "pad_to", padSide = "pad_side", meanOfHeads = "mean_of_heads"
         case selectedKey = "selected_key", selectedQuery = "selected_query"
     }
 
@@ -93,7 +95,8 @@ extension AppState {
     public func session(model: String) -> Session {
         let length = explorer.tokens.count
         let cells = explorer.cellOverrides.sorted { $0.key < $1.key }.map { [Float($0.key / length), Float($0.key % length), $0.value] }
-        return Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo, model: model, mask: explorer.mask,
+        return Session(text: explorer.text, pair: explorer.pair, padTo: explorer.padTo,
+                padSide: explorer.padTo != nil && explorer.padSide == .left ? .left : nil, model: model, mask: explorer.mask,
                 semantics: explorer.semantics, pattern: explorer.pattern == .none ? nil : explorer.pattern.description,
                 cells: cells.isEmpty ? nil : cells, view: view, layer: layer, head: head, meanOfHeads: meanOfHeads, dense: dense,
                 theme: unavailableSessionTheme ?? theme.name, selectedKey: selectedKey, selectedQuery: selectedQuery)
@@ -105,7 +108,7 @@ extension AppState {
         var explorer: Explorer
         do {
             explorer = try Explorer(model: model, text: session.text, pair: session.pair, padTo: session.padTo,
-                                    semantics: session.semantics)
+                                    padSide: session.padSide ?? .right, semantics: session.semantics)
         } catch {
             throw SessionError.doesNotFit(source.path, "\(error)")
         }

@@ -39,19 +39,24 @@ public struct Encoding: Equatable, Sendable {
     /// The mask a tokenizer hands a model: 1 for every token, 0 for padding.
     public var defaultMask: [Float] { isPadding.map { $0 ? 0 : 1 } }
 
-    /// Appends the padding token (type id 0, as transformers pads) until there are `length` positions.
-    /// A length at or below the current count leaves the encoding unchanged.
-    public func padded(to length: Int, padToken: String, padID: Int) -> Encoding {
+    /// Adds the padding token (type id 0, as transformers pads) until there are `length`
+    /// positions: after the text, or before it on the `left`. A length at or below the current
+    /// count leaves the encoding unchanged.
+    public func padded(to length: Int, padToken: String, padID: Int, side: PaddingSide = .right) -> Encoding {
         guard length > count else { return self }
-        var padded = self
         let extra = length - count
-        padded.tokens += Array(repeating: padToken, count: extra)
-        padded.ids += Array(repeating: padID, count: extra)
-        padded.typeIDs += Array(repeating: 0, count: extra)
-        padded.wordIndices += Array(repeating: nil, count: extra)
-        padded.isSpecial += Array(repeating: true, count: extra)
-        padded.isPadding += Array(repeating: true, count: extra)
-        padded.texts += Array(repeating: padToken, count: extra)
+        func pad<T>(_ values: [T], _ value: T) -> [T] {
+            let padding = Array(repeating: value, count: extra)
+            return side == .left ? padding + values : values + padding
+        }
+        var padded = self
+        padded.tokens = pad(tokens, padToken)
+        padded.ids = pad(ids, padID)
+        padded.typeIDs = pad(typeIDs, 0)
+        padded.wordIndices = pad(wordIndices, nil)
+        padded.isSpecial = pad(isSpecial, true)
+        padded.isPadding = pad(isPadding, true)
+        padded.texts = pad(texts, padToken)
         return padded
     }
 }

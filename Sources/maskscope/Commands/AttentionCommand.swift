@@ -76,7 +76,7 @@ struct AttentionCommand: ParsableCommand {
         try ErrorReporting.run(command: "attention") {
             let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
-            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo, padSide: input.padSide)
             let info = loaded.model.info
             let selection = AttentionSelection(
                 layers: try layer?.resolve(count: info.layerCount, what: "layer", option: "--layer", model: loaded.name)

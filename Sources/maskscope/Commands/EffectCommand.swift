@@ -49,7 +49,7 @@ struct EffectCommand: ParsableCommand {
         try ErrorReporting.run(command: "effect") {
             let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
-            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo, padSide: input.padSide)
             if let query, !(0..<explorer.tokens.count).contains(query) {
                 throw ValidationError("--query \(query) is out of range; the text has \(explorer.tokens.count) tokens (0…\(explorer.tokens.count - 1))")
             }

@@ -55,7 +55,7 @@ struct ExplainCommand: ParsableCommand {
         try ErrorReporting.run(command: "explain") {
             let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
-            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo, padSide: input.padSide)
             let info = loaded.model.info
             try Self.check(layer, count: info.layerCount, option: "--layer", what: "layers", model: loaded.name)
             try Self.check(head, count: info.headCount, option: "--head", what: "heads", model: loaded.name)

@@ -3,6 +3,7 @@ import AttentionCore
 import ExplorerUI
 import Foundation
 import Terminal
+import Tokenizers
 
 /// The interactive explorer: `maskscope [TEXT]` with no subcommand.
 struct ExploreCommand: ParsableCommand {
@@ -31,7 +32,8 @@ struct ExploreCommand: ParsableCommand {
     @Option(name: .customLong("pad-to"), help: ArgumentHelp("Append [PAD] tokens (mask 0) until there are N positions.", valueName: "n"))
     var padTo: Int?
 
-
+    @Option(name: .customLong("pad-side"), help: ArgumentHelp("Where --pad-to's padding goes: right (after the text) or left (before it, as decoder batches are padded).", valueName: "side"))
+    var padSide: PaddingSide = .right
 
     @Option(help: ArgumentHelp("Color theme: a name (\(ThemeCatalog.names.joined(separator: ", "))) or a .toml file. t cycles themes inside.", valueName: "theme"))
     var theme: String?
@@ -53,6 +55,9 @@ struct ExploreCommand: ParsableCommand {
             throw ValidationError("the explorer reads keys from the terminal, so it cannot read the text from standard input; pass the text as an argument")
         }
         if let padTo, padTo < 1 { throw ValidationError("--pad-to must be a positive number of token positions, not \(padTo)") }
+        if padSide != .right, padTo == nil {
+            throw ValidationError("--pad-side \(padSide.rawValue) needs --pad-to N: it says where that padding goes")
+        }
         if layer < 0 || head < 0 { throw ValidationError("--layer and --head count from 0") }
     }
 
@@ -67,7 +72,7 @@ struct ExploreCommand: ParsableCommand {
                 return try Self.resume(sessionURL, model: modelOptions.model)
             }
             let loaded = try modelOptions.load()
-            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: pair, padTo: padTo)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: pair, padTo: padTo, padSide: padSide)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")
@@ -98,6 +103,7 @@ struct ExploreCommand: ParsableCommand {
         if text != Self.seedSentence { given.append("TEXT") }
         if pair != nil { given.append("--pair") }
         if padTo != nil { given.append("--pad-to") }
+        if padSide != .right { given.append("--pad-side") }
         if maskOptions.mask != nil { given.append("--mask") }
         if maskOptions.pattern != nil { given.append("--pattern") }
         if maskOptions.semantics.value != .hf { given.append("--semantics") }

@@ -104,7 +104,7 @@ struct RenderCommand: ParsableCommand {
             let chosenTheme = try Self.theme(requested: theme)
             let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
-            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo)
+            let explorer = try maskOptions.explorer(model: loaded.model, text: text, pair: input.pair, padTo: input.padTo, padSide: input.padSide)
             let info = loaded.model.info
             guard layer < info.layerCount, head < info.headCount else {
                 throw ValidationError("\(loaded.name) has layers 0…\(info.layerCount - 1) and heads 0…\(info.headCount - 1)")

@@ -39,7 +39,7 @@ struct TokensCommand: ParsableCommand {
         try ErrorReporting.run(command: "tokens") {
             let loaded = try modelOptions.load(onePass: true)
             let text = try input.resolvedText()
-            let encoding = try loaded.model.encode(text, pair: input.pair, padTo: input.padTo)
+            let encoding = try loaded.model.encode(text, pair: input.pair, padTo: input.padTo, padSide: input.padSide)
             switch format {
             case .json:
                 loaded.noteDefaultChoiceOnStandardError()

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttentionCore
+import Tokenizers
 
 /// `--mask`, `--semantics` and `--pattern`: how every command that runs the model is told
 /// which mask to apply, read the same way everywhere.
@@ -22,8 +23,9 @@ struct MaskOptions: ParsableArguments {
     /// The engine for `text` (and pair, padding) under these options: the semantics, then the
     /// mask SPEC or @FILE, then the pattern on top. A pattern that does not parse or fit the
     /// text is a usage error (exit 64) with the pattern's own message.
-    func explorer(model: EncoderModel, text: String, pair: String?, padTo: Int?) throws -> Explorer {
-        var explorer = try Explorer(model: model, text: text, pair: pair, padTo: padTo, semantics: semantics.value)
+    func explorer(model: EncoderModel, text: String, pair: String?, padTo: Int?, padSide: PaddingSide = .right) throws -> Explorer {
+        var explorer = try Explorer(model: model, text: text, pair: pair, padTo: padTo, padSide: padSide,
+                                    semantics: semantics.value)
         if let mask { try explorer.apply(try MaskArgument.parse(mask)) }
         guard let pattern else { return explorer }
         do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Tokenizers
 
 /// The text every command analyses: a TEXT argument (or `-` for standard input), an optional
 /// second segment and optional padding.
@@ -19,9 +20,17 @@ struct TextInput: ParsableArguments {
         valueName: "n"))
     var padTo: Int?
 
+    @Option(name: .customLong("pad-side"), help: ArgumentHelp(
+        "Where --pad-to's padding goes: right (after the text, transformers' default) or left (before it, as decoder batches are padded for generation; positions still count 0, 1, 2… from the first pad).",
+        valueName: "side"))
+    var padSide: PaddingSide = .right
+
     func validate() throws {
         if let padTo, padTo < 1 {
             throw ValidationError("--pad-to must be a positive number of token positions, not \(padTo)")
+        }
+        if padSide != .right, padTo == nil {
+            throw ValidationError("--pad-side \(padSide.rawValue) needs --pad-to N: it says where that padding goes")
         }
     }
 

@@ -11,7 +11,8 @@ Run from the repository root:
 Loads the GGUF with AutoModelForCausalLM.from_pretrained(dir, gguf_file=NAME,
 attn_implementation="eager", dtype=torch.float32) and AutoTokenizer.from_pretrained(dir,
 gguf_file=NAME), and writes:
-  smollm2.json  per case: text, ids, raw tokens, the per-token mask and semantics, top-5
+  smollm2.json  per case: text, ids, raw tokens, the per-token mask and semantics (a padded
+                case also its pad_to and pad_side, and the tokenizer's own mask), top-5
                 next-token ids and probabilities at the last position, the rows whose every
                 allowed key is masked, and offsets into smollm2.f32;
   smollm2.f32   little-endian float32: per case the attention of every layer and head, only
@@ -71,23 +72,32 @@ def main():
         tokenize=False, add_generation_prompt=True)
 
     cases = []
-    def case(name, text, semantics="hf", mask=None):
-        cases.append((name, text, semantics, mask))
+    def case(name, text, semantics="hf", mask=None, pad_to=None, pad_side=None):
+        cases.append((name, text, semantics, mask, pad_to, pad_side))
     case("seed-hf", SEED, "hf", seed_mask)
     case("seed-soft", SEED, "soft", seed_mask)
     case("chat", chat)
     case("digits-unicode", "Pay 12.5% in 2024: café 東京 🙂")
     case("first-masked", "Hello world, this is a test.", "hf", lambda texts: [0.0, 0.0] + [1.0] * (len(texts) - 2))
+    # The tokenizer pads on the left and hands over its own attention mask (0 on the pads).
+    case("left-padded", "Hello world, this is a test.", pad_to=12, pad_side="left")
 
     lowest = torch.finfo(torch.float32).min
     floats = []
     entries = []
-    for name, text, semantics, make_mask in cases:
-        ids = tokenizer(text, add_special_tokens=True)["input_ids"]
+    for name, text, semantics, make_mask, pad_to, pad_side in cases:
+        if pad_to:
+            encoded = tokenizer(text, add_special_tokens=True, padding="max_length", max_length=pad_to,
+                                padding_side=pad_side)
+            ids = encoded["input_ids"]
+            assert len(ids) == pad_to and ids[0] == tokenizer.pad_token_id, (name, ids)
+        else:
+            encoded = tokenizer(text, add_special_tokens=True)
+            ids = encoded["input_ids"]
         tokens = tokenizer.convert_ids_to_tokens(ids)
         texts = [tokenizer.decode([i]) for i in ids]
         length = len(ids)
-        mask = make_mask(texts) if make_mask else [1.0] * length
+        mask = make_mask(texts) if make_mask else [float(m) for m in encoded["attention_mask"]]
         m = torch.tensor([mask], dtype=torch.float32)
         if semantics == "hf":
             attention_mask = m
@@ -122,7 +132,9 @@ def main():
         floats.extend(hidden.reshape(-1).tolist())
         probabilities = torch.softmax(out.logits[0, -1], dim=-1)
         top = torch.topk(probabilities, 5)
+        padding = {"pad_to": pad_to, "pad_side": pad_side} if pad_to else {}
         entries.append({
+            **padding,
             "name": name, "text": text, "semantics": semantics, "ids": ids, "tokens": tokens, "texts": texts,
             "mask": mask, "length": length, "layers": attentions.shape[0], "heads": attentions.shape[1],
             "attention_offset": attention_offset, "hidden_offset": hidden_offset, "hidden_size": hidden.shape[1],
