@@ -1,10 +1,12 @@
 import Foundation
 import Testing
 @testable import AttentionCore
+import Tokenizers
 
 /// Tiny random DistilBERT and RoBERTa masked-LM checkpoints against transformers 5.24:
 /// checkpoints and reference from `Tests/Fixtures/encoders/make_tiny_encoders.py`. Per case
-/// (plain, pair, padded, blog mask under hf and under soft): ids, every layer's attention,
+/// (plain, pair, padded on the right and on the left, blog mask under hf and under soft): ids,
+/// every layer's attention,
 /// the last hidden state and the masked-LM top-5 at each mask token.
 @Suite("Tiny encoder parity")
 struct TinyEncoderParityTests {
@@ -12,6 +14,7 @@ struct TinyEncoderParityTests {
         let text: String
         let pair: String?
         let padTo: Int?
+        let padSide: String
         let semantics: String
         let tokens: [String]
         let ids: [Int]
@@ -22,7 +25,7 @@ struct TinyEncoderParityTests {
         let top5: [[Int]]
         enum CodingKeys: String, CodingKey {
             case text, pair, semantics, tokens, ids, mask, attention, hidden, top5
-            case padTo = "pad_to", maskPositions = "mask_positions"
+            case padTo = "pad_to", padSide = "pad_side", maskPositions = "mask_positions"
         }
     }
     struct Reference: Decodable {
@@ -42,12 +45,13 @@ struct TinyEncoderParityTests {
     @Test(arguments: ["tiny-distilbert", "tiny-roberta"])
     func matchesTransformers(checkpoint: String) throws {
         let cases = try #require(try Self.reference().checkpoints[checkpoint])
-        #expect(cases.count == 5)
+        #expect(cases.count == 6)
         let model = try Self.load(checkpoint)
         #expect(!model.description.isCausal && model.description.outputHead == .maskedLM)
         let head = try #require(model.maskedLMHead)
         for (name, c) in cases.sorted(by: { $0.key < $1.key }) {
-            let encoding = try model.encode(c.text, pair: c.pair, padTo: c.padTo)
+            let padSide = try #require(PaddingSide(rawValue: c.padSide))
+            let encoding = try model.encode(c.text, pair: c.pair, padTo: c.padTo, padSide: padSide)
             #expect(encoding.ids == c.ids, "\(checkpoint) \(name): ids")
             #expect(encoding.tokens == c.tokens, "\(checkpoint) \(name): tokens")
             guard encoding.ids == c.ids else { continue }

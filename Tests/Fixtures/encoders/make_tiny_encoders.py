@@ -12,7 +12,7 @@ Writes, beside this script:
     tiny-roberta/     RobertaForMaskedLM, F32: config.json, model.safetensors, tokenizer.json
                       (the byte-level BPE trained by Tests/Fixtures/bpe/make_bpe_fixtures.py,
                       `<mask>` with lstrip), tokenizer_config.json
-    tiny-encoders.json {"checkpoints": {name: {case: {text, pair, pad_to, semantics, tokens, ids,
+    tiny-encoders.json {"checkpoints": {name: {case: {text, pair, pad_to, pad_side, semantics, tokens, ids,
                       mask, attention [layer][head][query][key], hidden [token][H],
                       mask_positions, top5 [[id] × 5 per mask position]}}}}
 
@@ -20,7 +20,8 @@ Inputs go to the model as transformers' own tokenizer makes them (input_ids; nei
 reads token_type_ids from its tokenizer). Masks as in Tests/Fixtures/parity/make_parity_reference.py:
 hf is the 2-D mask as is (transformers 5 keeps any non-zero key), soft is a 4-D additive mask ln m.
 RoBERTa's position ids come from input_ids (padding keeps position padding_idx), so the padded
-case checks create_position_ids_from_input_ids too.
+cases check create_position_ids_from_input_ids too: on the left (`padding_side="left"`) its real
+tokens still count from padding_idx + 1, while DistilBERT's positions count from the first pad.
 
 Weights use std 0.2 and random biases/LayerNorms (as make_tiny_bert.py) so a swapped or
 forgotten tensor shows up in the numbers.
@@ -124,10 +125,10 @@ def blog_mask(words):
     return mask
 
 
-def run_case(model, tokenizer, text, pair=None, pad_to=None, mask=None, semantics="hf"):
+def run_case(model, tokenizer, text, pair=None, pad_to=None, mask=None, semantics="hf", pad_side="right"):
     kwargs = {"return_tensors": "pt"}
     if pad_to:
-        kwargs.update(padding="max_length", max_length=pad_to)
+        kwargs.update(padding="max_length", max_length=pad_to, padding_side=pad_side)
     enc = tokenizer(text, pair, **kwargs) if pair is not None else tokenizer(text, **kwargs)
     ids = enc["input_ids"][0].tolist()
     tokens = tokenizer.convert_ids_to_tokens(ids)
@@ -151,7 +152,7 @@ def run_case(model, tokenizer, text, pair=None, pad_to=None, mask=None, semantic
     hidden = [rounded(row) for row in out.hidden_states[-1][0].tolist()]
     for layer in out.attentions:
         assert torch.isfinite(layer).all()
-    return {"text": text, "pair": pair, "pad_to": pad_to, "semantics": semantics, "tokens": tokens, "ids": ids,
+    return {"text": text, "pair": pair, "pad_to": pad_to, "pad_side": pad_side, "semantics": semantics, "tokens": tokens, "ids": ids,
             "mask": mask, "attention": attention, "hidden": hidden, "mask_positions": mask_positions, "top5": top5}
 
 
@@ -162,6 +163,7 @@ def cases(model, tokenizer, mask_token, lowercase):
         "plain": run_case(model, tokenizer, text),
         "pair": run_case(model, tokenizer, text, pair=f"a cat sat on the {mask_token}."),
         "padded": run_case(model, tokenizer, f"a cat sat on the {mask_token}.", pair="the dog", pad_to=22),
+        "left padded": run_case(model, tokenizer, f"a cat sat on the {mask_token}.", pad_to=16, pad_side="left"),
         "blog hf": run_case(model, tokenizer, text, mask=blog_mask(["jumps", "lazy"]), semantics="hf"),
         "blog soft": run_case(model, tokenizer, text, mask=blog_mask(["jumps", "lazy"]), semantics="soft"),
     }
