@@ -60,6 +60,28 @@ struct BertWeightsTests {
         #expect(!halves.layers[0].query.isInPlace)
     }
 
+    /// The block scan finds the first non-finite value wherever it sits (the first float, a block
+    /// edge, the tail past the last whole block) and never flags a finite extreme.
+    @Test func nonFiniteScanFindsTheFirstNaNOrInfinity() {
+        let count = 3 * NonFiniteScan.block + 21
+        var values = (0..<count).map { Float($0 % 97) / 13 - 3 }
+        values[1] = .greatestFiniteMagnitude
+        values[2] = -.greatestFiniteMagnitude
+        values[3] = .leastNonzeroMagnitude
+        values[4] = -0.0
+        #expect(values.withUnsafeBufferPointer { NonFiniteScan.firstIndex(in: $0) } == nil)
+        for position in [0, 15, 16, 1023, 1024, 2047, 3 * NonFiniteScan.block, count - 1] {
+            for bad in [Float.nan, .infinity, -.infinity, Float(bitPattern: 0xFFC0_0001)] {
+                var poisoned = values
+                poisoned[position] = bad
+                if position + 5 < count { poisoned[position + 5] = .nan }
+                let found = poisoned.withUnsafeBufferPointer { NonFiniteScan.firstIndex(in: $0) }
+                #expect(found == position, "\(bad) at \(position): found \(String(describing: found))")
+            }
+        }
+        #expect(UnsafeBufferPointer<Float>(start: nil, count: 0).isEmpty && NonFiniteScan.firstIndex(in: UnsafeBufferPointer(start: nil, count: 0)) == nil)
+    }
+
     /// A NaN in a matrix read in place is refused as one read by copy is, with its index.
     @Test func nonFiniteValueInAMappedMatrixIsNamed() throws {
         let folder = try TemporaryFolder()

@@ -236,7 +236,7 @@ private struct TensorReader {
             throw ModelLoadError.tensorShapeMismatch(file: file.sourceURL, tensor: name, shape: info.shape, expected: expected, meaning: meaning)
         }
         let values = try file.floats(name)
-        try checkFinite(values, tensor: name)
+        try values.withUnsafeBufferPointer { try checkFinite($0, tensor: name) }
         return values
     }
 
@@ -287,8 +287,8 @@ private struct TensorReader {
         return LoadedMatrix(try matrix(name, expected, meaning))
     }
 
-    func checkFinite<Values: Collection<Float>>(_ values: Values, tensor: String) throws where Values.Index == Int {
-        if let index = values.firstIndex(where: { !$0.isFinite }) {
+    func checkFinite(_ values: UnsafeBufferPointer<Float>, tensor: String) throws {
+        if let index = NonFiniteScan.firstIndex(in: values) {
             throw ModelLoadError.nonFiniteWeight(file: file.sourceURL, tensor: tensor, index: index, value: values[index])
         }
     }
