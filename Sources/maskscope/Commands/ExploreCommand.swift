@@ -118,6 +118,7 @@ struct ExploreCommand: ParsableCommand {
         let saved = try Session.load(from: url)
         let location = try ModelLocator().locate(override ?? saved.model)
         let model = try ModelLoader.load(location)
+        ModelsKeptUntilExit.keep(model)
         // Under NO_COLOR the terminal reports no colors, so any saved theme draws as shades.
         return (try AppState(session: saved, model: model, source: url), location.argument)
     }

@@ -19,10 +19,17 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// A model ready to run, with how it was found.
+/// A model ready to run, with how it was found. The model is held until the process exits
+/// (`ModelsKeptUntilExit`).
 struct LoadedModel {
     let location: ModelLocation
     let model: EncoderModel
+
+    init(location: ModelLocation, model: EncoderModel) {
+        self.location = location
+        self.model = model
+        ModelsKeptUntilExit.keep(model)
+    }
 
     /// The model's name as every output reports it.
     var name: String { location.name }
