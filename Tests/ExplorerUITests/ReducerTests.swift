@@ -155,6 +155,33 @@ import AttentionCore
         #expect(state.tokens.suffix(3) == ["dog", "today", "[SEP]"])
     }
 
+    /// A text longer than the editor's line scrolls so the cursor stays in view: at the end
+    /// the line ends with the text's last word; at Home it starts with the first; wide
+    /// characters count two columns.
+    @Test func theEditorShowsTheLongTextAroundTheCursor() throws {
+        let long = (0..<90).map { "w\($0)" }.joined(separator: " ")
+        // The box spans 80 columns; its line is columns 2..<78, of which the text before the
+        // cursor may use 74.
+        func editorLine(_ state: AppState) -> String {
+            let line = render(state).textLines.first { $0.hasPrefix("│") && !$0.contains("Edit the text") } ?? ""
+            return String(line.dropFirst(2).prefix(76))
+        }
+        var state = press(try makeState(long, width: 80), .character("e"))
+        var line = editorLine(state)
+        let beforeCursor = String(line.prefix(74))
+        #expect(long.hasSuffix(beforeCursor) && beforeCursor.hasSuffix("w88 w89"), "\(line)")
+        state = press(state, .home)
+        line = editorLine(state)
+        #expect(line.hasPrefix("w0 w1 w2") && long.hasPrefix(line.trimmingCharacters(in: .whitespaces)), "\(line)")
+
+        let cjk = "東京" + String(repeating: "東", count: 60)
+        var wide = press(try makeState(cjk, width: 80), .character("e"))
+        line = editorLine(wide)
+        #expect(line.hasPrefix(String(repeating: "東", count: 37)), "\(line)")
+        wide = press(wide, .home)
+        #expect(editorLine(wide).hasPrefix("東京東"), "\(editorLine(wide))")
+    }
+
     @Test func enterPreparesTheTextInTheBackgroundAndTheEditorSaysSo() throws {
         let start = press(try makeState(), .character("0"), .character("e"))
         let editing = press(start, type(" today"))
