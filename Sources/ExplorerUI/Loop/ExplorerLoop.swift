@@ -14,9 +14,15 @@ public final class ExplorerLoop: Sendable {
     private let latestTextRequest = Atomic<Int>(0)
     private let finished = Mutex<[AppEvent]>([])
     private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
-    /// The last recompute that ran to its end, written and read only on `queue`: a decoder's
-    /// next recompute copies the rows before the edited token from it (`state.result` may be an
-    /// early result, which cannot serve). Dropped when the text changes.
+    /// Where a new text is prepared (`Effect.prepareText`), beside `queue` rather than behind
+    /// it: Enter would otherwise wait for the recompute of the edit before it (1.5 s at 470
+    /// SmolLM2 tokens), the editor open all the while and taking the keys typed meanwhile as
+    /// text. Preparing runs the embeddings and the first layer's projections, on its own thread
+    /// when the recompute holds the worker pool; the new text's recompute then stops the old one.
+    private let textQueue = DispatchQueue(label: "maskscope.text", qos: .userInitiated)
+    /// The last recompute that ran to its end: a decoder's next recompute copies the rows before
+    /// the edited token from it (`state.result` may be an early result, which cannot serve), and
+    /// only when it was computed from the same prepared text. Dropped when the text changes.
     private let lastComplete = Mutex<ForwardResult?>(nil)
 
     /// Where `w` writes its files: the working folder.
@@ -92,8 +98,11 @@ public final class ExplorerLoop: Sendable {
     /// Most input events reduced between two frames.
     static let burstLimit = 256
 
-    /// Waits for every requested recompute to finish (tests use this to see the final map).
-    public func drain() { queue.sync {} }
+    /// Waits for every requested text preparation and recompute to finish.
+    public func drain() {
+        textQueue.sync {}
+        queue.sync {}
+    }
 
     /// Runs `effects`, which reducing to `state` produced: a recompute publishes the attention
     /// up to `state.layer` early (over `state.result`'s deeper layers) and computes the hidden
@@ -114,7 +123,7 @@ public final class ExplorerLoop: Sendable {
             }
             if case let .prepareText(explorer, text, request) = effect {
                 latestTextRequest.store(request, ordering: .releasing)
-                queue.async { [self] in
+                textQueue.async { [self] in
                     guard latestTextRequest.load(ordering: .acquiring) == request else { return }
                     lastComplete.withLock { $0 = nil }
                     let prepared = TextPreparation.prepare(explorer, text: text, request: request)
