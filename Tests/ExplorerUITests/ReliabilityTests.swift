@@ -22,6 +22,22 @@ import Testing
         #expect(final.view == .overview)
     }
 
+    /// Keys typed right after Enter in the editor act on the new text: they wait, unread,
+    /// while it is prepared, instead of going into the editor's line (which abandoned the
+    /// Enter: the key soak on SmolLM2 left the editor open with q typed into it).
+    @Test func typeAheadAfterEnterActsOnTheNewText() throws {
+        let state = try makeState()
+        let events: [InputEvent] = [.character("e"), .control("u")] + type("the cat sat") + [.enter]
+            + [.character("l"), .character("l"), .character("0")]
+        let terminal = InMemoryTerminal(width: 80, height: 24, colorCapability: .none, events: events)
+        let final = ExplorerLoop().run(state, on: terminal, maxIdlePolls: 2000)
+        #expect(final.overlay == .none, "the editor is still open: \(final.overlay)")
+        #expect(final.explorer.text == "the cat sat")
+        // Token 1 at the start, two steps right: "sat", masked by the 0 typed ahead.
+        #expect(final.explorer.tokens[final.selectedKey] == "sat" && final.explorer.mask[final.selectedKey] == 0)
+        #expect(terminal.pendingEvents.isEmpty)
+    }
+
     /// Under the `burstLimit` a flood still shows frames as it goes.
     @Test func aFloodStillDrawsAsItGoes() throws {
         let state = try makeState(width: 100, height: 30)
