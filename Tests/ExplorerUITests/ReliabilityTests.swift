@@ -38,6 +38,20 @@ import Testing
         #expect(terminal.pendingEvents.isEmpty)
     }
 
+    /// What a background result asks for runs too: a new text's recompute (the map stayed at
+    /// "computing attention…" after every text edit until the next key), and in the effect view
+    /// the next-token prediction that follows the comparison.
+    @Test func workThatABackgroundResultAsksForRuns() throws {
+        let edit: [InputEvent] = [.character("e"), .control("u")] + type("the cat sat") + [.enter]
+        let terminal = InMemoryTerminal(width: 80, height: 24, colorCapability: .none, events: edit,
+                                        interruptAfterEmptyPolls: 5000)
+        let final = ExplorerLoop().run(try makeState(), on: terminal, maxIdlePolls: 50)
+        let interrupted = final.wantsToQuit
+        #expect(!interrupted, "the loop never settled: interrupted")
+        #expect(final.explorer.text == "the cat sat" && !final.recomputePending)
+        #expect(final.result?.isComplete == true && final.result?.attention.length == final.tokenCount)
+    }
+
     /// Under the `burstLimit` a flood still shows frames as it goes.
     @Test func aFloodStillDrawsAsItGoes() throws {
         let state = try makeState(width: 100, height: 30)

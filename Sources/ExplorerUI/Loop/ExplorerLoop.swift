@@ -98,8 +98,12 @@ public final class ExplorerLoop: Sendable {
                 idlePolls += 1
                 if idlePolls >= limit { break }
             }
+            // A background result can ask for more work: a prepared text its recompute, a
+            // comparison the next-token prediction the effect view shows.
             for event in finished.withLock({ events -> [AppEvent] in defer { events.removeAll() }; return events }) {
-                state = reduce(state, event).0
+                let (next, effects) = reduce(state, event)
+                state = next
+                perform(effects, for: state, wake: wake)
                 changed = true
             }
             if changed {
