@@ -15,7 +15,7 @@ public final class ExplorerLoop: Sendable {
     private let finished = Mutex<[AppEvent]>([])
     private let queue = DispatchQueue(label: "maskscope.recompute", qos: .userInitiated)
     /// Where a new text is prepared (`Effect.prepareText`), beside `queue` rather than behind
-    /// it: Enter would otherwise wait for the recompute of the edit before it (1.5 s at 470
+    /// it: Enter would otherwise wait for the recompute of the edit before it (1.7 s at 451
     /// SmolLM2 tokens), the editor open all the while and taking the keys typed meanwhile as
     /// text. Preparing runs the embeddings and the first layer's projections, on its own thread
     /// when the recompute holds the worker pool; the new text's recompute then stops the old one.

@@ -11,8 +11,9 @@ struct LessonCommand: ParsableCommand {
         abstract: "Play a lesson (a TOML file of captioned steps) in the explorer, check it, follow it with speaker notes, or export it as slides.",
         discussion: """
         A lesson is a title and [[step]] tables. Each step has a caption and any of: text, \
-        pair, pad_to, pad_side ("left" pads before the text), mask (a SPEC applied on top of the step before's mask), pattern, \
-        semantics, layer, head, view (heatmap, diff, compare, math, overview, effect), notes \
+        pair, pad_to, pad_side ("left" pads before the text), mask (a SPEC applied on top of \
+        the step before's mask), pattern, semantics, layer, head, view (heatmap, diff, \
+        compare, math, overview, effect), notes \
         and expect. Keys carry over to later steps (notes and expect do not); a new text \
         resets the mask. The shipped lessons are in \
         lessons/.
