@@ -35,19 +35,26 @@ enum Pyte {
 
     /// Runs the explorer at `width`×`height` under `term` and `colorterm`, presses Esc, then q.
     static func run(width: Int, height: Int, term: String, colorterm: String, arguments: [String]) throws -> Screen {
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("pty_explorer.py")
+        let data = try script("pty_explorer.py", ["\(width)", "\(height)", term, colorterm, "--"] + arguments)
+        return try JSONDecoder().decode(Screen.self, from: data)
+    }
+
+    /// Runs one of the pty drivers beside this file, `python3 NAME BINARY arguments…`, and
+    /// returns what it printed (one JSON object); a driver that fails is a failed expectation.
+    static func script(_ name: String, _ arguments: [String],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Data {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(name)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, try MaskscopeBinary.locate().path, "\(width)", "\(height)", term, colorterm, "--"]
-            + arguments
+        process.arguments = ["python3", script.path, try MaskscopeBinary.locate().path] + arguments
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "pty_explorer.py failed")
-        return try JSONDecoder().decode(Screen.self, from: data)
+        #expect(process.terminationStatus == 0, "\(name) failed", sourceLocation: sourceLocation)
+        return data
     }
 }
 

@@ -19,18 +19,7 @@ struct ExplorerTextEditPtyTests {
 
     @Test func enterAppliesTheTextWithoutWaitingForTheRecompute() throws {
         let text = Array(repeating: DecoderCommandTests.seed, count: 100).joined(separator: " ")
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("pty_enter_while_recomputing.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, try MaskscopeBinary.locate().path, "smollm2", text]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "pty_enter_while_recomputing.py failed")
+        let data = try Pyte.script("pty_enter_while_recomputing.py", ["smollm2", text])
         let outcome = try JSONDecoder().decode(Outcome.self, from: data)
         #expect(outcome.first_frame_seconds != nil && outcome.editor_open_seconds != nil, "\(outcome)")
         // Otherwise the test shows nothing: the recompute had already finished.

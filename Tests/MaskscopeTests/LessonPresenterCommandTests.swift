@@ -151,17 +151,7 @@ struct LessonPresenterCommandTests {
         """.utf8).write(to: lesson)
         let runtime = folder.appendingPathComponent("runtime")
         try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("pty_notes.py")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, try MaskscopeBinary.locate().path, lesson.path, runtime.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "pty_notes.py failed")
+        let data = try Pyte.script("pty_notes.py", [lesson.path, runtime.path])
         let result = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let waiting = (result["waiting"] as? [String] ?? []).joined(separator: "\n")
         #expect(waiting.contains("No presenter is playing this lesson."), "\(waiting)")
