@@ -117,8 +117,7 @@ struct ExploreCommand: ParsableCommand {
     static func resume(_ url: URL, model override: String?) throws -> (AppState, String) {
         let saved = try Session.load(from: url)
         let location = try ModelLocator().locate(override ?? saved.model)
-        let model = try ModelLoader.load(location)
-        ModelsKeptUntilExit.keep(model)
+        let model = LoadedModel(location: location, model: try ModelLoader.load(location)).model
         // Under NO_COLOR the terminal reports no colors, so any saved theme draws as shades.
         return (try AppState(session: saved, model: model, source: url), location.argument)
     }
